@@ -13,7 +13,7 @@ import re
 from .documents import Chunk, SourceDocument
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-SENTENCE_END = re.compile(r"(?<=[.!?…;:])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\-•*])")
+SENTENCE_END = re.compile(r"(?<!^\d[.)])(?<!^\d\d[.)])(?<=[.!?…;:])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\-•*])", re.M)
 
 DEFAULT_MAX_CHARS = 1000
 DEFAULT_OVERLAP_CHARS = 150
@@ -40,31 +40,44 @@ def sections(text: str) -> list[tuple[list[str], str]]:
         if match:
             flush()
             level = len(match.group(1))
-            path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, match.group(2).strip())]
+            # the document's own title (level 1) is not part of a section's name
+            path = [(lvl, title) for lvl, title in path if lvl < level] + ([(level, match.group(2).strip())]
+                                                                           if level > 1 else [])
         else:
             body.append(line)
     flush()
     return out
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
 def _pieces(body: str, max_chars: int) -> list[str]:
-    """Paragraphs, and sentences of paragraphs that are too long, and hard cuts of sentences that still are."""
+    """Paragraphs (a list item is one of its own), sentences of those too long, hard cuts of what still is."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n", body):
-        para = para.strip()
-        if not para:
-            continue
-        if len(para) <= max_chars:
-            out.append(para)
-            continue
-        for sentence in SENTENCE_END.split(para):
-            while len(sentence) > max_chars:
-                cut = sentence.rfind(" ", 0, max_chars)
-                cut = cut if cut > max_chars // 2 else max_chars
-                out.append(sentence[:cut].strip())
-                sentence = sentence[cut:].strip()
-            if sentence:
-                out.append(sentence)
+        lines = para.strip().splitlines()
+        items: list[str] = []
+        for line in lines:
+            if items and not LIST_ITEM.match(line):
+                items[-1] += "\n" + line
+            else:
+                items.append(line)
+        for item in items:
+            item = item.strip()
+            if not item:
+                continue
+            if len(item) <= max_chars:
+                out.append(item)
+                continue
+            for sentence in SENTENCE_END.split(item):
+                while len(sentence) > max_chars:
+                    cut = sentence.rfind(" ", 0, max_chars)
+                    cut = cut if cut > max_chars // 2 else max_chars
+                    out.append(sentence[:cut].strip())
+                    sentence = sentence[cut:].strip()
+                if sentence:
+                    out.append(sentence)
     return out
 
 

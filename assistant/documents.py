@@ -8,6 +8,10 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+# Part of every document's hash: bump it when chunking changes, so the next ingestion re-cuts every document.
+CHUNKING_VERSION = "3"
+
+
 class Kind(str, Enum):
     """Where a passage comes from; shown to users, hence French values."""
 
@@ -34,7 +38,7 @@ class SourceDocument(BaseModel):
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that ends up in the store changes."""
-        payload = "\x1f".join([self.doc_id, self.title, self.kind.value, self.source, ",".join(self.axes),
+        payload = "\x1f".join([CHUNKING_VERSION, self.doc_id, self.title, self.kind.value, self.source, ",".join(self.axes),
                                ",".join(self.finalites), self.text])
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 

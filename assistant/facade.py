@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .criteria import CallCriteria, load_criteria
@@ -13,12 +15,17 @@ from .knowledge_base import IngestReport, KnowledgeBase, ProgressCallback
 from .loaders import load_knowledge, load_user_file
 from .store import ChunkStore, DocState
 
+if TYPE_CHECKING:
+    from .answering.models import Answer, Turn
+    from .answering.service import QuestionAnswering
+
 UserFile = Path | tuple[Path, str]  # a path, or (path on disk, name the user gave it)
 
 
 class Assistant:
-    def __init__(self, settings: Settings, kb: KnowledgeBase, criteria: CallCriteria):
+    def __init__(self, settings: Settings, kb: KnowledgeBase, criteria: CallCriteria, chat_model=None):
         self.settings, self.kb, self.criteria = settings, kb, criteria
+        self._chat_model = chat_model  # tests inject a fake; otherwise built from the settings on first use
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -70,3 +77,32 @@ class Assistant:
 
     def documents(self) -> list[DocState]:
         return self.kb.documents()
+
+    # -- answers -------------------------------------------------------------------------------------------
+    @cached_property
+    def qa(self) -> "QuestionAnswering":
+        from .answering.extractive import SentenceScorer
+        from .answering.generative import LLMAnswerer
+        from .answering.service import QuestionAnswering
+        from .llm import make_chat_model, model_label
+        from .retrieval import HybridRetriever
+        from .scope import ScopeGuard
+
+        model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
+        llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
+                                                     model_label(self.settings))
+        return QuestionAnswering(
+            retriever=HybridRetriever(self.kb, top_k=self.settings.top_k),
+            scorer=SentenceScorer(self.kb.embeddings),
+            scope=ScopeGuard.from_knowledge(self.kb.embeddings, self.settings.knowledge_dir, self.criteria),
+            criteria=self.criteria, llm=llm,
+        )
+
+    def ask(self, question: str, history: Sequence["Turn | dict"] = (), axis: str | None = None) -> "Answer":
+        """A cited answer, or an honest « the documents do not cover this » (`insufficient_evidence`)."""
+        return self.qa.ask(question, history=history, axis=axis)
+
+    def ask_stream(self, question: str, history: Sequence["Turn | dict"] = (), axis: str | None = None
+                   ) -> Iterator["str | Answer"]:
+        """Partial texts as an LLM writes them, then the final `Answer` (offline: the `Answer` at once)."""
+        return self.qa.stream(question, history=history, axis=axis)

@@ -9,7 +9,7 @@ def _doc(text: str, doc_id: str = "d") -> SourceDocument:
 
 def test_sections_follow_heading_levels():
     text = "# T\nintro\n## A\nun\n### A1\ndeux\n## B\ntrois"
-    assert sections(text) == [(["T"], "intro"), (["T", "A"], "un"), (["T", "A", "A1"], "deux"), (["T", "B"], "trois")]
+    assert sections(text) == [([], "intro"), (["A"], "un"), (["A", "A1"], "deux"), (["B"], "trois")]
 
 
 def test_headings_inside_code_blocks_are_text():
@@ -32,7 +32,7 @@ def test_chunk_ids_are_stable_and_carry_metadata():
     first, second = split_document(doc), split_document(doc)
     assert [c.id for c in first] == [c.id for c in second]
     chunk = first[0]
-    assert chunk.section == "Titre > Description"
+    assert chunk.section == "Description"
     assert chunk.axes == ("protection",) and chunk.kind is Kind.PRACTICE and chunk.doc_hash == doc.content_hash
 
 

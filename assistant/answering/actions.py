@@ -1,0 +1,72 @@
+"""« Quelles actions pour… » questions: for each axis (or the one asked), two or three actions from the fiches."""
+
+from __future__ import annotations
+
+import re
+
+from ..criteria import CallCriteria
+from ..documents import Kind
+from ..retrieval import Filters, HybridRetriever, Passage
+from .extractive import ScoredSentence, SentenceScorer, cite
+from .models import Answer
+
+ACTION_REQUEST = re.compile(
+    r"(\b(quelles?|quels?|des|d'|d’|autres?|exemples? d['’])\s*(actions?|idées?|pistes?|initiatives?)\b)"
+    r"|(\bpropos\w*\b.*\b(actions?|idées?|pistes?)\b)|(\bque (faire|mettre en place|proposer)\b)"
+    r"|(\bidées?\b.*\baxe\b)", re.I)
+AXIS_WORDS = {
+    "pilotage": ("pilotage", "mobiliser les acteurs", "gouvernance", "concevoir le projet"),
+    "protection": ("protéger", "protection", "parentalité", "compétences psychosociales"),
+    "attractivite": ("attractivité", "attractivite", "image positive", "contre-discours"),
+    "alternatives": ("alternatives", "occuper le terrain", "espace public", "insertion"),
+}
+ACTIONS_PER_AXIS = 3
+
+
+def is_action_request(question: str) -> bool:
+    return bool(ACTION_REQUEST.search(question))
+
+
+def requested_axes(question: str, criteria: CallCriteria) -> list[str]:
+    """Axes named in the question ("axe 3", "l'attractivité"); all of them when none is."""
+    text = question.lower()
+    named = [criteria.axes[int(n) - 1].id for n in re.findall(r"\baxe\s*n?°?\s*([1-9])\b", text)
+             if int(n) <= len(criteria.axes)]
+    named += [axis for axis, words in AXIS_WORDS.items() if any(w in text for w in words) and axis in criteria.axis_ids]
+    return list(dict.fromkeys(named)) or criteria.axis_ids
+
+
+def propose_actions(question: str, retriever: HybridRetriever, scorer: SentenceScorer, criteria: CallCriteria,
+                    query_vector: list[float], axes: list[str]) -> Answer:
+    passages: list[Passage] = []
+    picks: list[tuple[str, ScoredSentence]] = []  # (axis, sentence)
+    used_docs: set[str] = set()
+    for axis in axes:
+        found = retriever.search(question, k=12, filters=Filters(axis=axis, kind=Kind.PRACTICE.value))
+        found = [p for p in found if p.axes and p.axes[0] == axis] or found  # fiches whose main axis it is first
+        taken = 0
+        for passage in found:
+            if passage.doc_id in used_docs or taken >= ACTIONS_PER_AXIS:
+                continue
+            candidates = [p for p in found if p.doc_id == passage.doc_id and "Fiche en bref" not in p.section] or [passage]
+            scored = scorer.score(question, query_vector, candidates)
+            if not scored:
+                continue
+            best = scored[0]
+            passages.append(candidates[best.passage_index])
+            picks.append((axis, ScoredSentence(best.text, len(passages) - 1, best.score)))
+            used_docs.add(passage.doc_id)
+            taken += 1
+    lines, citations = cite([s for _, s in picks], passages)
+    numbered = dict(zip(range(len(picks)), lines))
+    parts = ["Pistes d'actions tirées des fiches de bonnes pratiques, axe par axe :"]
+    for axis in axes:
+        meta = criteria.axis(axis)
+        parts.append(f"\n### Axe {meta.number} — {meta.short}")
+        entries = [(i, s) for i, (a, s) in enumerate(picks) if a == axis]
+        if not entries:
+            parts.append("Aucune fiche ne correspond à cet axe pour cette question.")
+        for i, sentence in entries:
+            text, n = numbered[i]
+            parts.append(f"- **{passages[sentence.passage_index].title}** : {text} [{n}]")
+    return Answer(answer="\n".join(parts), mode="none", citations=citations)

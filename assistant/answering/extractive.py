@@ -1,0 +1,125 @@
+"""Mode `none`: the answer is made of sentences taken word for word from the retrieved passages, each cited.
+
+The sentences are ranked by their similarity to the question (the same embedding model as retrieval, cached per
+sentence), with a small bonus for the question's words and for the passage's rank; the most direct comes first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..embeddings import NamedEmbeddings
+from ..retrieval import Passage
+from ..sentences import split_sentences
+from ..text_fr import analyse
+from .models import Citation
+
+MAX_SENTENCES = 6
+MAX_PER_PASSAGE = 3
+MIN_WORDS = 5
+RELATIVE_CUT = 0.03  # keep sentences within this similarity of the best one
+LEXICAL_BONUS = 0.04
+RANK_BONUS = 0.03
+CALL_BONUS = 0.015  # the call text is the authority on its own rules
+EXCERPT_CHARS = 900
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    text: str
+    passage_index: int
+    score: float
+
+
+class SentenceScorer:
+    """Embeds sentences once (LRU cache) and scores them against a question."""
+
+    def __init__(self, embeddings: NamedEmbeddings, cache_size: int = 20_000):
+        self._embeddings = embeddings
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def vectors(self, sentences: list[str]) -> np.ndarray:
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        if missing:
+            for sentence, vector in zip(missing, self._embeddings.embed_documents(missing)):
+                self._cache[sentence] = np.asarray(vector, dtype=np.float32)
+        for sentence in sentences:
+            self._cache.move_to_end(sentence)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return np.stack([self._cache[s] for s in sentences]) if sentences else np.zeros((0, 1))
+
+    def score(self, question: str, query_vector: list[float], passages: list[Passage]) -> list[ScoredSentence]:
+        candidates = [(i, s) for i, p in enumerate(passages) for s in split_sentences(p.text)
+                      if len(s.split()) >= MIN_WORDS]
+        if not candidates:
+            return []
+        sims = self.vectors([s for _, s in candidates]) @ np.asarray(query_vector, dtype=np.float32)
+        terms = set(analyse(question))
+        scored = []
+        for (i, sentence), sim in zip(candidates, sims):
+            overlap = len(terms & set(analyse(sentence))) / max(len(terms), 1)
+            bonus = LEXICAL_BONUS * overlap + RANK_BONUS * (1 - i / max(len(passages), 1))
+            bonus += CALL_BONUS if passages[i].kind == "appel" else 0.0
+            scored.append(ScoredSentence(sentence, i, float(sim) + bonus))
+        return sorted(scored, key=lambda s: -s.score)
+
+
+def select_sentences(scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The best sentence first, then the next best within reach of it, few per passage, no repeats."""
+    if not scored:
+        return []
+    chosen: list[ScoredSentence] = []
+    per_passage: dict[int, int] = {}
+    for sentence in scored:
+        if len(chosen) >= MAX_SENTENCES or sentence.score < scored[0].score - RELATIVE_CUT:
+            break
+        if per_passage.get(sentence.passage_index, 0) >= MAX_PER_PASSAGE or any(
+                sentence.text == c.text for c in chosen):
+            continue
+        chosen.append(sentence)
+        per_passage[sentence.passage_index] = per_passage.get(sentence.passage_index, 0) + 1
+    return chosen
+
+
+def excerpt(passage: Passage, quotes: list[str]) -> str:
+    """The passage, cut around its first quoted sentence when it is long."""
+    text = passage.text
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    first = text.find(quotes[0]) if quotes else -1
+    start = max(0, first - 200) if first >= 0 else 0
+    cut = text[start:start + EXCERPT_CHARS]
+    return ("… " if start else "") + cut.strip() + (" …" if start + EXCERPT_CHARS < len(text) else "")
+
+
+def cite(chosen: list[ScoredSentence], passages: list[Passage]) -> tuple[list[tuple[str, int]], list[Citation]]:
+    """Number the cited passages in order of first use: [(sentence, n)], citations."""
+    numbers: dict[int, int] = {}
+    lines = []
+    for sentence in chosen:
+        n = numbers.setdefault(sentence.passage_index, len(numbers) + 1)
+        lines.append((sentence.text, n))
+    citations = []
+    for index, n in numbers.items():
+        passage = passages[index]
+        quotes = [s.text for s in chosen if s.passage_index == index]
+        citations.append(Citation(n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
+                                  kind=passage.kind, excerpt=excerpt(passage, quotes), quotes=quotes,
+                                  score=round(passage.similarity, 4)))
+    return lines, sorted(citations, key=lambda c: c.n)
+
+
+def compose(lines: list[tuple[str, int]]) -> str:
+    """First sentence as the lead, the others as a list; `[n]` after each."""
+    if not lines:
+        return ""
+    lead, *rest = lines
+    text = f"{lead[0]} [{lead[1]}]"
+    if rest:
+        text += "\n\n" + "\n".join(f"- {sentence} [{n}]" for sentence, n in rest)
+    return text

@@ -1,0 +1,133 @@
+"""LLM modes: numbered, fenced passages in; an answer with `[n]` citations out, checked after the fact."""
+
+from __future__ import annotations
+
+import html
+import queue
+import re
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from ..prompts import load_prompt
+from ..retrieval import Passage
+from .extractive import excerpt
+from .models import Answer, Citation, Turn
+
+CITATION_GROUP = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
+CANNOT_ANSWER = re.compile(r"ne permettent pas de répondre|ne couvrent pas|ne contiennent pas d'information", re.I)
+
+
+class LLMFailure(Exception):
+    """The model timed out, raised, or returned nothing usable; the message is French."""
+
+
+def fence(text: str) -> str:
+    """Passage text cannot close its own fence or open a fake one."""
+    return re.sub(r"</?\s*passage[^>]*>", lambda m: html.escape(m.group(0)), text, flags=re.I)
+
+
+def build_messages(call_title: str, question: str, passages: list[Passage]) -> list:
+    prompt = load_prompt("answer")
+    numbered = [{"n": i, "title": fence(p.title).replace('"', "'"), "section": fence(p.section).replace('"', "'"),
+                 "text": fence(p.text)} for i, p in enumerate(passages, 1)]
+    system, user = prompt.render(call_title=call_title, question=question, passages=numbered)
+    return [SystemMessage(system), HumanMessage(user)]
+
+
+def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], list[int]]:
+    """Drop `[n]` marks that match no passage; return the cleaned text, the citations, the removed numbers."""
+    removed: list[int] = []
+    used: list[int] = []
+
+    def keep_valid(match: re.Match) -> str:
+        numbers = [int(x) for x in re.split(r"[,;]", match.group(1))]
+        valid = [n for n in numbers if 1 <= n <= len(passages)]
+        removed.extend(n for n in numbers if n not in valid)
+        used.extend(valid)
+        return "".join(f"[{n}]" for n in valid)
+
+    cleaned = CITATION_GROUP.sub(keep_valid, text)
+    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned).strip()
+    citations = []
+    for n in sorted(set(used)):
+        passage = passages[n - 1]
+        citations.append(Citation(n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
+                                  kind=passage.kind, excerpt=excerpt(passage, []), score=round(passage.similarity, 4)))
+    return cleaned, citations, sorted(set(removed))
+
+
+def _content(message) -> str:
+    content = getattr(message, "content", message)
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
+
+
+class LLMAnswerer:
+    def __init__(self, model: BaseChatModel, call_title: str, timeout_s: float, label: str):
+        self.model, self.call_title, self.timeout_s, self.label = model, call_title, timeout_s, label
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+
+    def _call(self, messages: list) -> str:
+        future = self._pool.submit(self.model.invoke, messages)
+        try:
+            return _content(future.result(timeout=self.timeout_s))
+        except FutureTimeout as exc:
+            future.cancel()
+            raise LLMFailure(f"le modèle n'a pas répondu en {self.timeout_s:g} s") from exc
+        except Exception as exc:  # provider errors of every kind become one French failure
+            raise LLMFailure(f"le modèle a renvoyé une erreur ({type(exc).__name__})") from exc
+
+    def stream_text(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall."""
+        messages = build_messages(self.call_title, question, passages)
+        pieces: queue.Queue = queue.Queue()
+        done = object()
+
+        def produce() -> None:
+            try:
+                for chunk in self.model.stream(messages):
+                    pieces.put(_content(chunk))
+                pieces.put(done)
+            except Exception as exc:  # handed to the consumer, which turns it into LLMFailure
+                pieces.put(exc)
+
+        self._pool.submit(produce)
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                item = pieces.get(timeout=max(deadline - time.monotonic(), 0.001))
+            except queue.Empty as exc:
+                raise LLMFailure(f"le modèle n'a pas répondu en {self.timeout_s:g} s") from exc
+            if item is done:
+                return
+            if isinstance(item, Exception):
+                raise LLMFailure(f"le modèle a renvoyé une erreur ({type(item).__name__})") from item
+            yield item
+
+    def finish(self, text: str, passages: list[Passage]) -> Answer:
+        if not text.strip():
+            raise LLMFailure("le modèle a renvoyé une réponse vide")
+        cleaned, citations, removed = check_citations(text, passages)
+        if CANNOT_ANSWER.search(cleaned) and not citations:
+            return Answer(answer=cleaned, mode=self.label, insufficient_evidence=True, removed_citations=removed)
+        if not citations:
+            raise LLMFailure("la réponse du modèle ne citait aucun passage")
+        return Answer(answer=cleaned, mode=self.label, citations=citations, removed_citations=removed)
+
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        return self.finish(self._call(build_messages(self.call_title, question, passages)), passages)
+
+    def condense(self, question: str, history: list[Turn]) -> str:
+        """The follow-up rewritten as a standalone question; the original when the model fails."""
+        system, user = load_prompt("condense").render(history=[t.model_dump() for t in history[-6:]], question=question)
+        try:
+            rewritten = self._call([SystemMessage(system), HumanMessage(user)]).strip().splitlines()
+        except LLMFailure:
+            return question
+        return rewritten[0].strip() if rewritten and 3 <= len(rewritten[0]) <= 500 else question

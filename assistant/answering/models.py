@@ -1,0 +1,43 @@
+"""What an answer is, as the CLI's `--json`, the UI and the API return it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["user", "assistant"]
+
+
+class Turn(BaseModel):
+    role: Role
+    content: str
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    kind: str = ""
+    excerpt: str
+    quotes: list[str] = Field(default_factory=list, description="The passage's sentences that the answer uses.")
+    score: float
+
+
+class GroundingSummary(BaseModel):
+    supported: int = 0
+    weak: int = 0
+    unsupported: int = 0
+
+
+class Answer(BaseModel):
+    answer: str
+    mode: str
+    insufficient_evidence: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    grounding: GroundingSummary = Field(default_factory=GroundingSummary)
+    closest_sources: list[Citation] = Field(default_factory=list, description="When nothing answers: the nearest passages.")
+    notice: str | None = Field(None, description="A French notice for the user (e.g. the LLM failed, offline fallback).")
+    removed_citations: list[int] = Field(default_factory=list, description="[n] marks of the LLM that matched no passage.")
+    retrieval_query: str = ""

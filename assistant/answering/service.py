@@ -1,0 +1,138 @@
+"""From a question (and the conversation so far) to a cited `Answer`, in every mode."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ..criteria import CallCriteria
+from ..errors import InvalidInput
+from ..retrieval import Filters, HybridRetriever, Passage
+from ..scope import ScopeGuard
+from .actions import is_action_request, propose_actions, requested_axes
+from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
+from .followup import retrieval_query
+from .generative import LLMAnswerer, LLMFailure
+from ..sentences import split_sentences, strip_citations
+from .models import Answer, Citation, GroundingSummary, Turn
+
+MAX_QUESTION_CHARS = 2000
+NOT_COVERED = ("Les documents disponibles (le texte de l'appel, les fiches de bonnes pratiques et vos documents) ne "
+               "couvrent pas cette question. Je préfère ne pas répondre plutôt que d'inventer.")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+class QuestionAnswering:
+    def __init__(self, retriever: HybridRetriever, scorer: SentenceScorer, scope: ScopeGuard,
+                 criteria: CallCriteria, llm: LLMAnswerer | None = None):
+        self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
+
+    # -- public ---------------------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None) -> Answer:
+        final = None
+        for item in self.stream(question, history, axis):
+            if isinstance(item, Answer):
+                final = item
+        return final
+
+    def stream(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None
+               ) -> Iterator[str | Answer]:
+        """Partial answer texts (LLM modes), then the final `Answer`."""
+        question, turns = self._validate(question, history, axis)
+        query = self._standalone(question, turns)
+        wants_actions = is_action_request(question)
+        axes = [axis] if axis else requested_axes(question, self.criteria)
+        if wants_actions and len(axes) < len(self.criteria.axes):  # "des idées pour l'axe 3": say what axe 3 is
+            query = f"{query} ({' ; '.join(self.criteria.axis(a).label for a in axes)})"
+        passages = self.retriever.search(query, filters=Filters(axis=axis))
+        query_vector = self.retriever.kb.embeddings.embed_query(query)
+        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector)
+        if not passages or not verdict.in_scope:
+            yield self._not_covered(passages, query)
+            return
+        if wants_actions:
+            answer = propose_actions(query, self.retriever, self.scorer, self.criteria, query_vector, axes)
+            yield self._finish(answer, query)
+            return
+        if self.llm is not None:
+            text = ""
+            try:
+                for piece in self.llm.stream_text(question if query == question else query, passages):
+                    text += piece
+                    yield text
+                yield self._finish(self.llm.finish(text, passages), query)
+                return
+            except LLMFailure as failure:
+                notice = (f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, "
+                          "faite d'extraits cités des documents.")
+                yield self._finish(self._extractive(query, query_vector, passages, notice), query)
+                return
+        yield self._finish(self._extractive(query, query_vector, passages), query)
+
+    # -- steps ----------------------------------------------------------------------------------------------
+    def _validate(self, question: str, history, axis: str | None) -> tuple[str, list[Turn]]:
+        question = (question or "").strip()
+        if not question:
+            raise InvalidInput("La question est vide.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"La question dépasse {MAX_QUESTION_CHARS} caractères ; raccourcissez-la.")
+        if axis and axis not in self.criteria.axis_ids:
+            raise InvalidInput(f"Axe inconnu : « {axis} » (axes : {', '.join(self.criteria.axis_ids)}).")
+        try:
+            turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history]
+        except Exception as exc:
+            raise InvalidInput("L'historique de conversation est mal formé.") from exc
+        return question, turns
+
+    def _standalone(self, question: str, turns: list[Turn]) -> str:
+        if not turns:
+            return question
+        if self.llm is not None:
+            return self.llm.condense(question, turns)
+        return retrieval_query(question, turns)
+
+    def _extractive(self, query: str, query_vector, passages: list[Passage], notice: str | None = None) -> Answer:
+        chosen = select_sentences(self.scorer.score(query, query_vector, passages))
+        if not chosen:
+            return self._not_covered(passages, query)
+        lines, citations = cite(chosen, passages)
+        return Answer(answer=compose(lines), mode="none", citations=citations, notice=notice)
+
+    def _not_covered(self, passages: list[Passage], query: str) -> Answer:
+        closest = [Citation(n=i, doc_id=p.doc_id, title=p.title, section=p.section, kind=p.kind,
+                            excerpt=excerpt(p, []), score=round(p.similarity, 4)) for i, p in enumerate(passages[:3], 1)]
+        text = NOT_COVERED
+        if closest:
+            text += "\n\nSources les plus proches, à consulter si besoin :\n" + "\n".join(
+                f"- {c.title} ({c.section})" for c in closest)
+        return Answer(answer=text, mode="none" if self.llm is None else self.llm.label, insufficient_evidence=True,
+                      closest_sources=closest, retrieval_query=query)
+
+    def _finish(self, answer: Answer, query: str) -> Answer:
+        return answer.model_copy(update={"retrieval_query": query, "grounding": summarize_grounding(answer)})
+
+
+def summarize_grounding(answer: Answer) -> GroundingSummary:
+    """Per sentence: word for word in a passage it cites (supported), cited otherwise (weak), or uncited.
+
+    This is the quick check every answer carries; the reviewers' checker goes further.
+    """
+    if answer.insufficient_evidence:
+        return GroundingSummary()
+    by_n = {c.n: _normalise(c.excerpt) + " " + " ".join(_normalise(q) for q in c.quotes) for c in answer.citations}
+    summary = GroundingSummary()
+    for sentence in split_sentences(answer.answer):
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+        if not numbers and (sentence.endswith(":") or len(sentence.split()) < 4):
+            continue  # headings and introductions of a list make no claim
+        plain = _normalise(re.sub(r"^\*\*[^*]+\*\*\s*:\s*", "", strip_citations(sentence)))
+        if not numbers:
+            summary.unsupported += 1
+        elif any(plain in by_n.get(n, "") or plain.rstrip(".") in by_n.get(n, "") for n in numbers):
+            summary.supported += 1
+        else:
+            summary.weak += 1
+    return summary

@@ -1,0 +1,42 @@
+"""One factory for the chat model. Each provider's SDK is imported only in its own branch."""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+
+from .config import Settings
+from .errors import ConfigurationError
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model, or None in the offline mode (`AAP_LLM_PROVIDER=none`)."""
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    common = dict(temperature=settings.llm_temperature)
+    match settings.llm_provider:
+        case "none":
+            return None
+        case "ollama":
+            from langchain_ollama import ChatOllama
+
+            return ChatOllama(model=settings.llm_model or "llama3.1", base_url=settings.llm_base_url or None,
+                              client_kwargs={"timeout": settings.llm_timeout_s}, **common)
+        case "openai":
+            from langchain_openai import ChatOpenAI
+
+            if not settings.llm_model:
+                raise ConfigurationError("AAP_LLM_MODEL est requis avec AAP_LLM_PROVIDER=openai.")
+            return ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key or "none",
+                              timeout=settings.llm_timeout_s, max_retries=1, **common)
+        case "mistral":
+            from langchain_mistralai import ChatMistralAI
+
+            if not key:
+                raise ConfigurationError("AAP_LLM_API_KEY est requis avec AAP_LLM_PROVIDER=mistral.")
+            return ChatMistralAI(model=settings.llm_model or "mistral-small-latest", api_key=key,
+                                 endpoint=settings.llm_base_url or None, timeout=int(settings.llm_timeout_s),
+                                 max_retries=1, **common)
+    raise ConfigurationError(f"Fournisseur de modèle inconnu : {settings.llm_provider}")
+
+
+def model_label(settings: Settings) -> str:
+    return "hors ligne" if settings.llm_provider == "none" else f"{settings.llm_provider} · {settings.llm_model or '?'}"

@@ -1,0 +1,71 @@
+"""French sentence splitting that survives abbreviations ("M.", "art.", "n°", "p. ex."), numbers and lists.
+
+>>> split_sentences("Selon l'art. L.132-7 du CSI, le maire convoque. Les parents viennent aussi ! 2,5 M€ sont prévus.")
+["Selon l'art. L.132-7 du CSI, le maire convoque.", 'Les parents viennent aussi !', '2,5 M€ sont prévus.']
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = {
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "art", "arts", "al", "n", "no", "nos", "p", "pp",
+    "ex", "cf", "etc", "env", "av", "bd", "vol", "chap", "éd", "ed", "réf", "ref", "coll", "min", "max", "hab", "approx",
+    "sq", "vs", "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc", "dec", "j", "c", "cass", "crim",
+}
+CITATION = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+BOUNDARY = re.compile(r"([.!?…]+[»”\")]*)(\s+)(?=[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def strip_citations(text: str) -> str:
+    return CITATION.sub("", text).strip()
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    word = re.search(r"(\w+)\.$", text)
+    if not word:
+        return False
+    token = word.group(1)
+    return token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper())
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs; a heading, a list item or a table row is a block of its own."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        own = stripped.startswith("#") or "|" in stripped or LIST_ITEM.match(line)
+        if not stripped or own:
+            if current:
+                blocks.append(" ".join(current))
+                current = []
+            if own:
+                blocks.append(stripped)
+            continue
+        current.append(stripped)
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in order; list items, headings and table rows are sentences of their own."""
+    sentences: list[str] = []
+    for block in _blocks(text):
+        line = LIST_ITEM.sub("", block).lstrip("#").strip()
+        if not line:
+            continue
+        start = 0
+        for match in BOUNDARY.finditer(line):
+            candidate = line[start:match.end(1)]
+            if _ends_with_abbreviation(candidate):
+                continue
+            if candidate.strip():
+                sentences.append(candidate.strip())
+            start = match.end(2)
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
