@@ -81,7 +81,8 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
             ) from exc
         self.name = name
         self.batch_size = batch_size
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dimension())
         self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
         self._lock = threading.Lock()
 
