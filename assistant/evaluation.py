@@ -57,18 +57,15 @@ def scope_rates(assistant, questions: list[EvalQuestion]) -> tuple[float, float]
     return flagged[True] / max(totals[True], 1), flagged[False] / max(totals[False], 1)
 
 
-def run_retrieval_eval(settings, questions_path: Path, models: list[str]) -> str:
-    """The table of docs/benchmarks.md: every model and fusion on one question set, side by side."""
+def run_retrieval_eval(settings, question_paths: list[Path], models: list[str]) -> str:
+    """The tables of docs/benchmarks.md: every model and fusion, side by side, on each question set."""
     import tempfile
 
     from .facade import Assistant
     from .retrieval import DEFAULT_WEIGHTS
 
-    questions = load_questions(questions_path)
-    configs = [("BM25 seul", FusionWeights(0, 1))]
-    lines = [f"Questions : {sum(not q.out_of_scope for q in questions)} dans le champ, "
-             f"{sum(q.out_of_scope for q in questions)} hors champ ({questions_path.name})", "",
-             "| modèle | recherche | recall@1 | recall@5 | MRR@10 |", "| --- | --- | --- | --- | --- |"]
+    question_sets = {path.name: load_questions(path) for path in question_paths}
+    rows = {name: [] for name in question_sets}
     default_assistant = None
     for model in models:
         data_dir = settings.data_dir if model == settings.embedding_model else Path(tempfile.mkdtemp(prefix="aap-eval-"))
@@ -76,16 +73,25 @@ def run_retrieval_eval(settings, questions_path: Path, models: list[str]) -> str
                                                                         "data_dir": data_dir}))
         assistant.ingest()
         retriever = HybridRetriever(assistant.kb)
-        runs = (configs if model == models[0] else []) + [
+        runs = ([("BM25 seul", FusionWeights(0, 1))] if model == models[0] else []) + [
             ("dense seul", FusionWeights(1, 0)), ("hybride RRF 1:1", FusionWeights(1, 1)),
             (f"hybride RRF {DEFAULT_WEIGHTS.dense:g}:{DEFAULT_WEIGHTS.lexical:g} (défaut)", DEFAULT_WEIGHTS)]
         for name, weights in runs:
-            s = score_retrieval(name, retriever, questions, weights)
             label = "—" if weights.dense == 0 else model
-            lines.append(f"| {label} | {name} | {s.recall_at_1:.3f} | {s.recall_at_5:.3f} | {s.mrr_at_10:.3f} |")
+            for set_name, questions in question_sets.items():
+                s = score_retrieval(name, retriever, questions, weights)
+                rows[set_name].append(f"| {label} | {name} | {s.recall_at_1:.3f} | {s.recall_at_5:.3f} | {s.mrr_at_10:.3f} |")
         if model == settings.embedding_model:
             default_assistant = assistant
-    if default_assistant is not None:
-        oos, ins = scope_rates(default_assistant, questions)
-        lines += ["", f"Hors champ signalés : {oos:.0%} des questions hors champ, {ins:.1%} des questions dans le champ."]
+    lines = []
+    for set_name, questions in question_sets.items():
+        lines += [f"Questions : {sum(not q.out_of_scope for q in questions)} dans le champ, "
+                  f"{sum(q.out_of_scope for q in questions)} hors champ ({set_name})", "",
+                  "| modèle | recherche | recall@1 | recall@5 | MRR@10 |", "| --- | --- | --- | --- | --- |",
+                  *rows[set_name]]
+        if default_assistant is not None:
+            oos, ins = scope_rates(default_assistant, questions)
+            lines += ["", f"Hors champ signalés : {oos:.1%} des questions hors champ, "
+                          f"{ins:.1%} des questions dans le champ."]
+        lines.append("")
     return "\n".join(lines)

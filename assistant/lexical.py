@@ -4,6 +4,7 @@ it, saved beside it with the fingerprint of the chunk ids it was built from, and
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import shutil
@@ -16,6 +17,8 @@ import numpy as np
 
 from .documents import Chunk
 from .text_fr import analyse
+
+MIN_FAMILY_PREFIX = 5  # shorter stems ("bafa", "cee") must match exactly
 
 
 def fingerprint(ids: Sequence[str]) -> str:
@@ -38,6 +41,7 @@ class ChunkInfo:
 class LexicalIndex:
     def __init__(self, infos: list[ChunkInfo], bm25: bm25s.BM25 | None, fp: str):
         self.infos, self._bm25, self.fingerprint = infos, bm25, fp
+        self._vocab: list[str] | None = None
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> "LexicalIndex":
@@ -65,6 +69,24 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.infos[i].id, float(scores[i])) for i in top if scores[i] > 0]
+
+    def knows(self, stem: str) -> bool:
+        """Whether any chunk uses this analysed (stemmed, folded) word, or a longer word of the same family
+        ("candidat" for "candidater", which the base writes "candidature")."""
+        if self._bm25 is None:
+            return False
+        if stem in self._bm25.vocab_dict:
+            return True
+        if len(stem) < MIN_FAMILY_PREFIX:
+            return False
+        vocab = self._sorted_vocab()
+        i = bisect.bisect_left(vocab, stem)
+        return i < len(vocab) and vocab[i].startswith(stem)
+
+    def _sorted_vocab(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = sorted(self._bm25.vocab_dict)
+        return self._vocab
 
     def mask(self, *, axis: str | None = None, kind: str | None = None, doc_id: str | None = None) -> np.ndarray | None:
         if not (axis or kind or doc_id):

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .documents import Chunk
 from .knowledge_base import KnowledgeBase
 
-RRF_K = 60
+RRF_K = 10  # small: the top ranks of each list count most (measured: docs/benchmarks.md)
 CANDIDATES = 30
 
 
@@ -30,7 +30,7 @@ class FusionWeights:
 
 
 # Chosen on tests/eval/questions.yaml (`aap eval retrieval`, docs/benchmarks.md).
-DEFAULT_WEIGHTS = FusionWeights(dense=1.0, lexical=2.0)
+DEFAULT_WEIGHTS = FusionWeights(dense=1.0, lexical=3.0)
 
 
 class Passage(BaseModel):
@@ -74,12 +74,13 @@ class HybridRetriever:
         self.kb, self.top_k, self.weights = kb, top_k, weights
 
     def search(self, query: str, k: int | None = None, filters: Filters = Filters(),
-               weights: FusionWeights | None = None) -> list[Passage]:
+               weights: FusionWeights | None = None, vector: list[float] | None = None) -> list[Passage]:
+        """The best `k` passages; pass the query's `vector` when it is already embedded."""
         k = k or self.top_k
         weights = weights or self.weights
         dense_hits = []
         if weights.dense > 0:
-            vector = self.kb.embeddings.embed_query(query)
+            vector = vector if vector is not None else self.kb.embeddings.embed_query(query)
             dense_hits = self.kb.store.query(vector, CANDIDATES, where=filters.chroma_where())
         lexical_hits = []
         if weights.lexical > 0:
