@@ -1,0 +1,325 @@
+"""Drafting with an LLM: the retrieved fiches as numbered context, structured output when the model has it (else
+JSON in the text), validated; on failure the validation errors go back to the model (two repair rounds at most);
+still short, the missing axes are completed from the catalogue. A failing or silent model gives the catalogue plan
+with a notice. Nothing half-valid is returned: every plan goes through `ActionPlan` validation.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..criteria import CallCriteria
+from ..loaders import Practice
+from ..prompts import load_prompt
+from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
+from .messages import french_problems
+from .models import PLAN_LABELS, PLAN_MONTHS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
+from .profile import Profile
+
+REPAIR_ROUNDS = 2
+FICHES_PER_AXIS = 4
+COMPLETED_NOTE = ("Action complétée à partir du catalogue de fiches : le modèle n'a pas proposé d'action concrète "
+                  "sur cet axe.")
+
+
+class LLMFailure(Exception):
+    """The model raised or timed out; the message is French."""
+
+
+# -- the schema the model fills (structured output), lenient so that every problem reaches the validation step --
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CalendarDraft(_Loose):
+    start_month: int | None = None
+    end_month: int | None = None
+
+
+class ActionDraft(_Loose):
+    axis: str = Field("", description="identifiant d'axe de l'appel")
+    title: str = ""
+    description: str = Field("", description="au moins 25 mots")
+    public: str = ""
+    lead: str = Field("", description="porteur de l'action")
+    partners: list[str] = Field(default_factory=list)
+    calendar: CalendarDraft | None = None
+    indicators: list[str] = Field(default_factory=list)
+    finalites: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list, description="identifiants des fiches fournies")
+    budget_eur: int | None = None
+
+
+class ObjectiveDraft(_Loose):
+    finalite: str = ""
+    statement: str = ""
+    indicator: str = ""
+    target: str = ""
+
+
+class GovernanceDraft(_Loose):
+    steering_committee: list[str] = Field(default_factory=list)
+    chair: str = ""
+    frequency: str = ""
+    working_group: str | None = None
+
+
+class EvaluationDraft(_Loose):
+    approach: str = ""
+    milestones: list[str] = Field(default_factory=list)
+
+
+class PlanDraft(_Loose):
+    """Plan d'actions proposé pour le territoire (brouillon à valider)."""
+
+    summary: str = ""
+    objectives: list[ObjectiveDraft] = Field(default_factory=list)
+    actions: list[ActionDraft] = Field(default_factory=list)
+    governance: GovernanceDraft | None = None
+    evaluation: EvaluationDraft | None = None
+
+
+def fence(text: str, tag: str) -> str:
+    """User or fiche text cannot close its own fence or open a fake one."""
+    return re.sub(rf"</?\s*(?:{tag}|fiche|profil|proposition)[^>]*>", lambda m: html.escape(m.group(0)), text, flags=re.I)
+
+
+def extract_json(text: str) -> dict | None:
+    """The JSON object in a model's text (bare, or in a ```json fence); None when there is none."""
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
+    candidates = [fenced.group(1)] if fenced else []
+    start, end = text.find("{"), text.rfind("}")
+    if start != -1 and end > start:
+        candidates.append(text[start:end + 1])
+    for candidate in candidates:
+        try:
+            value = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _content(message) -> str:
+    content = getattr(message, "content", message)
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
+
+
+class LLMDrafter:
+    def __init__(self, model: BaseChatModel, catalogue: CatalogueDrafter, criteria: CallCriteria, timeout_s: float,
+                 label: str):
+        self.model, self.catalogue, self.criteria = model, catalogue, criteria
+        self.timeout_s, self.label = timeout_s, label
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="llm-plan")
+        try:
+            self._structured = model.with_structured_output(PlanDraft, include_raw=True)
+        except (NotImplementedError, AttributeError, TypeError, ValueError):
+            self._structured = None  # JSON in the text instead
+
+    # -- public --------------------------------------------------------------------------------------------
+    def draft(self, profile: Profile) -> ActionPlan:
+        fiches = self.context_fiches(profile)
+        messages = self.messages(profile, fiches)
+        try:
+            output = self._ask(messages)
+        except LLMFailure as failure:
+            return self._catalogue(profile, f"Le modèle de langage n'a pas pu rédiger le plan ({failure})")
+        problems: list[str] = []
+        for round_ in range(REPAIR_ROUNDS + 1):
+            plan, problems = self._attempt(profile, output, fiches)
+            if plan is not None:
+                return plan
+            if round_ == REPAIR_ROUNDS:
+                break
+            try:
+                output = self._ask(messages + [self._repair_message(output, problems)])
+            except LLMFailure:
+                break
+        return self._salvage(profile, output, fiches, problems)
+
+    # -- context -------------------------------------------------------------------------------------------
+    def context_fiches(self, profile: Profile) -> list[Practice]:
+        """The best fiches of each axis for this profile (the catalogue's own ranking), without repeats."""
+        ranked = self.catalogue.selector.rank(profile)
+        picked = self.catalogue.selector.pick(profile, ranked)
+        ids: list[str] = [c.id for axis in self.criteria.axis_ids for c in picked.get(axis, [])]
+        for axis in self.criteria.axis_ids:
+            ids += [c.id for c in ranked[axis][:FICHES_PER_AXIS]]
+        return [self.catalogue.practices[i] for i in dict.fromkeys(ids)]
+
+    def messages(self, profile: Profile, fiches: list[Practice]) -> list:
+        numbered = []
+        for n, practice in enumerate(fiches, 1):
+            meta = practice.meta
+            steps = implementation_steps(practice, limit=6)
+            text = (f"{meta.title}\nPublic : {meta.public}\nPartenaires : {', '.join(meta.partners)}\n"
+                    f"Indicateurs : {' ; '.join(meta.indicators)}\nEn bref : {_first_sentences(practice, 40, 120)}\n"
+                    + (f"Mise en œuvre : {' ; '.join(steps)}" if steps else ""))
+            numbered.append({"n": n, "id": meta.id, "axes": ",".join(meta.axes), "finalites": ",".join(meta.finalites),
+                             "text": fence(text, "fiche")})
+        system, user = load_prompt("plan").render(
+            call_title=self.criteria.title, months=str(PLAN_MONTHS),
+            axes="\n".join(f"  - {a.id} : {a.label}" for a in self.criteria.axes),
+            finalites="\n".join(f"  - {f.id} : {f.label}" for f in self.criteria.finalites),
+            actors=", ".join(a.label for a in self.criteria.actors),
+            profile=fence(json.dumps(profile.model_dump(), ensure_ascii=False, indent=2), "profil"),
+            passages=numbered,
+        )
+        return [SystemMessage(system), HumanMessage(user)]
+
+    def _repair_message(self, output: dict | None, problems: list[str]) -> HumanMessage:
+        previous = json.dumps(output, ensure_ascii=False, indent=1) if output is not None else "(réponse illisible)"
+        system, user = load_prompt("plan_repair").render(
+            previous=fence(previous[:20000], "proposition"), errors="\n".join(f"- {p}" for p in problems))
+        return HumanMessage(f"{system}\n\n{user}")
+
+    # -- the model -----------------------------------------------------------------------------------------
+    def _ask(self, messages: list) -> dict | None:
+        """The model's plan as a dict; None when it answered something that is not one. Raises LLMFailure."""
+        runnable = self._structured or self.model
+        future = self._pool.submit(runnable.invoke, messages)
+        try:
+            result = future.result(timeout=self.timeout_s)
+        except FutureTimeout as exc:
+            future.cancel()
+            raise LLMFailure(f"pas de réponse en {self.timeout_s:g} s") from exc
+        except Exception as exc:  # provider errors of every kind become one French failure
+            raise LLMFailure(f"erreur {type(exc).__name__}") from exc
+        if self._structured is None:
+            return extract_json(_content(result))
+        parsed, raw = result.get("parsed"), result.get("raw")
+        if isinstance(parsed, BaseModel):
+            return parsed.model_dump()
+        calls = getattr(raw, "tool_calls", None) or []
+        if calls and isinstance(calls[0].get("args"), dict):
+            return calls[0]["args"]
+        return extract_json(_content(raw)) if raw is not None else None
+
+    # -- from the model's dict to a plan -------------------------------------------------------------------
+    def _attempt(self, profile: Profile, output: dict | None, fiches: list[Practice]
+                 ) -> tuple[ActionPlan | None, list[str]]:
+        if output is None:
+            return None, ["La réponse n'est pas un objet JSON de la forme demandée."]
+        data, removed = self._plan_data(profile, output, fiches)
+        try:
+            plan = ActionPlan.model_validate(data, context={"criteria": self.criteria})
+        except ValidationError as exc:
+            return None, french_problems(exc, PLAN_LABELS)
+        return plan.model_copy(update={"notice": self._removed_notice(removed)}), []
+
+    def _plan_data(self, profile: Profile, output: dict, fiches: list[Practice]) -> tuple[dict, list[str]]:
+        allowed = [p.meta.id for p in fiches]
+        removed: list[str] = []
+        raw_actions = output.get("actions")
+        actions: Any = raw_actions if not isinstance(raw_actions, list) else []  # not a list: validation says so
+        for item in raw_actions if isinstance(raw_actions, list) else []:
+            if not isinstance(item, dict):
+                actions.append(item)
+                continue
+            action = {k: v for k, v in item.items() if k in ActionDraft.model_fields}
+            sources, dropped = self._sources(action.get("sources"), allowed)
+            removed += dropped
+            action.update(sources=sources, origin="llm")
+            actions.append(action)
+        used = [s for a in actions if isinstance(a, dict) for s in a["sources"]] if isinstance(actions, list) else []
+        data = {
+            "call_id": self.criteria.id, "profile": profile.model_dump(), "mode": self.label, "notice": None,
+            "summary": output.get("summary"), "objectives": output.get("objectives") or [], "actions": actions,
+            "governance": output.get("governance"), "evaluation": output.get("evaluation"),
+            "fiches": [self.catalogue.fiche_ref(i).model_dump() for i in dict.fromkeys(used)],
+        }
+        return data, list(dict.fromkeys(removed))
+
+    @staticmethod
+    def _sources(value: Any, allowed: list[str]) -> tuple[list[str], list[str]]:
+        """Fiche ids kept; numbers « 3 » / « [3] » mapped to the third fiche; anything else removed."""
+        items = value if isinstance(value, list) else ([value] if value else [])
+        kept, dropped = [], []
+        for item in items:
+            text = str(item).strip().strip("[]").strip()
+            if text.isdigit() and 1 <= int(text) <= len(allowed):
+                kept.append(allowed[int(text) - 1])
+            elif text in allowed:
+                kept.append(text)
+            elif text:
+                dropped.append(text)
+        return list(dict.fromkeys(kept)), dropped
+
+    @staticmethod
+    def _removed_notice(removed: list[str]) -> str | None:
+        if not removed:
+            return None
+        return ("Sources retirées parce qu'elles ne font pas partie des fiches fournies au modèle : "
+                + ", ".join(removed) + ".")
+
+    # -- fallbacks -----------------------------------------------------------------------------------------
+    def _catalogue(self, profile: Profile, why: str) -> ActionPlan:
+        return self.catalogue.draft(profile, notice=f"{why} : voici le plan construit à partir du catalogue de fiches, "
+                                                    "sans modèle de langage.")
+
+    def _salvage(self, profile: Profile, output: dict | None, fiches: list[Practice], problems: list[str]
+                 ) -> ActionPlan:
+        """Keep what validates, complete the missing axes from the catalogue; garbage gives the catalogue plan."""
+        why = f"Le modèle de langage n'a pas produit un plan valide après {REPAIR_ROUNDS} corrections"
+        if output is None:
+            return self._catalogue(profile, why)
+        data, removed = self._plan_data(profile, output, fiches)
+        context = {"criteria": self.criteria}
+        listed = lambda key: data[key] if isinstance(data[key], list) else []  # noqa: E731
+        actions = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        if not actions:
+            return self._catalogue(profile, why)
+        missing = [axis for axis, _ in missing_axes(actions, self.criteria)]
+        completed = self._catalogue_actions(profile, missing, {s for a in actions for s in a.sources})
+        action_dicts = [a.model_dump() for a in actions] + completed
+        objectives = [o.model_dump() for o in (_valid(Objective, x, context) for x in listed("objectives")) if o]
+        governance = _valid(Governance, data["governance"], context)
+        evaluation = _valid(Evaluation, data["evaluation"], context)
+        notes = [f"{why} ; " + (f"axe(s) {', '.join(missing)} complété(s) à partir du catalogue de fiches (actions "
+                                "signalées)." if missing else "les parties invalides ont été retirées.")]
+        if governance is None or evaluation is None or not objectives:
+            notes.append("Gouvernance, évaluation ou objectifs manquants repris du catalogue.")
+        if removed:
+            notes.append(self._removed_notice(removed))
+        summary = data["summary"] if isinstance(data["summary"], str) and data["summary"].strip() else None
+        try:
+            return self.catalogue.assemble(
+                profile, action_dicts, mode=self.label, notice=" ".join(notes), summary=summary,
+                objectives=objectives or None, governance=governance.model_dump() if governance else None,
+                evaluation=evaluation.model_dump() if evaluation else None)
+        except ValidationError:
+            return self._catalogue(profile, why)
+
+    def _catalogue_actions(self, profile: Profile, axes: list[str], taken: set[str]) -> list[dict]:
+        if not axes:
+            return []
+        selector = self.catalogue.selector
+        ranked = selector.rank(profile)
+        picks = selector.pick(profile, {a: [c for c in ranked[a] if c.id not in taken] for a in ranked})
+        territory = Territory(profile, self.criteria, self.catalogue.matcher)
+        out = []
+        for axis in axes:
+            for rank, candidate in enumerate(picks.get(axis, [])[:2]):
+                action = self.catalogue.action(candidate, territory, rank)
+                action["note"] = COMPLETED_NOTE
+                out.append(action)
+        return out
+
+
+def _valid(model: type[BaseModel], value: Any, context: dict):
+    try:
+        return model.model_validate(value, context=context)
+    except ValidationError:
+        return None
