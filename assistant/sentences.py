@@ -14,19 +14,27 @@ ABBREVIATIONS = {
     "sq", "vs", "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc", "dec", "j", "c", "cass", "crim",
 }
 CITATION = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
-BOUNDARY = re.compile(r"([.!?…]+[»”\")]*)(\s+)(?=[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])")
-LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# the end of a sentence, with its closing quotes and the citation marks put after it ("… ici. [1] Puis …")
+BOUNDARY = re.compile(r"([.!?…]+(?:\s?[»”\")])*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)(\s+)(?=(?:[«\"“(]\s?)?[A-ZÀ-ÖØ-Þ0-9])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|[a-z]\))\s+")
+# After "etc." a new sentence starts only with one of these words (a name may follow "etc." mid-sentence).
+SENTENCE_STARTS = {"le", "la", "les", "l", "il", "elle", "ils", "elles", "ce", "cette", "ces", "cet", "on", "un", "une",
+                   "des", "pour", "dans", "en", "au", "aux", "si", "ainsi", "chaque", "tous", "toutes", "leur", "leurs",
+                   "nous", "vous", "c", "d", "de", "du", "par", "sur", "selon", "enfin", "puis", "mais", "cependant"}
 
 
 def strip_citations(text: str) -> str:
     return CITATION.sub("", text).strip()
 
 
-def _ends_with_abbreviation(text: str) -> bool:
+def _ends_with_abbreviation(text: str, following: str = "") -> bool:
     word = re.search(r"(\w+)\.$", text)
     if not word:
         return False
     token = word.group(1)
+    if token.lower() == "etc":
+        next_word = re.match(r"[«\"“(\s]*(\w+)", following)
+        return not (next_word and next_word.group(1).lower() in SENTENCE_STARTS)
     return token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper())
 
 
@@ -60,7 +68,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in BOUNDARY.finditer(line):
             candidate = line[start:match.end(1)]
-            if _ends_with_abbreviation(candidate):
+            if _ends_with_abbreviation(strip_citations(candidate), line[match.end(2):]):
                 continue
             if candidate.strip():
                 sentences.append(candidate.strip())

@@ -1,0 +1,350 @@
+"""`GroundingChecker`: for each sentence of a text, the passage that supports it, or why none does.
+
+For each sentence the candidates are the sentences (and pairs of adjacent sentences) of the passages it cites, of
+the other passages given, then of the best passages of the whole knowledge base. A candidate supports the sentence
+when it is close in meaning (embeddings) *and* every detail agrees: dates, amounts, ages, numbers, names, negation,
+axes. A detail that disagrees with the closest candidate makes the sentence unsupported, however similar it looks.
+
+>>> checker = GroundingChecker(retriever, criteria)                       # doctest: +SKIP
+>>> checker.check("Le dépôt se fait avant le 30 mai 2024 [1].", [passage]).sentences[0].verdict   # doctest: +SKIP
+'unsupported'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ..criteria import CallCriteria
+from ..retrieval import HybridRetriever
+from ..sentences import _blocks, split_sentences
+from ..text_fr import analyse
+from .claims import Claim, clean_markdown, claims_of
+from .compare import Mismatch, compare_details, compare_names
+from .details import Details, extract_details, negation_conflict
+from .entities import EntityLexicon
+from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
+from .sources import Source, to_sources
+
+EXCERPT_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Chosen on the calibration half of tests/eval/grounding.yaml (`aap eval grounding --tune`, docs/benchmarks.md).
+
+    A candidate's score is its cosine similarity to the sentence plus `coverage_weight` times the share of the
+    sentence's content words it contains.
+    """
+
+    supported: float = 0.995  # an agreeing candidate scoring this supports the sentence…
+    weak: float = 0.985  # …this, weakly (a second look is due); below, nothing supports it
+    conflict: float = 0.76  # a best candidate this close whose details disagree contradicts the sentence…
+    margin: float = 0.0  # …unless an agreeing candidate scores within this margin of it
+    coverage_weight: float = 0.1
+    kb_passages: int = 4  # passages of the whole knowledge base examined per sentence
+    per_passage: int = 6  # sentences of a retrieved passage examined (the closest in words)
+
+
+@dataclass
+class Unit:
+    """One sentence of a source, or two adjacent ones."""
+
+    source: Source
+    sentences: tuple[str, ...]
+    origin: str  # cited | given | knowledge
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass
+class Candidate:
+    unit: Unit
+    similarity: float  # cosine similarity of the sentence and the unit
+    coverage: float  # share of the sentence's content words found in the unit
+    mismatches: list[Mismatch]
+
+    def score(self, thresholds: Thresholds) -> float:
+        return self.similarity + thresholds.coverage_weight * self.coverage
+
+
+@dataclass
+class Decision:
+    verdict: str
+    best: Candidate | None
+    reason: str
+
+
+@dataclass
+class _Job:
+    claim: Claim
+    cited: list[Source]
+    given: list[Source]
+    action: str | None = None
+    units: list[Unit] = field(default_factory=list)
+
+
+class GroundingChecker:
+    def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
+                 thresholds: Thresholds = Thresholds()):
+        """`vectors`: an object with `vectors(list[str]) -> np.ndarray` (e.g. the answerer's `SentenceScorer`, whose
+        cache then serves both); by default one of our own."""
+        from ..answering.extractive import SentenceScorer
+
+        self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
+        self.kb = retriever.kb
+        self.vectors = vectors or SentenceScorer(self.kb.embeddings)
+        self._details: dict[str, Details] = {}
+        self._offered: dict[str, set[str]] = {}
+        self._lexicon_fingerprint: str | None = None
+        self._lexicon: EntityLexicon | None = None
+
+    # -- public ---------------------------------------------------------------------------------------------
+    def check(self, text: str, passages: Sequence | None = None) -> GroundingReport:
+        """Verdicts for every sentence of `text`; its `[n]` marks refer to `passages` (numbered from 1)."""
+        sources = to_sources(passages or [])
+        by_n = {s.n: s for s in sources}
+        jobs = [_Job(claim, [by_n[n] for n in claim.cited if n in by_n], sources) for claim in claims_of(text)]
+        return GroundingReport.of([self._sentence_check(job, by_n) for job in self._prepare(jobs)])
+
+    def check_actions(self, actions: Sequence[tuple[str, str, list[Source]]]) -> GroundingReport:
+        """(title, description, sources cited by the action) -> verdicts of each sentence of each description."""
+        jobs = [_Job(claim, list(sources), list(sources), action=title)
+                for title, description, sources in actions for claim in claims_of(description)]
+        return GroundingReport.of([self._sentence_check(job, {}) for job in self._prepare(jobs)])
+
+    # -- lexicon and caches ---------------------------------------------------------------------------------
+    @property
+    def lexicon(self) -> EntityLexicon:
+        """Built from the knowledge base, rebuilt when it changes (a user adds a document)."""
+        fingerprint = self.kb.lexical.fingerprint
+        if self._lexicon is None or fingerprint != self._lexicon_fingerprint:
+            by_doc: dict[str, tuple[str, list[str]]] = {}
+            for chunk in self.kb.store.all_chunks():
+                by_doc.setdefault(chunk.doc_id, (chunk.title, []))[1].append(chunk.text)
+            self._lexicon = EntityLexicon.build(self.criteria, [(t, "\n\n".join(x)) for t, x in by_doc.values()])
+            self._lexicon_fingerprint = fingerprint
+            self._offered.clear()
+        return self._lexicon
+
+    @cached_property
+    def axis_labels(self) -> dict[str, str]:
+        return {a.id: a.short.lower() if a.short else a.label for a in self.criteria.axes}
+
+    def details(self, text: str, claim: bool = False) -> Details:
+        key = f"{claim}\x1f{text}"
+        if key not in self._details:
+            if len(self._details) > 50_000:
+                self._details.clear()
+            self._details[key] = extract_details(text, self.criteria, claim=claim)
+        return self._details[key]
+
+    def offered(self, unit: Unit) -> set[str]:
+        key = f"{unit.source.title}\x1f{unit.source.section}\x1f{unit.text}"
+        if key not in self._offered:
+            if len(self._offered) > 50_000:
+                self._offered.clear()
+            self._offered[key] = self.lexicon.offered(f"{unit.source.title}\n{unit.source.section}\n{unit.text}")
+        return self._offered[key]
+
+    # -- candidates -----------------------------------------------------------------------------------------
+    def _prepare(self, jobs: list[_Job]) -> list[_Job]:
+        """Gather every job's candidate units, then embed all their sentences in one batch."""
+        pending = [job for job in jobs if self._verbatim(job) is None]
+        claims = list(dict.fromkeys(job.claim.plain for job in pending))
+        vectors = dict(zip(claims, self.vectors.vectors(claims))) if claims else {}
+        for job in pending:  # the sentence's own vector also searches the base: one encoding per sentence
+            job.units = self._units(job, vectors[job.claim.plain])
+        texts = [job.claim.plain for job in pending] + [s for job in pending for u in job.units for s in u.sentences]
+        if texts:
+            self.vectors.vectors(texts)
+        return jobs
+
+    def _units(self, job: _Job, vector=None) -> list[Unit]:
+        t = self.thresholds
+        seen: set[tuple[str, str]] = set()
+        units: list[Unit] = []
+        terms = set(analyse(job.claim.plain))
+        if vector is None:
+            vector = self.vectors.vectors([job.claim.plain])[0]
+        found = self.retriever.search(job.claim.plain, k=t.kb_passages, vector=[float(x) for x in vector]
+                                      ) if t.kb_passages else []
+        cited_ids = {id(s) for s in job.cited}
+        origins = [(s, "cited") for s in job.cited] + [(s, "given") for s in job.given if id(s) not in cited_ids]
+        origins += [(Source.from_passage(p), "knowledge") for p in found]
+        for source, origin in origins:
+            sentences, blocks = zip(*source_sentences(source.text)) if source.text.strip() else ((), ())
+            keep = range(len(sentences))
+            limit = t.per_passage if origin == "knowledge" else 3 * t.per_passage  # the closest in words
+            if len(sentences) > limit:
+                overlap = [len(terms & set(analyse(s))) for s in sentences]
+                keep = sorted(sorted(keep, key=lambda i: (-overlap[i], i))[:limit])
+            kept = set(keep)
+            for i in keep:
+                for window in ((i,), (i, i + 1)):
+                    if window[-1] not in kept or blocks[window[-1]] != blocks[i]:
+                        continue  # a window never spans two paragraphs or list items
+                    text = tuple(sentences[j] for j in window)
+                    key = (source.doc_id, " ".join(text))
+                    if key in seen and origin == "knowledge":
+                        continue
+                    seen.add(key)
+                    units.append(Unit(source, text, origin))
+        return units
+
+    def _about(self, source: Source, named: set[str]) -> bool:
+        """Does a fiche's metadata (its axes) speak for the sentence? Not when the sentence names a programme the
+        fiche is not about (a contrat-de-ville fiche says nothing of the axis of a cité éducative)."""
+        if not named:
+            return True
+        key = f"{source.title}\x1f{source.section}"
+        if key not in self._offered:
+            self._offered[key] = self.lexicon.offered(f"{source.title}\n{source.section}")
+        return bool(named & self._offered[key])
+
+    # -- scoring --------------------------------------------------------------------------------------------
+    def _verbatim(self, job: _Job) -> Source | None:
+        """A sentence copied word for word from a passage it cites is supported by it, with nothing to weigh."""
+        forms = {_squash(job.claim.plain), _squash(job.claim.without_label)}
+        forms = {f.rstrip(".") for f in forms if len(f.split()) >= 3}
+        for source in job.cited or job.given:
+            haystack = _squash(clean_markdown(source.text))
+            if any(f in haystack for f in forms):
+                return source
+        return None
+
+    def _candidates(self, claim: Claim, units: list[Unit]) -> list[Candidate]:
+        if not units:
+            return []
+        claim_vector = self.vectors.vectors([claim.plain])[0]
+        sentence_vectors = {}
+        needed = list(dict.fromkeys(s for u in units for s in u.sentences))
+        for sentence, vector in zip(needed, self.vectors.vectors(needed)):
+            sentence_vectors[sentence] = vector
+        claim_details = self.details(claim.plain, claim=True)
+        required = self.lexicon.required(claim.plain)
+        named = {k for k in required if k.startswith(("prog:", "acr:"))}
+        terms = set(analyse(claim.plain))
+        out = []
+        for unit in units:
+            vectors = [sentence_vectors[s] for s in unit.sentences]
+            joined = np.sum(vectors, axis=0)
+            similarity = float(joined @ claim_vector / max(np.linalg.norm(joined), 1e-9))
+            coverage = len(terms & set(analyse(unit.text))) / max(len(terms), 1)
+            unit_details = self.details(unit.text)
+            unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
+            mismatches = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
+                                         negation_conflict(claim.plain, unit.text))
+            mismatches += compare_names(required, self.offered(unit))
+            out.append(Candidate(unit, similarity, coverage, mismatches))
+        return out
+
+    def decide(self, candidates: list[Candidate], thresholds: Thresholds | None = None, prefer: str = "cited"
+               ) -> Decision:
+        t = thresholds or self.thresholds
+        if not candidates:
+            return Decision("unsupported", None, "Aucun passage des sources n'en parle.")
+        score = {id(c): c.score(t) for c in candidates}
+        best = max(candidates, key=lambda c: score[id(c)])
+        agreeing = [c for c in candidates if not c.mismatches]
+        best_agreeing = max(agreeing, key=lambda c: score[id(c)]) if agreeing else None
+        preferred = [c for c in agreeing if c.unit.origin == prefer and score[id(c)] >= t.supported]
+        if preferred:  # a passage the sentence cites says it: nothing elsewhere can overrule that
+            chosen = max(preferred, key=lambda c: score[id(c)])
+            return Decision("supported", chosen, f"Appuyée par {_where(chosen.unit.source)}.")
+        if best.mismatches and score[id(best)] >= t.conflict and (
+                best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin):
+            details = " ; ".join(m.message for m in best.mismatches)
+            return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
+                                                 f"chose : {details}.")
+        if best_agreeing is not None and score[id(best_agreeing)] >= t.supported:
+            return Decision("supported", best_agreeing, f"Appuyée par {_where(best_agreeing.unit.source)}.")
+        if best_agreeing is not None and score[id(best_agreeing)] >= t.weak:
+            return Decision("weak", best_agreeing, f"Proche de {_where(best_agreeing.unit.source)}, sans le dire "
+                                                   "assez nettement : à vérifier.")
+        if score[id(best)] >= t.weak and best.mismatches:
+            details = " ; ".join(m.message for m in best.mismatches)
+            return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
+                                                 f"chose : {details}.")
+        return Decision("unsupported", None, f"Aucun passage des sources ne l'appuie (le plus proche : "
+                                             f"{_where(best.unit.source)}).")
+
+    # -- report ---------------------------------------------------------------------------------------------
+    def _sentence_check(self, job: _Job, by_n: dict[int, Source]) -> SentenceCheck:
+        claim = job.claim
+        verbatim = self._verbatim(job)
+        if verbatim is not None:
+            decision = Decision("supported", None, f"Reprise mot pour mot de {_where(verbatim)}.")
+            passage, score = _passage(verbatim, claim.plain), 1.0
+            candidates: list[Candidate] = []
+        else:
+            candidates = self._candidates(claim, job.units)
+            decision = self.decide(candidates)
+            passage = _passage(decision.best.unit.source, decision.best.unit.text) if decision.best else None
+            score = round(decision.best.similarity, 4) if decision.best else 0.0
+        citations = [self._citation(n, by_n, claim, candidates, decision, verbatim) for n in claim.cited] if by_n else []
+        return SentenceCheck(text=claim.text, verdict=decision.verdict, passage=passage, reason=decision.reason,
+                             score=score, citations=citations, action=job.action)
+
+    def _citation(self, n: int, by_n: dict[int, Source], claim: Claim, candidates: list[Candidate],
+                  overall: Decision, verbatim: Source | None) -> CitationCheck:
+        source = by_n.get(n)
+        if source is None:
+            return CitationCheck(n=n, correct=False, reason=f"Aucun passage n° {n} n'est fourni avec le texte.")
+        if verbatim is source or (verbatim is None and self._verbatim(_Job(claim, [source], [source])) is source):
+            return CitationCheck(n=n, correct=True, reason=f"La phrase est reprise de {_where(source)}.")
+        own = [c for c in candidates if c.unit.source is source]
+        if not own:
+            own = self._candidates(claim, self._units_of(source))
+        decision = self.decide(own)
+        if decision.verdict != "unsupported":
+            return CitationCheck(n=n, correct=True, reason=f"[{n}] appuie la phrase.")
+        supporting = None
+        if overall.verdict != "unsupported" and overall.best is not None and overall.best.unit.source is not source:
+            supporting = _passage(overall.best.unit.source, overall.best.unit.text)
+        elif verbatim is not None and verbatim is not source:
+            supporting = _passage(verbatim, claim.plain)
+        reason = f"Citation erronée : [{n}] ({_where(source)}) n'appuie pas cette phrase"
+        if decision.best is not None and decision.best.mismatches:
+            reason += " : " + " ; ".join(m.message for m in decision.best.mismatches)
+        reason += "." + (f" Le passage qui l'appuie : {_where_passage(supporting)}." if supporting else "")
+        return CitationCheck(n=n, correct=False, reason=reason, supporting=supporting)
+
+    def _units_of(self, source: Source) -> list[Unit]:
+        found = source_sentences(source.text)
+        units = [Unit(source, (s,), "cited") for s, _ in found]
+        units += [Unit(source, (a, b), "cited") for (a, x), (b, y) in zip(found, found[1:]) if x == y]
+        return units
+
+
+def source_sentences(text: str) -> list[tuple[str, int]]:
+    """(sentence without Markdown, index of its paragraph or list item) for the sentences of a passage."""
+    out = []
+    for b, block in enumerate(_blocks(text)):
+        if block.startswith("#"):
+            continue
+        out += [(s, b) for s in map(clean_markdown, split_sentences(block)) if len(s.split()) >= 3]
+    return out
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.sub(r"[«»\"“”’']", "'", text).split()).lower()
+
+
+def _where(source: Source) -> str:
+    return f"« {source.title} » ({source.section})" if source.section else f"« {source.title} »"
+
+
+def _where_passage(passage: SourcePassage) -> str:
+    return f"« {passage.title} » ({passage.section})" if passage.section else f"« {passage.title} »"
+
+
+def _passage(source: Source, excerpt: str) -> SourcePassage:
+    text = excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    return SourcePassage(doc_id=source.doc_id, title=source.title, section=source.section, excerpt=text)

@@ -1,0 +1,74 @@
+"""From a text (an answer, a draft, a colleague's paragraph) to the sentences that make a claim.
+
+Headings, list introductions ("Partenaires :") and fragments make none and are left out. `[n]` marks are kept
+aside as the sentence's citations; Markdown emphasis is removed.
+
+>>> [c.text for c in claims_of("## Dépôt\\nLe dossier est déposé avant le 30 avril 2024 [1].\\nÀ retenir :")]
+['Le dossier est déposé avant le 30 avril 2024.']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..sentences import CITATION, _blocks, split_sentences
+
+MARK = re.compile(r"\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")  # a longer number is no citation
+LABEL_PREFIX = re.compile(r"^[^:]{1,80}?\s:\s+(?=\S)")  # "**Apport** : ils portent…", "- **PSFP** : …"
+BOLD_LABEL = re.compile(r"^\*\*[^*]+\*\*\s*:\s*")
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str  # as written, without the [n] marks
+    plain: str  # what is checked: no Markdown, one space between words
+    cited: tuple[int, ...]
+    unlabelled: str = ""  # without a leading "**Label** :"
+
+    @property
+    def without_label(self) -> str:
+        """The sentence without a leading "Label :" (the title an answer puts before a quoted sentence)."""
+        if self.unlabelled and self.unlabelled != self.plain:
+            return self.unlabelled
+        return LABEL_PREFIX.sub("", self.plain, count=1)
+
+
+def clean_markdown(text: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)  # [label](url)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def cited_numbers(sentence: str) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for group in MARK.findall(sentence):
+        numbers += [int(n) for n in re.split(r"\s*[,;]\s*", group)]
+    return tuple(dict.fromkeys(numbers))
+
+
+def _makes_a_claim(sentence: str, cited: tuple[int, ...]) -> bool:
+    if cited:
+        return True
+    if sentence.endswith(":"):
+        return False
+    return len(re.findall(r"\w+", sentence)) >= MIN_WORDS
+
+
+def claims_of(text: str) -> list[Claim]:
+    claims: list[Claim] = []
+    for block in _blocks(text or ""):
+        if block.startswith("#") or re.fullmatch(r"[|:\-\s]+", block):
+            continue  # headings and table rules
+        block = block.strip("|").replace(" | ", " ; ") if "|" in block else block
+        for sentence in split_sentences(block):
+            cited = cited_numbers(sentence)
+            written = " ".join(CITATION.sub("", sentence).split())
+            written = re.sub(r"\s+([.,;:!?])$", r"\1", written)
+            plain = clean_markdown(written)
+            if plain and _makes_a_claim(plain, cited):
+                unlabelled = clean_markdown(BOLD_LABEL.sub("", written, count=1))
+                claims.append(Claim(text=written, plain=plain, cited=cited, unlabelled=unlabelled))
+    return claims

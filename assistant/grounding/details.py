@@ -1,0 +1,261 @@
+"""The details of a sentence that must agree with its source: dates, years, amounts, ages, percentages, other
+numbers, negation and the call's axes.
+
+>>> d = extract_details("Dépôt avant le 30 avril 2024 ; 2 M€ pour les 11-17 ans, sans exception.")
+>>> sorted(d.dates), d.amounts, d.ages, d.negated
+([(30, 4, 2024)], {2000000.0}, {(11, 17)}, True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..criteria import CallCriteria, _fold
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "decembre": 12, "dec": 12,
+}
+NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10, "onze": 11, "douze": 12,
+    "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+}  # "un", "une" and "neuf" are too often not numbers
+ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2, "troisieme": 3,
+            "3e": 3, "quatrieme": 4, "4e": 4, "dernier": -1}
+NOT_NOUNS = {"et", "ou", "les", "des", "par", "pour", "sur", "dans", "avec", "une", "aux", "qui", "que", "selon", "contre",
+             "environ", "entre", "dont", "plus", "moins"}
+# "hors PSAD" says what "ne relèvent pas de la PSAD" says. "sans" denies only the words right after it ("pratiques
+# sans produit comme les jeux vidéo" does not deny the video games): see `clauses`.
+NEGATIONS = {"pas", "jamais", "aucun", "aucune", "aucuns", "aucunes", "rien", "non", "ni", "guere", "nullement", "hors"}
+PRIVATIVE_WORDS = 2
+
+SPACE = r"[ \u00a0\u202f]"
+NUMBER = rf"\d{{1,3}}(?:{SPACE}\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_TEXT = re.compile(rf"\b(?:(\d{{1,2}})(?:er)?{SPACE}+)?({_MONTH_NAMES})\.?(?:{SPACE}+(\d{{4}}))?\b")
+DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+AMOUNT = re.compile(rf"({NUMBER}){SPACE}*(milliards?{SPACE}+d['’]euros|millions?{SPACE}+d['’]euros|M€|k€|€|euros?"
+                    rf"|millions?{SPACE}*€|milliards?{SPACE}*€)(?!\w)")
+PERCENT = re.compile(rf"({NUMBER}){SPACE}*(?:%|pour{SPACE}?cent\b)")
+AGE_RANGE = re.compile(rf"\b(\d{{1,2}}){SPACE}*(?:-|–|à|a){SPACE}*(\d{{1,2}}){SPACE}*ans\b")
+AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
+YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
+PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
+AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*|no\s*)?([1-9])\b")
+AXIS_ORDINAL = re.compile(r"\b(premier|premiere|deuxieme|second|seconde|troisieme|quatrieme|1er|2e|3e|4e)\s+axe\b")
+
+
+def parse_number(text: str) -> float:
+    return float(re.sub(SPACE, "", text).replace(",", "."))
+
+
+def words_to_digits(text: str) -> str:
+    """"deux heures" -> "2 heures", so that a paraphrase may spell a number out."""
+    def repl(match: re.Match) -> str:
+        return str(NUMBER_WORDS[match.group(0).lower()])
+    pattern = r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)"
+    return re.sub(pattern, repl, text, flags=re.I)
+
+
+@dataclass
+class Details:
+    dates: set[tuple[int | None, int, int | None]] = field(default_factory=set)  # (day, month, year)
+    years: set[int] = field(default_factory=set)
+    amounts: set[float] = field(default_factory=set)
+    percents: set[float] = field(default_factory=set)
+    ages: set[tuple[int, int]] = field(default_factory=set)
+    numbers: set[float] = field(default_factory=set)  # numbers that are none of the above ("14 séances")
+    counted: set[tuple[float, str]] = field(default_factory=set)  # (number, what it counts): (14, "seanc")
+    pool: set[float] = field(default_factory=set)  # every number written, in whatever form
+    negations: int = 0
+    axes_numbered: set[str] = field(default_factory=set)
+    axes_named: set[str] = field(default_factory=set)
+
+    @property
+    def negated(self) -> bool:
+        return self.negations > 0
+
+    @property
+    def axes(self) -> set[str]:
+        return self.axes_numbered | self.axes_named
+
+    @property
+    def all_years(self) -> set[int]:
+        return self.years | {y for _, _, y in self.dates if y}
+
+
+def _counted_noun(after: str) -> str:
+    """The word a number counts ("14 séances" -> "seanc"), or "" when none follows."""
+    word = re.match(r"\s+([^\W\d_]{3,})", after)
+    if not word or _fold(word.group(1)) in NOT_NOUNS:
+        return ""
+    return _fold(word.group(1))[:5]
+
+
+def _count_negations(folded: str) -> int:
+    folded = re.sub(r"\bnon seulement\b", " ", folded)
+    words = folded.split()
+    count = sum(1 for w in words if w in NEGATIONS)
+    if "plus" in words and ("ne" in words or "n" in words):
+        count += 1
+    return count
+
+
+def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool = False) -> Details:
+    """Every detail of `text`; a `claim` refers to axes only when it says "axe"."""
+    d = Details()
+    text = words_to_digits(text.replace("’", "'"))
+    folded_text = _fold(text)
+    spans: list[tuple[int, int]] = []
+
+    def taken(match: re.Match) -> bool:
+        return any(start <= match.start() < end for start, end in spans)
+
+    for match in DATE_ISO.finditer(text):
+        d.dates.add((int(match.group(3)), int(match.group(2)), int(match.group(1))))
+        spans.append(match.span())
+    for match in DATE_NUMERIC.finditer(text):
+        d.dates.add((int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        spans.append(match.span())
+    for match in DATE_TEXT.finditer(_fold_same_length(text)):
+        day, month, year = match.group(1), MONTHS[match.group(2)], match.group(3)
+        if not day and not year:
+            continue  # "mai", "mars" alone are too ambiguous to be dates
+        d.dates.add((int(day) if day else None, month, int(year) if year else None))
+        spans.append(match.span())
+    for match in AMOUNT.finditer(text):
+        value = parse_number(match.group(1))
+        unit = match.group(2).lower()
+        value *= 1e9 if "milliard" in unit else 1e6 if ("million" in unit or unit == "m€") else 1e3 if unit == "k€" else 1
+        d.amounts.add(round(value, 2))
+        spans.append(match.span())
+    for match in PERCENT.finditer(text):
+        d.percents.add(parse_number(match.group(1)))
+        spans.append(match.span())
+    for match in AGE_RANGE.finditer(text):
+        d.ages.add((int(match.group(1)), int(match.group(2))))
+        spans.append(match.span())
+    for match in AGE_BARE_RANGE.finditer(text):
+        if not taken(match) and int(match.group(1)) < int(match.group(2)) <= 30:
+            d.ages.add((int(match.group(1)), int(match.group(2))))
+            spans.append(match.span())
+    for match in YEAR.finditer(text):
+        if not taken(match):
+            d.years.add(int(match.group(1)))
+            spans.append(match.span())
+    for match in PLAIN_NUMBER.finditer(text):
+        value = parse_number(match.group(1))
+        d.pool.add(value)
+        noun = _counted_noun(text[match.end():])
+        d.counted.add((value, noun))
+        if not taken(match):
+            d.numbers.add(value)
+    d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}
+    d.negations = _count_negations(folded_text)
+    if criteria is not None:
+        d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim)
+    return d
+
+
+def _fold_same_length(text: str) -> str:
+    """Lower case without accents, one character for one, so match offsets stay valid."""
+    import unicodedata
+
+    out = []
+    for char in text.lower():
+        base = unicodedata.normalize("NFKD", char)
+        kept = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(kept[0] if len(kept) == 1 else char)
+    return "".join(out)
+
+
+def axis_phrases(criteria: CallCriteria) -> dict[str, list[str]]:
+    """Folded phrases naming each axis, taken from the call's own wording (criteria.yaml)."""
+    phrases: dict[str, list[str]] = {}
+    for axis in criteria.axes:
+        found = {axis.id}
+        for source in (axis.short, axis.label):
+            head = source.split(":")[0]
+            for part in re.split(r",| et |:", head):
+                words = _fold(part).split()
+                if len([w for w in words if len(w) > 3]) >= 2:
+                    found.add(" ".join(words))
+            found.add(_fold(head))
+        phrases[axis.id] = sorted(found, key=len, reverse=True)
+    return phrases
+
+
+def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = False) -> tuple[set[str], set[str]]:
+    """(axes referred to by number, axes referred to by their wording or name).
+
+    With `require_word`, only a text that speaks of an "axe" refers to axes (a claim may say "protéger les plus
+    jeunes" without meaning the axis).
+    """
+    ids = criteria.axis_ids
+    if require_word and not re.search(r"\baxes?\b", folded):
+        return set(), set()
+    numbered = {ids[int(n) - 1] for n in AXIS_NUMBER.findall(folded) if 1 <= int(n) <= len(ids)}
+    for word in AXIS_ORDINAL.findall(folded):
+        n = ORDINALS[word]
+        if 1 <= n <= len(ids):
+            numbered.add(ids[n - 1])
+    named = set()
+    padded = f" {folded} "
+    for axis_id, phrases in axis_phrases(criteria).items():
+        if any(f" {p} " in padded for p in phrases):
+            named.add(axis_id)
+    return numbered, named
+
+
+CLAUSE_BREAK = re.compile(r"[;:()\[\]—–,«»!?]|\.(?!\d)|\s+mais\s+|\s+alors que\s+")
+
+
+def clauses(text: str) -> list[tuple[set[str], bool]]:
+    """(content words, negated) of each clause of `text`; words are stemmed as for lexical search."""
+    from ..text_fr import analyse
+
+    out = []
+    negation_terms = set(analyse(" ".join(NEGATIONS)))
+
+    def add(words: list[str], negated: bool) -> None:
+        terms = set(words) - negation_terms
+        if terms:
+            out.append((terms, negated))
+
+    for part in CLAUSE_BREAK.split(text):
+        head, *privatives = re.split(r"\bsans\b", part, flags=re.I)
+        add(analyse(head), _count_negations(_fold(head)) > 0)
+        for piece in privatives:
+            words = [w for w in analyse(piece) if w not in negation_terms]
+            add(words[:PRIVATIVE_WORDS], True)
+            add(words[PRIVATIVE_WORDS:], _count_negations(_fold(piece)) > 0)
+    return out
+
+
+def negation_conflict(claim: str, unit: str) -> str | None:
+    """"added" / "removed" when the claim and the unit say the same thing with opposite polarity.
+
+    Compared clause by clause: a negated clause of the unit that the claim restates ("ne sont pas exclusifs" /
+    "sont exclusifs") must be negated in the claim, and a negated clause of the claim must meet a negated clause of
+    the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count.
+    """
+    claim_clauses, unit_clauses = clauses(claim), clauses(unit)
+    claim_terms = set().union(*(t for t, _ in claim_clauses)) if claim_clauses else set()
+    unit_terms = set().union(*(t for t, _ in unit_clauses)) if unit_clauses else set()
+    def meets(a: set[str], b: set[str]) -> bool:
+        return len(a & b) >= min(2, len(a), len(b))
+
+    for terms, negated in unit_clauses:
+        restated = len(terms & claim_terms)
+        if negated and restated >= max(min(2, len(terms)), 0.4 * len(terms)):
+            if not any(n and meets(terms, t) for t, n in claim_clauses):
+                return "removed"
+    for terms, negated in claim_clauses:
+        if negated and len(terms & unit_terms) >= min(2, len(terms)):
+            if not any(n and meets(terms, t) for t, n in unit_clauses):
+                return "added"
+    return None

@@ -1,0 +1,261 @@
+"""`aap eval grounding`: precision and recall of the "unsupported" verdict on tests/eval/grounding.yaml.
+
+Each sentence is checked as a text citing its passage (`"… [1]"` with the passage as [1]), against the whole
+knowledge base as well. The set is cut in two halves by a stable hash of each entry's `source` (the sentences
+built from one passage stay together): thresholds are chosen on the calibration half and figures reported on the
+other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ..errors import InvalidInput
+from .checker import Candidate, GroundingChecker, Thresholds
+from .claims import claims_of, clean_markdown
+from .sources import Source
+
+SUPPORTED_KINDS = ("verbatim", "paraphrase")
+NEGATIVE_KINDS = ("date", "amount", "age", "actor", "programme", "negation", "axis", "invented")
+KIND_LABELS = {"verbatim": "reprise mot pour mot", "paraphrase": "paraphrase", "date": "date changée",
+               "amount": "montant changé", "age": "âge changé", "actor": "acteur ou lieu changé",
+               "programme": "programme changé", "negation": "négation ajoutée ou retirée", "axis": "axe échangé",
+               "invented": "affirmation inventée"}
+
+
+class EvalSentence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    label: str
+    text: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EvalSentence":
+        expected = "supported" if self.kind in SUPPORTED_KINDS else "unsupported"
+        if self.kind not in SUPPORTED_KINDS + NEGATIVE_KINDS:
+            raise ValueError(f"type inconnu : {self.kind}")
+        if self.label != expected:
+            raise ValueError(f"« {self.text} » : le type {self.kind} appelle l'étiquette {expected}")
+        return self
+
+
+class EvalEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    doc_id: str
+    passage: str
+    sentences: list[EvalSentence]
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    source: str
+    doc_id: str
+    passage: str
+    kind: str
+    label: str
+    text: str
+
+    @property
+    def negative(self) -> bool:
+        return self.label == "unsupported"
+
+
+def load_grounding_set(path: Path) -> list[EvalItem]:
+    try:
+        entries = [EvalEntry.model_validate(e) for e in yaml.safe_load(Path(path).read_text(encoding="utf-8"))]
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise InvalidInput(f"Jeu d'évaluation illisible ({path}) : {exc}") from exc
+    return [EvalItem(f"{e.source}-{i}", e.source, e.doc_id, e.passage, s.kind, s.label, s.text)
+            for e in entries for i, s in enumerate(e.sentences, 1)]
+
+
+def half(source: str) -> str:
+    """"calibration" or "report", stable across runs and machines."""
+    return "calibration" if int(hashlib.sha256(source.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.sub(r"[’']", "'", clean_markdown(text)).split()).lower()
+
+
+def passage_source(checker: GroundingChecker, item: EvalItem) -> Source:
+    """The item's passage as the checker sees a cited passage: its text, within its document's section."""
+    wanted = _squash(item.passage)
+    chunks = [c for c in checker.kb.store.all_chunks() if c.doc_id == item.doc_id]
+    if not chunks:
+        raise InvalidInput(f"Document « {item.doc_id} » absent de la base : lancez `aap ingest`.")
+    home = next((c for c in chunks if wanted in _squash(c.text)), chunks[0])
+    return Source(doc_id=item.doc_id, title=home.title, section=home.section, text=item.passage, axes=home.axes, n=1)
+
+
+@dataclass
+class ItemResult:
+    item: EvalItem
+    candidates: list[Candidate]
+    verbatim: bool
+
+    def verdict(self, checker: GroundingChecker, thresholds: Thresholds) -> str:
+        return "supported" if self.verbatim else checker.decide(self.candidates, thresholds).verdict
+
+
+def run_items(checker: GroundingChecker, items: list[EvalItem]) -> list[ItemResult]:
+    """Gather each sentence's candidates once, so that thresholds can be tried without embedding again."""
+    from .checker import _Job
+
+    results = []
+    for item in items:
+        source = passage_source(checker, item)
+        claim = claims_of(f"{item.text} [1]")[0]
+        job = _Job(claim, [source], [source])
+        verbatim = checker._verbatim(job) is not None
+        candidates = [] if verbatim else checker._candidates(claim, checker._units(job))
+        results.append(ItemResult(item, candidates, verbatim))
+    return results
+
+
+@dataclass
+class Scores:
+    n: int
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def score(pairs: list[tuple[EvalItem, str]]) -> Scores:
+    tp = sum(1 for i, v in pairs if i.negative and v == "unsupported")
+    fp = sum(1 for i, v in pairs if not i.negative and v == "unsupported")
+    fn = sum(1 for i, v in pairs if i.negative and v != "unsupported")
+    return Scores(len(pairs), tp, fp, fn)
+
+
+def per_kind(pairs: list[tuple[EvalItem, str]]) -> dict[str, Scores]:
+    """For a kind of change: its negatives, and as possible false alarms the true sentences of the same passages."""
+    out = {}
+    for kind in NEGATIVE_KINDS:
+        sources = {i.source for i, _ in pairs if i.kind == kind}
+        subset = [(i, v) for i, v in pairs if i.kind == kind or (not i.negative and i.source in sources)]
+        if subset:
+            out[kind] = score(subset)
+    return out
+
+
+GRID = {
+    "weak": [round(0.93 + 0.005 * i, 3) for i in range(21)],
+    "conflict": [0.76, 0.80],
+    "margin": [0.0, 0.02],
+    "coverage_weight": [0.1, 0.2, 0.3],
+}
+STRONG_SHARE = 0.95  # share of the calibration's true sentences that should come out "supported" rather than "weak"
+
+
+def tune(checker: GroundingChecker, results: list[ItemResult], base: Thresholds) -> Thresholds:
+    """Thresholds chosen on `results` (the calibration half).
+
+    First the line between "unsupported" and the rest (`weak`, with the contradiction settings and the weight of
+    shared words): the best F1 of "unsupported" among the settings with precision >= 0.85, recall >= 0.90 and every
+    kind of change at recall >= 0.75 (if none qualifies, the best F1). Then the line between "weak" and
+    "supported": the score that 95 % of the true sentences reach, so that the loosest restatements are flagged
+    for a second look.
+    """
+    best_key, best = None, base
+    for values in itertools.product(*GRID.values()):
+        t = replace(base, **dict(zip(GRID, values)))
+        t = replace(t, supported=t.weak)
+        verdicts = [(r.item, r.verdict(checker, t)) for r in results]
+        s = score(verdicts)
+        worst_kind = min((k.recall for k in per_kind(verdicts).values()), default=1.0)
+        f1 = 2 * s.precision * s.recall / max(s.precision + s.recall, 1e-9)
+        key = (s.precision >= 0.85 and s.recall >= 0.90 and worst_kind >= 0.75, round(f1, 4), s.recall)
+        if best_key is None or key > best_key:
+            best_key, best = key, t
+    scores = sorted(_support_score(checker, r, best) for r in results
+                    if not r.item.negative and not r.verbatim and r.verdict(checker, best) != "unsupported")
+    if scores:
+        best = replace(best, supported=max(best.weak, round(scores[int((1 - STRONG_SHARE) * len(scores))], 3)))
+    return best
+
+
+def _support_score(checker: GroundingChecker, result: ItemResult, t: Thresholds) -> float:
+    decision = checker.decide(result.candidates, t)
+    return decision.best.score(t) if decision.best else 0.0
+
+
+def report(checker: GroundingChecker, results: list[ItemResult], thresholds: Thresholds) -> str:
+    lines = []
+    halves = {"calibration": [], "report": []}
+    for r in results:
+        halves[half(r.item.source)].append((r.item, r.verdict(checker, thresholds)))
+    total = [p for pairs in halves.values() for p in pairs]
+    lines.append(f"Jeu : {len(total)} phrases, dont {sum(i.negative for i, _ in total)} pièges (non appuyées) ; "
+                 f"moitié de réglage {len(halves['calibration'])}, moitié de mesure {len(halves['report'])}.")
+    lines.append(f"Seuils : appuyée ≥ {thresholds.supported:g}, fragile ≥ {thresholds.weak:g}, contradiction ≥ "
+                 f"{thresholds.conflict:g} (marge {thresholds.margin:g}), poids des mots communs "
+                 f"{thresholds.coverage_weight:g}.")
+    lines += ["", "| moitié | phrases | précision « non appuyée » | rappel « non appuyée » |", "| --- | --- | --- | --- |"]
+    for name, label in (("calibration", "réglage"), ("report", "**mesure**"), (None, "ensemble")):
+        pairs = halves[name] if name else total
+        s = score(pairs)
+        lines.append(f"| {label} | {s.n} | {s.precision:.3f} | {s.recall:.3f} |")
+    lines += ["", "Par type de changement (moitié de mesure ; précision : pièges de ce type et phrases vraies des "
+                  "mêmes passages) :", "",
+              "| type | pièges | rappel | précision |", "| --- | --- | --- | --- |"]
+    for kind, s in per_kind(halves["report"]).items():
+        lines.append(f"| {KIND_LABELS[kind]} | {s.tp + s.fn} | {s.recall:.3f} | {s.precision:.3f} |")
+    lines += ["", "| phrases vraies (moitié de mesure) | nombre | appuyées | fragiles | non appuyées |",
+              "| --- | --- | --- | --- | --- |"]
+    for kind in SUPPORTED_KINDS:
+        verdicts = [v for i, v in halves["report"] if i.kind == kind]
+        if verdicts:
+            lines.append(f"| {KIND_LABELS[kind]} | {len(verdicts)} | {verdicts.count('supported')} | "
+                         f"{verdicts.count('weak')} | {verdicts.count('unsupported')} |")
+    return "\n".join(lines)
+
+
+def errors(checker: GroundingChecker, results: list[ItemResult], thresholds: Thresholds) -> str:
+    """The sentences the checker gets wrong, with its reason: what to look at next."""
+    lines = []
+    for r in results:
+        verdict = r.verdict(checker, thresholds)
+        if (verdict == "unsupported") != r.item.negative:
+            decision = checker.decide(r.candidates, thresholds) if not r.verbatim else None
+            reason = decision.reason if decision else "mot pour mot"
+            best = f"{decision.best.similarity:.3f}" if decision and decision.best else "-"
+            lines.append(f"[{half(r.item.source)}] {r.item.kind} → {verdict} ({best}) : {r.item.text}\n    {reason}")
+    return "\n".join(lines)
+
+
+def run_grounding_eval(assistant, path: Path, tune_thresholds: bool = False, show_errors: bool = False) -> str:
+    from ..retrieval import HybridRetriever
+
+    items = load_grounding_set(path)
+    checker = GroundingChecker(HybridRetriever(assistant.kb), assistant.criteria)
+    results = run_items(checker, items)
+    thresholds = checker.thresholds
+    out = []
+    if tune_thresholds:
+        calibration = [r for r in results if half(r.item.source) == "calibration"]
+        thresholds = tune(checker, calibration, thresholds)
+        out.append(f"Seuils choisis sur la moitié de réglage : {thresholds}")
+    out.append(report(checker, results, thresholds))
+    if show_errors:
+        out += ["", "Erreurs :", errors(checker, results, thresholds)]
+    return "\n".join(out)
