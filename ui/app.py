@@ -1,4 +1,7 @@
-"""The Gradio app. `create_app(assistant)` builds the Blocks; `launch()` serves them on 127.0.0.1 by default."""
+"""The Gradio app: `create_app(assistant)` lays out the four tabs and the footer; `launch()` serves them.
+
+ui/ only lays out and formats: every action calls an `Assistant` method, and per-visitor data lives in `gr.State`.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,39 @@ import gradio as gr
 
 from assistant import Assistant
 
-HEAD = '<script>document.documentElement.lang = "fr";</script>'
+from . import api, chat, documents, plan, review
+from .format import footer_markdown
+from .server import launch
+
+__all__ = ["create_app", "launch"]
+
+TITLE = "Assistant appel à projets MILDECA 2024"
 
 
 def create_app(assistant: Assistant) -> gr.Blocks:
-    docs = assistant.documents()
-    chunks = sum(len(d.ids) for d in docs)
-    with gr.Blocks(title="aap-assistant — MILDECA 2024", analytics_enabled=False) as app:
-        gr.Markdown("# Assistant appel à projets MILDECA 2024\n"
-                    "Prévention de la participation des jeunes aux trafics de stupéfiants.")
-        gr.Markdown(f"Base de connaissances : {len(docs)} documents, {chunks} passages.")
-    return app
-
-
-def launch(assistant: Assistant, host: str | None = None, port: int | None = None) -> None:
     settings = assistant.settings
-    auth = None
-    if settings.auth is not None:
-        user, _, password = settings.auth.get_secret_value().partition(":")
-        auth = (user, password)
-    app = create_app(assistant)
-    app.queue(default_concurrency_limit=2, max_size=50)
-    app.launch(server_name=host or settings.host, server_port=port or settings.port, auth=auth,
-               max_file_size=f"{settings.max_upload_mb}mb", show_error=False, head=HEAD)
+    max_age = settings.ui_temp_max_age_s
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(min(max_age, 600), max_age)) as app:
+        api.register(assistant)  # first, so that the four endpoints get their plain names
+        gr.Markdown(f"# {TITLE}\nPrévention de la participation des jeunes aux trafics de stupéfiants : questions sur "
+                    "l'appel, brouillon de plan d'actions, relecture, et vos propres documents.")
+        last_answer = gr.State(None)  # the last chat answer (its public JSON), for the review desk
+        with gr.Tabs(elem_id="aap-tabs") as tabs:
+            with gr.Tab("Questions", id="chat", elem_id="aap-tab-chat"):
+                chat_tab = chat.build(assistant, last_answer)
+            with gr.Tab("Plan d'actions", id="plan", elem_id="aap-tab-plan"):
+                plan.build(assistant)
+            with gr.Tab("Relecture", id="review", elem_id="aap-tab-review"):
+                review_tab = review.build(assistant, last_answer)
+            with gr.Tab("Documents", id="documents", elem_id="aap-tab-documents"):
+                documents_tab = documents.build(assistant)
+        gr.Markdown(footer_markdown(settings.llm_provider, settings.llm_model, assistant.kb.embeddings.name,
+                                    assistant.kb.store.description), elem_id="aap-footer")
+
+        chat_tab.to_review.click(review_tab.take_last_answer, last_answer, review_tab.inputs,
+                                 api_visibility="private", queue=False).success(
+            lambda: gr.Tabs(selected="review"), None, tabs, api_visibility="private", queue=False).success(
+            review_tab.check, review_tab.inputs, review_tab.outputs, api_visibility="private",
+            concurrency_id="assistant")
+        app.load(documents_tab.refresh, None, [documents_tab.table, documents_tab.to_remove], api_visibility="private")
+    return app

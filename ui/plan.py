@@ -1,0 +1,206 @@
+"""The « Plan d'actions » tab: a territory profile in, a draft plan per axis, its compliance report, editable
+actions, and DOCX / Markdown / JSON downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from assistant import Assistant
+from assistant.plans import ActionPlan, load_profile
+from assistant.plans.export import to_docx_bytes, to_json, to_markdown
+
+from .errors import french_errors
+from .exports import write_exports
+from .format import compliance_markdown, grounding_html
+
+ACTION_COLUMNS = ["N°", "Axe", "Titre", "Description", "Public", "Porteur", "Partenaires (séparés par ;)",
+                  "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)"]
+ACTION_TYPES = ["number", "str", "str", "str", "str", "str", "str", "str", "number", "number"]
+
+
+@dataclass
+class ProfileForm:
+    name: gr.Textbox
+    kind: gr.Radio
+    population: gr.Number
+    qpv_count: gr.Number
+    context: gr.Textbox
+    problems: gr.Textbox
+    target_ages: gr.Textbox
+    existing_partners: gr.Textbox
+    priority_finalites: gr.CheckboxGroup
+
+    @property
+    def fields(self) -> list:
+        return [self.name, self.kind, self.population, self.qpv_count, self.context, self.problems, self.target_ages,
+                self.existing_partners, self.priority_finalites]
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def _items(text: str | None) -> list[str]:
+    return [item.strip() for item in str(text or "").replace("\n", ";").split(";") if item.strip()]
+
+
+def profile_from_form(name, kind, population, qpv_count, context, problems, target_ages, partners, finalites) -> dict:
+    """The form's values as a profile dict; missing numbers are left out so that validation names them."""
+    profile = {"name": name or "", "kind": kind or "", "context": context or "", "problems": _lines(problems),
+               "target_ages": target_ages or "", "existing_partners": _lines(partners),
+               "priority_finalites": list(finalites or [])}
+    for key, value in (("population", population), ("qpv_count", qpv_count)):
+        if value is not None:
+            profile[key] = int(value)
+    return profile
+
+
+def form_from_profile(profile) -> list:
+    return [profile.name, profile.kind, profile.population, profile.qpv_count, profile.context,
+            "\n".join(profile.problems), profile.target_ages, "\n".join(profile.existing_partners),
+            list(profile.priority_finalites)]
+
+
+def action_rows(plan: dict) -> list[list]:
+    rows = []
+    for i, action in enumerate(plan.get("actions", []), 1):
+        calendar = action.get("calendar") or {}
+        rows.append([i, action.get("axis", ""), action.get("title", ""), action.get("description", ""),
+                     action.get("public", ""), action.get("lead", ""), " ; ".join(action.get("partners", [])),
+                     " ; ".join(action.get("indicators", [])), calendar.get("start_month"), calendar.get("end_month")])
+    return rows
+
+
+def _month(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def merge_actions(plan: dict, rows: list[list]) -> dict:
+    """The plan with its actions as edited in the table. Column « N° » ties a row to the action it came from;
+    a row without one is a new action, and a removed row removes its action."""
+    originals = plan.get("actions", [])
+    actions = []
+    for row in rows:
+        row = list(row) + [None] * (len(ACTION_COLUMNS) - len(row))
+        if not any(str(cell or "").strip() for cell in row[1:8]):
+            continue
+        number = _month(row[0])
+        action = dict(originals[number - 1]) if number and 0 < number <= len(originals) else {"origin": "catalogue"}
+        action.update(axis=str(row[1] or "").strip(), title=str(row[2] or "").strip(),
+                      description=str(row[3] or "").strip(), public=str(row[4] or "").strip(),
+                      lead=str(row[5] or "").strip(), partners=_items(row[6]), indicators=_items(row[7]))
+        action["new_partners"] = [p for p in action.get("new_partners", []) if p in action["partners"]]
+        start, end = _month(row[8]), _month(row[9])
+        calendar = action.get("calendar") or {}
+        if (start, end) != (calendar.get("start_month"), calendar.get("end_month")):
+            calendar = {"start_month": start, "end_month": end} if start or end else None
+        action["calendar"] = calendar or None
+        actions.append(action)
+    return {**plan, "actions": actions}
+
+
+def build(assistant: Assistant) -> None:
+    criteria = assistant.criteria
+    gr.Markdown("Décrivez votre territoire (ou chargez un profil YAML/JSON), puis générez un premier brouillon : une "
+                "ou plusieurs actions concrètes par axe de l'appel, tirées des fiches de bonnes pratiques. Modifiez "
+                "les actions, revalidez, puis téléchargez le plan.")
+    with gr.Row():
+        with gr.Column(scale=2):
+            upload = gr.File(label="Charger un profil (fichier YAML ou JSON, facultatif)", type="filepath",
+                             elem_id="aap-profile-file")
+            form = ProfileForm(
+                name=gr.Textbox(label="Nom de la collectivité", placeholder="Commune de …", elem_id="aap-name",
+                                info="Nom officiel de la commune ou de l'intercommunalité candidate."),
+                kind=gr.Radio([(a.label, a.id) for a in criteria.eligible_applicants], label="Type de collectivité",
+                              info="Seules les collectivités éligibles à l'appel sont proposées.", elem_id="aap-kind"),
+                population=gr.Number(label="Nombre d'habitants", precision=0, minimum=1, elem_id="aap-population"),
+                qpv_count=gr.Number(label="Nombre de quartiers prioritaires (QPV)", precision=0, minimum=0, value=0,
+                                    elem_id="aap-qpv", info="Quartiers prioritaires de la politique de la ville."),
+                context=gr.Textbox(label="Contexte local", lines=4, elem_id="aap-context",
+                                   info="La situation en quelques phrases : points de deal, faits constatés, depuis "
+                                        "quand, où."),
+                problems=gr.Textbox(label="Problèmes constatés (un par ligne)", lines=3, elem_id="aap-problems",
+                                    info="Par exemple : recrutement de mineurs, point de deal, décrochage scolaire."),
+                target_ages=gr.Textbox(label="Tranche d'âge visée", placeholder="11-17", elem_id="aap-ages",
+                                       info="Deux âges séparés par un tiret, par exemple 11-17."),
+                existing_partners=gr.Textbox(label="Partenaires déjà engagés (un par ligne)", lines=3,
+                                             elem_id="aap-partners",
+                                             info="Instances et partenaires en place : CLSPD, prévention spécialisée…"),
+                priority_finalites=gr.CheckboxGroup([(f.label, f.id) for f in criteria.finalites],
+                                                    label="Finalités prioritaires de l'appel", elem_id="aap-finalites",
+                                                    info="Cochez celles que le plan poursuit d'abord (au moins une)."),
+            )
+            generate = gr.Button("Générer le brouillon", variant="primary", elem_id="aap-generate")
+        with gr.Column(scale=3):
+            report_view = gr.Markdown(elem_id="aap-compliance", label="Rapport de conformité")
+            with gr.Row():
+                docx = gr.DownloadButton("Télécharger (DOCX)", visible=False, elem_id="aap-dl-docx", size="sm")
+                markdown = gr.DownloadButton("Télécharger (Markdown)", visible=False, elem_id="aap-dl-md", size="sm")
+                json_file = gr.DownloadButton("Télécharger (JSON)", visible=False, elem_id="aap-dl-json", size="sm")
+            plan_view = gr.Markdown(elem_id="aap-plan", label="Brouillon du plan", max_height=900)
+    gr.Markdown("### Modifier les actions\nCorrigez les cellules, ajoutez ou supprimez des lignes (une ligne sans "
+                "numéro est une nouvelle action ; axes : " + ", ".join(criteria.axis_ids) + "), puis revalidez.")
+    table = gr.Dataframe(headers=ACTION_COLUMNS, datatype=ACTION_TYPES, type="array", interactive=True, wrap=True,
+                         label="Actions du plan", elem_id="aap-actions", static_columns=[0], max_height=700,
+                         column_count=len(ACTION_COLUMNS),
+                         column_widths=["4%", "8%", "13%", "25%", "10%", "9%", "11%", "10%", "5%", "5%"])
+    with gr.Row():
+        revalidate = gr.Button("Revalider les modifications", elem_id="aap-revalidate")
+        ground = gr.Button("Vérifier l'ancrage des actions dans les fiches", elem_id="aap-plan-ground")
+    grounding = gr.HTML(elem_id="aap-plan-grounding", label="Ancrage des actions")
+    plan_state = gr.State(None)  # the current plan, as JSON-ready data
+
+    def show(plan_data: dict):
+        """Report, downloads, views and table for a plan (an earlier grounding check is cleared); exports only
+        when the plan passes the call's rules."""
+        report = assistant.validate(plan_data)
+        hidden = gr.DownloadButton(visible=False)
+        if not report.ok:
+            return (compliance_markdown(report.model_dump(mode="json")), hidden, hidden, hidden,
+                    "*Corrigez les erreurs bloquantes pour afficher et télécharger le plan.*", plan_data,
+                    action_rows(plan_data), "")
+        plan = ActionPlan.model_validate(plan_data, context={"criteria": criteria})
+        markdown_text = to_markdown(plan, criteria)  # the export escapes HTML and Markdown itself: shown as is
+        paths = write_exports(plan.profile.name, {"docx": to_docx_bytes(plan, criteria), "md": markdown_text,
+                                                  "json": to_json(plan)}, assistant.settings.ui_temp_max_age_s)
+        return (compliance_markdown(report.model_dump(mode="json")),
+                *(gr.DownloadButton(value=str(paths[k]), visible=True) for k in ("docx", "md", "json")),
+                markdown_text, plan.model_dump(mode="json"), action_rows(plan.model_dump(mode="json")), "")
+
+    outputs = [report_view, docx, markdown, json_file, plan_view, plan_state, table, grounding]
+
+    @french_errors
+    def draft(*values):
+        return show(assistant.draft(profile_from_form(*values)).model_dump(mode="json"))
+
+    @french_errors
+    def revalidate_edits(plan_data: dict | None, rows: list[list] | None):
+        if not plan_data:
+            raise gr.Error("Générez d'abord un brouillon.")
+        return show(merge_actions(plan_data, rows or []))
+
+    @french_errors
+    def check_grounding(plan_data: dict | None):
+        if not plan_data:
+            raise gr.Error("Générez d'abord un brouillon.")
+        return grounding_html(assistant.check_plan(plan_data).model_dump(mode="json"))
+
+    @french_errors
+    def fill_form(path: str | None):
+        if not path:
+            return [gr.skip()] * len(form.fields)
+        return form_from_profile(load_profile(Path(path), criteria))
+
+    upload.upload(fill_form, upload, form.fields, api_visibility="private")
+    ground.click(check_grounding, plan_state, grounding, api_visibility="private", concurrency_id="assistant")
+    generate.click(draft, form.fields, outputs, api_visibility="private", concurrency_id="assistant")
+    revalidate.click(revalidate_edits, [plan_state, table], outputs, api_visibility="private",
+                     concurrency_id="assistant")
