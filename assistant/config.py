@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Adresse d'écoute de l'application web.")
     port: int = Field(7860, ge=1, le=65535, description="Port de l'application web.")
     auth: SecretStr | None = Field(None, description="Identifiants `utilisateur:motdepasse` pour protéger l'application.")
+    ui_concurrency: int = Field(2, ge=1, le=64, description="Nombre de demandes traitées en même temps par l'application web.")
+    ui_queue_size: int = Field(50, ge=1, le=10_000,
+                               description="Nombre maximal de demandes en attente ; au-delà, l'application demande de réessayer.")
+    ui_temp_max_age_s: int = Field(3600, ge=60, le=7 * 24 * 3600,
+                                   description="Âge (en secondes) au-delà duquel les fichiers temporaires de l'application "
+                                               "web (envois, exports) sont supprimés.")
 
     @property
     def store_dir(self) -> Path:

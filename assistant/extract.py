@@ -35,9 +35,10 @@ class Extracted:
 
 
 def clean_text(text: str) -> str:
-    """NFC, no invisible or control characters, Unix newlines, no runs of blank lines."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROL.sub("", text.translate(INVISIBLE))
+    """NFC, no invisible or control characters, Unix newlines, no runs of blank lines. Idempotent."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # hidden characters go first: one between a letter and its accent would otherwise block NFC composition
+    text = unicodedata.normalize("NFC", CONTROL.sub("", text.translate(INVISIBLE)))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -168,9 +169,21 @@ def extract_html(data: bytes) -> Extracted:
     return Extracted(title=title, text=text)
 
 
+def _utf16_to_utf8(data: bytes) -> bytes:
+    """Windows' Notepad saves "Unicode" text as UTF-16 with a byte order mark: read it as the text it is."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return data
+    return data
+
+
 def extract(path: Path, ftype: str) -> Extracted:
     """Extract in this process; callers with untrusted files use `extract_isolated`."""
     data = path.read_bytes()
+    if ftype in {"md", "txt", "html"}:
+        data = _utf16_to_utf8(data)
     check_signature(data, ftype)
     if ftype == "pdf":
         result = extract_pdf(path)
@@ -191,8 +204,13 @@ def extract(path: Path, ftype: str) -> Extracted:
 
 
 def _child(path: str, ftype: str, memory_mb: int, conn) -> None:
+    import logging
     import resource
+    import warnings
 
+    # a hostile PDF can make the parser warn tens of thousands of times: that is not worth a log line
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:

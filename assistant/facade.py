@@ -18,7 +18,11 @@ from .store import ChunkStore, DocState
 if TYPE_CHECKING:
     from .answering.models import Answer, Turn
     from .answering.service import QuestionAnswering
+    from .grounding import GroundingChecker, GroundingReport
+    from .plans import ActionPlan, ComplianceReport, Profile
+    from .plans.planner import Planner
 
+MAX_CHECK_CHARS = 50_000
 UserFile = Path | tuple[Path, str]  # a path, or (path on disk, name the user gave it)
 
 
@@ -28,14 +32,17 @@ class Assistant:
         self._chat_model = chat_model  # tests inject a fake; otherwise built from the settings on first use
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
-        """Read the `AAP_` settings, load the embedding model and open the store."""
+    def from_settings(cls, settings: Settings | None = None, *, rebuild: bool = False) -> "Assistant":
+        """Read the `AAP_` settings, load the embedding model and open the store.
+
+        `rebuild`: the store is about to be rebuilt (`aap ingest --rebuild`), so a store made with another
+        embedding model is no reason to stop."""
         settings = settings or Settings()
         embeddings = make_embeddings(settings.embedding_model, settings.embedding_batch_size)
         store = ChunkStore.open(
             data_dir=settings.data_dir, collection=settings.collection, model_name=embeddings.name,
             dimension=embeddings.dimension, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
-            lock_timeout_s=settings.lock_timeout_s,
+            lock_timeout_s=settings.lock_timeout_s, replace_model=rebuild,
         )
         kb = KnowledgeBase(embeddings, store, settings.lexical_dir / settings.collection)
         return cls(settings, kb, load_criteria(settings.call_dir))
@@ -106,3 +113,58 @@ class Assistant:
                    ) -> Iterator["str | Answer"]:
         """Partial texts as an LLM writes them, then the final `Answer` (offline: the `Answer` at once)."""
         return self.qa.stream(question, history=history, axis=axis)
+
+    # -- plans ---------------------------------------------------------------------------------------------
+    @cached_property
+    def planner(self) -> "Planner":
+        from .llm import make_chat_model, model_label
+        from .loaders import load_practices
+        from .plans.planner import Planner
+
+        model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
+        label = model_label(self.settings) if self.settings.llm_provider != "none" else type(model).__name__
+        return Planner(self.criteria, load_practices(self.settings.knowledge_dir), self.kb, model,
+                       timeout_s=self.settings.llm_timeout_s, label=label)
+
+    def draft(self, profile: "Profile | dict") -> "ActionPlan":
+        """A first-draft plan for a territory, validated (four axes); `InvalidInput` for a malformed profile."""
+        return self.planner.draft(profile)
+
+    def validate(self, plan: "ActionPlan | dict | str") -> "ComplianceReport":
+        """The plan's compliance report; a broken plan (raw JSON or dict) gives errors, never an exception."""
+        return self.planner.validate(plan)
+
+    # -- grounding -----------------------------------------------------------------------------------------
+    @cached_property
+    def grounding(self) -> "GroundingChecker":
+        if "qa" in self.__dict__:  # already answering: one checker, sharing the answerer's sentence vectors
+            return self.qa.grounding
+        from .grounding import GroundingChecker
+        from .retrieval import HybridRetriever
+
+        return GroundingChecker(HybridRetriever(self.kb, top_k=self.settings.top_k), self.criteria)
+
+    def check(self, text: str, passages: Sequence | None = None) -> "GroundingReport":
+        """Sentence by sentence: the passage that supports `text`, or why none does. Its `[n]` marks refer to
+        `passages` (retrieval passages or an answer's citations, numbered from 1), which are checked too."""
+        from .errors import InvalidInput
+
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInput("Le texte à vérifier est vide.")
+        if len(text) > MAX_CHECK_CHARS:
+            raise InvalidInput(f"Le texte à vérifier dépasse {MAX_CHECK_CHARS} caractères ; vérifiez-le par parties.")
+        self._require_knowledge()
+        return self.grounding.check(text, passages)
+
+    def check_plan(self, plan: "ActionPlan | dict | str") -> "GroundingReport":
+        """Each action's description against the fiches it cites (`sources`), then the whole knowledge base."""
+        from .grounding.plans import plan_actions
+
+        self._require_knowledge()
+        return self.grounding.check_actions(plan_actions(plan, self.kb))
+
+    def _require_knowledge(self) -> None:
+        from .errors import InvalidInput
+
+        if not self.kb.store.count():
+            raise InvalidInput("La base de connaissances est vide : lancez d'abord `aap ingest`.")

@@ -75,9 +75,9 @@ class KnowledgeBase:
         started = time.perf_counter()
         report = IngestReport(documents=len(docs))
         with self.store.writer():
-            if rebuild:
-                self.store.reset()
-            states = self.store.doc_states()
+            # a rebuild embeds everything first and empties the store only then: cut short before that point
+            # (a crash, a kill), it leaves the previous base whole instead of an empty one
+            states = {} if rebuild else self.store.doc_states()
             plans = []
             for doc in docs:
                 state = states.get(doc.doc_id)
@@ -103,6 +103,8 @@ class KnowledgeBase:
             vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in to_embed], progress)
             report.embedding_seconds = time.perf_counter() - t0
             by_id = dict(zip((c.id for c in to_embed), vectors))
+            if rebuild:
+                self.store.reset()
             for new, kept, stale in plans:  # per document: add, refresh, then drop, so a crash never loses text
                 self.store.add(new, [by_id[c.id] for c in new])
                 self.store.update_metadata(kept)
@@ -121,6 +123,7 @@ class KnowledgeBase:
             if state is None:
                 return 0
             self.store.delete(sorted(state.ids))
+            self.store.compact()  # a removed document must not stay readable in the database file
             self.sync_lexical()
             return len(state.ids)
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .documents import Kind, SourceDocument
 from .errors import ConfigurationError, DocumentRejected
 from .extract import ExtractionError, extract_isolated, file_type
+from .markup import defuse_markup
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 PRACTICE_SECTIONS = ("Description", "Mise en œuvre par une collectivité", "Partenaires", "Points de vigilance",
@@ -154,7 +155,7 @@ def local_doc_id(filename: str) -> str:
 def display_name(filename: str) -> str:
     """The base name only, without control characters, cut to a readable length."""
     name = Path(str(filename).replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
+    name = defuse_markup(re.sub(r"[\x00-\x1f\x7f]", "", name))  # a name is shown too: no tag or image in it
     return name if len(name) <= 120 else name[:80] + "…" + name[-30:]
 
 
@@ -170,6 +171,8 @@ def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int,
         size = path.stat().st_size
     except OSError as exc:
         raise DocumentRejected(name, "le fichier est introuvable ou illisible.") from exc
+    if not path.is_file():  # a folder, a pipe or a device would block or mislead the parser
+        raise DocumentRejected(name, "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique ?).")
     if size > max_mb * 1024 * 1024:
         raise DocumentRejected(name, f"le fichier pèse {size / 1024 / 1024:.1f} Mo, au-delà de la limite de {max_mb} Mo.")
     if size == 0:
@@ -178,7 +181,9 @@ def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int,
         extracted = extract_isolated(path, ftype, timeout_s=timeout_s, memory_mb=memory_mb)
     except ExtractionError as exc:
         raise DocumentRejected(name, str(exc)) from exc
-    title = extracted.title or Path(name).stem
-    text = extracted.text if extracted.text.lstrip().startswith("# ") else f"# {title}\n\n{extracted.text}"
+    # a user's file is data shown as Markdown: nothing in it may be fetched or run by a viewer (docs/reliability.md)
+    title = defuse_markup(extracted.title or Path(name).stem)
+    body = defuse_markup(extracted.text)
+    text = body if body.lstrip().startswith("# ") else f"# {title}\n\n{body}"
     return SourceDocument(doc_id=local_doc_id(name), title=title, kind=Kind.LOCAL, text=text, source=name,
                           from_knowledge=False)

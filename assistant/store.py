@@ -44,19 +44,35 @@ class Hit:
     score: float  # cosine similarity in [-1, 1]
 
 
+class _Mismatched:
+    """Stands for a collection built with another embedding model: any use raises the mismatch."""
+
+    def __init__(self, mismatch: EmbeddingModelMismatch):
+        self._mismatch = mismatch
+
+    def __getattr__(self, name):
+        raise self._mismatch
+
+
 class ChunkStore:
     def __init__(self, client, collection_name: str, model_name: str, dimension: int, lock_path: Path,
-                 lock_timeout_s: float, description: str):
+                 lock_timeout_s: float, description: str, replace_model: bool = False, sqlite_path: Path | None = None):
         self._client = client
+        self._sqlite_path = sqlite_path  # the embedded store's database file (None for a Chroma server)
         self._name = collection_name
         self.model_name, self.dimension = model_name, dimension
         self._lock_path, self._lock_timeout = lock_path, lock_timeout_s
         self.description = description
-        self._collection = self._open_collection()
+        try:
+            self._collection = self._open_collection()
+        except EmbeddingModelMismatch as mismatch:
+            if not replace_model:
+                raise
+            self._collection = _Mismatched(mismatch)  # usable again after reset(), which a rebuild calls
 
     @classmethod
     def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
-             chroma_port: int = 8000, lock_timeout_s: float = 5.0) -> "ChunkStore":
+             chroma_port: int = 8000, lock_timeout_s: float = 5.0, replace_model: bool = False) -> "ChunkStore":
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -74,13 +90,17 @@ class ChunkStore:
         except Exception as exc:
             where = f"le serveur Chroma {chroma_host}:{chroma_port}" if chroma_host else f"la base {data_dir}"
             raise StoreUnavailable(f"Impossible d'ouvrir {where} : {exc}") from exc
-        return cls(client, collection, model_name, dimension, data_dir / "store.lock", lock_timeout_s, description)
+        return cls(client, collection, model_name, dimension, data_dir / "store.lock", lock_timeout_s, description,
+                   replace_model, None if chroma_host else data_dir / "chroma" / "chroma.sqlite3")
 
     def _open_collection(self):
         try:
             collection = self._client.get_or_create_collection(
                 self._name, embedding_function=None,
                 metadata={"hnsw:space": "cosine", "embedding_model": self.model_name, "dimension": self.dimension},
+                # the vector index is saved after every write, so Chroma's write log is purged at once: the text of a
+                # removed document does not linger on disk (it would for up to 1,000 writes by default)
+                configuration={"hnsw": {"sync_threshold": 1, "batch_size": 1}},
             )
         except Exception as exc:
             raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
@@ -123,6 +143,25 @@ class ChunkStore:
         ids = list(ids)
         for start in range(0, len(ids), GET_PAGE):
             self._collection.delete(ids=ids[start:start + GET_PAGE])
+
+    def compact(self) -> bool:
+        """Rewrite the embedded database without its free space, where SQLite leaves the text of deleted rows.
+
+        Best effort (True when done): a reader holding the database makes it wait 5 s, then it gives up.
+        """
+        if self._sqlite_path is None or not self._sqlite_path.exists():
+            return False
+        import sqlite3
+
+        try:
+            connection = sqlite3.connect(str(self._sqlite_path), timeout=5, isolation_level=None)
+            try:
+                connection.execute("VACUUM")
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return False
+        return True
 
     # -- reading -------------------------------------------------------------------------------------------
     def count(self) -> int:

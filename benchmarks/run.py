@@ -19,6 +19,7 @@ from assistant.chunking import split_document
 from assistant.loaders import load_knowledge
 from assistant.offline import enforce_offline
 
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "examples" / "profiles"
 QUESTIONS = [
     "Jusqu'à quand peut-on déposer le dossier ?", "Quels acteurs mobiliser pour le pilotage ?",
     "Comment soutenir les parents d'adolescents ?", "programme Unplugged au collège",
@@ -78,9 +79,102 @@ def main() -> None:
                   f"(rapport à l'encodage seul : {statistics.median(answer) / statistics.median(embed_each):.0f}×).",
                   f"Mémoire maximale du processus après les réponses : "
                   f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo."]
+        lines += draft_figures(assistant)
+        lines += grounding_figures(assistant)
+        lines.append(serve_memory(settings))
         if args.grow:
             lines.append(grow(assistant, args.grow))
     print("\n".join(lines))
+
+
+def draft_figures(assistant: Assistant) -> list[str]:
+    """Offline drafting (catalogue mode) of the example profiles: the first plan, then each once the app is warm."""
+    from assistant.plans import load_profile
+    from assistant.plans.selection import FicheSelector
+
+    profiles = [load_profile(p) for p in sorted(PROFILES_DIR.glob("*.yaml"))]
+    start = time.perf_counter()
+    assistant.draft(profiles[0])
+    first = time.perf_counter() - start
+    drafts, cpu = [], []
+    for profile in profiles:
+        for _ in range(3):
+            wall, used = time.perf_counter(), time.process_time()
+            assistant.draft(profile)
+            drafts.append(time.perf_counter() - wall)
+            cpu.append(time.process_time() - used)
+    # the one embedding a draft computes (the profile's situation), measured alone on the same texts
+    embed = [t for profile in profiles for t in timed(
+        lambda p=profile: assistant.kb.embeddings.embed_query(FicheSelector.situation_query(p)), 3)]
+    checks = [t for profile in profiles for t in timed(lambda p=profile: assistant.validate(assistant.draft(p)), 1)]
+    return [f"Premier plan d'actions hors ligne (chargement des fiches compris) : {first:.2f} s.",
+            f"Plan d'actions hors ligne, application chaude ({len(profiles)} profils d'exemple) : "
+            f"{percentiles(drafts)} (objectif : moins de 2 s), temps CPU {percentiles(cpu)} ; "
+            f"encodage seul de la situation du profil (le seul encodage d'un plan) : {percentiles(embed)}.",
+            f"Plan puis rapport de conformité : {percentiles(checks)}."]
+
+
+CHECK_TEXT = """Les dossiers de candidature se déposent sur la plateforme Démarches simplifiées avant le 30 avril 2024.
+Le PSFP réunit chaque semaine une dizaine de familles volontaires pendant deux heures.
+Le dispositif « Argent de poche » s'adresse aux jeunes de 16 et 17 ans, pour environ 15 € la demi-journée.
+Ces axes ne sont pas exclusifs d'autres mesures pertinentes au vu du contexte local.
+La PJJ met en œuvre les décisions des juges des enfants.
+Unplugged s'adresse aux collégiens de 6e et de 5e, âgés de 12 à 14 ans.
+Les CAF soutenaient 205 PAEJ pour 8,9 M€ en 2021.
+Le troisième axe consiste à protéger les plus jeunes.
+La gendarmerie anime les centres de loisirs jeunes de Marseille.
+La MILDECA finance la rénovation des piscines municipales."""
+
+
+def grounding_figures(assistant: Assistant) -> list[str]:
+    """`aap check` of a 10-sentence text (no citations: the whole base is searched for each sentence), with a
+    checker of its own: first with nothing cached, then again."""
+    from assistant.grounding import GroundingChecker
+    from assistant.retrieval import HybridRetriever
+
+    checker = GroundingChecker(HybridRetriever(assistant.kb), assistant.criteria)
+    start = time.perf_counter()
+    report = checker.check(CHECK_TEXT)
+    cold = time.perf_counter() - start
+    warm = timed(lambda: checker.check(CHECK_TEXT), 3)
+    sentences = [s.text for s in report.sentences]
+    embed = timed(lambda: assistant.kb.embeddings.embed_documents(sentences), 3)
+    return [f"Vérification d'un texte de {len(sentences)} phrases sans citations (aap check) : {cold:.1f} s la "
+            f"première fois (phrases des passages candidats encodées), puis {percentiles(warm)} ; encodage seul des "
+            f"{len(sentences)} phrases : {percentiles(embed)}. Verdicts : {report.summary.supported} appuyées, "
+            f"{report.summary.weak} fragiles, {report.summary.unsupported} non appuyées."]
+
+
+def serve_memory(settings: Settings) -> str:
+    """Peak resident memory of `aap serve` (its own process) after it has answered a first question via /ask."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from gradio_client import Client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    aap = str(Path(sys.executable).with_name("aap"))
+    env = {**os.environ, "AAP_DATA_DIR": str(settings.data_dir), "AAP_PORT": str(port), "AAP_LLM_PROVIDER": "none"}
+    proc = subprocess.Popen([aap, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+        client.predict(QUESTIONS[0], api_name="/ask")
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        return f"Mémoire maximale de `aap serve` après la première réponse (via /ask) : {peak_kb / 1024:.0f} Mo."
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def grow(assistant: Assistant, target: int) -> str:

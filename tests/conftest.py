@@ -12,12 +12,25 @@ from pathlib import Path
 import pytest
 
 from assistant.offline import enforce_offline
+from hardening import netguard
 
 enforce_offline()
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 SMALL_KNOWLEDGE = Path(__file__).parent / "data" / "knowledge"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outbound_connections(tmp_path_factory):
+    """The whole suite, and every Python subprocess it starts, stays on the loopback interface (issue 7)."""
+    log = tmp_path_factory.getbasetemp() / "netguard.jsonl"
+    netguard.install(log)
+    os.environ.update({k: v for k, v in netguard.child_env(log).items() if k in ("PYTHONPATH", netguard.ENV_LOG)})
+    yield
+    attempts = netguard.read_attempts(log)
+    assert not attempts, "connexions sortantes pendant les tests :\n" + "\n".join(
+        f"{a['kind']} {a['target']} (pid {a['pid']})\n{a['stack']}" for a in attempts[:5])
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,8 @@ from ..retrieval import Passage
 from .extractive import excerpt
 from .models import Answer, Citation, Turn
 
-CITATION_GROUP = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
+# at most 9 digits: a hostile "[111…1]" of thousands of digits must not reach int()
+CITATION_GROUP = re.compile(r"\[(\s*\d{1,9}(?:\s*[,;]\s*\d{1,9})*\s*)\]")
 CANNOT_ANSWER = re.compile(r"ne permettent pas de répondre|ne couvrent pas|ne contiennent pas d'information", re.I)
 
 
@@ -26,9 +27,16 @@ class LLMFailure(Exception):
     """The model timed out, raised, or returned nothing usable; the message is French."""
 
 
+# A fence tag, also written with a look-alike bracket ("‹/passage>" reads as a closing tag to a model).
+FENCE_TAG = re.compile(r"[<‹＜﹤〈]\s*/?\s*(?:passage|conversation)\b[^>›＞﹥〉\n]*[>›＞﹥〉]?", re.I)
+# Chat-template control tokens: some servers (llama.cpp, Ollama) would read them as real turn boundaries.
+CONTROL_TOKEN = re.compile(r"<\|[^|<>\n]{1,40}\|>|\[/?INST\]|<</?SYS>>", re.I)
+
+
 def fence(text: str) -> str:
-    """Passage text cannot close its own fence or open a fake one."""
-    return re.sub(r"</?\s*passage[^>]*>", lambda m: html.escape(m.group(0)), text, flags=re.I)
+    """Quoted text (a passage, a past turn) cannot close its fence, open a fake one, or carry control tokens."""
+    text = CONTROL_TOKEN.sub(lambda m: "(" + m.group(0).strip("<>[]|/").strip("<>|") + ")", text)
+    return FENCE_TAG.sub(lambda m: html.escape(m.group(0).replace("‹", "<").replace("›", ">")), text)
 
 
 def build_messages(call_title: str, question: str, passages: list[Passage]) -> list:
@@ -125,7 +133,8 @@ class LLMAnswerer:
 
     def condense(self, question: str, history: list[Turn]) -> str:
         """The follow-up rewritten as a standalone question; the original when the model fails."""
-        system, user = load_prompt("condense").render(history=[t.model_dump() for t in history[-6:]], question=question)
+        turns = [{"role": t.role, "content": fence(t.content)} for t in history[-6:]]  # past answers quote documents
+        system, user = load_prompt("condense").render(history=turns, question=question)
         try:
             rewritten = self._call([SystemMessage(system), HumanMessage(user)]).strip().splitlines()
         except LLMFailure:

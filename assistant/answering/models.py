@@ -6,6 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..grounding.models import GroundingSummary  # counted by the grounding checker
+
+__all__ = ["Answer", "Citation", "GroundingSummary", "Role", "Turn"]
+
 Role = Literal["user", "assistant"]
 
 
@@ -25,12 +29,6 @@ class Citation(BaseModel):
     score: float
 
 
-class GroundingSummary(BaseModel):
-    supported: int = 0
-    weak: int = 0
-    unsupported: int = 0
-
-
 class Answer(BaseModel):
     answer: str
     mode: str
@@ -41,3 +39,11 @@ class Answer(BaseModel):
     notice: str | None = Field(None, description="A French notice for the user (e.g. the LLM failed, offline fallback).")
     removed_citations: list[int] = Field(default_factory=list, description="[n] marks of the LLM that matched no passage.")
     retrieval_query: str = ""
+
+    def public_dict(self) -> dict:
+        """The object that `aap ask --json` prints and the web API `/ask` returns."""
+        data = self.model_dump(include={"answer", "mode", "insufficient_evidence", "citations", "grounding", "notice",
+                                        "removed_citations", "closest_sources"})
+        for citation in data["citations"] + data["closest_sources"]:
+            citation.pop("kind", None)
+        return data

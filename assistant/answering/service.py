@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from ..criteria import CallCriteria
 from ..errors import InvalidInput
+from ..grounding import GroundingChecker
+from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard
 from .actions import is_action_request, propose_actions, requested_axes
 from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
 from .followup import retrieval_query
 from .generative import LLMAnswerer, LLMFailure
-from ..sentences import split_sentences, strip_citations
 from .models import Answer, Citation, GroundingSummary, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -21,14 +21,11 @@ NOT_COVERED = ("Les documents disponibles (le texte de l'appel, les fiches de bo
                "couvrent pas cette question. Je préfère ne pas répondre plutôt que d'inventer.")
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
 class QuestionAnswering:
     def __init__(self, retriever: HybridRetriever, scorer: SentenceScorer, scope: ScopeGuard,
-                 criteria: CallCriteria, llm: LLMAnswerer | None = None):
+                 criteria: CallCriteria, llm: LLMAnswerer | None = None, grounding: GroundingChecker | None = None):
         self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
+        self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer)
 
     # -- public ---------------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None) -> Answer:
@@ -47,11 +44,12 @@ class QuestionAnswering:
         axes = [axis] if axis else requested_axes(question, self.criteria)
         if wants_actions and len(axes) < len(self.criteria.axes):  # "des idées pour l'axe 3": say what axe 3 is
             query = f"{query} ({' ; '.join(self.criteria.axis(a).label for a in axes)})"
-        passages = self.retriever.search(query, filters=Filters(axis=axis))
         query_vector = self.retriever.kb.embeddings.embed_query(query)
-        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector)
+        passages = self.retriever.search(query, filters=Filters(axis=axis), vector=query_vector)
+        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
+                                   known=self.retriever.kb.lexical.knows)
         if not passages or not verdict.in_scope:
-            yield self._not_covered(passages, query)
+            yield inert(self._not_covered(passages, query))
             return
         if wants_actions:
             answer = propose_actions(query, self.retriever, self.scorer, self.criteria, query_vector, axes)
@@ -62,7 +60,7 @@ class QuestionAnswering:
             try:
                 for piece in self.llm.stream_text(question if query == question else query, passages):
                     text += piece
-                    yield text
+                    yield defuse_markup(text)
                 yield self._finish(self.llm.finish(text, passages), query)
                 return
             except LLMFailure as failure:
@@ -95,7 +93,7 @@ class QuestionAnswering:
         return retrieval_query(question, turns)
 
     def _extractive(self, query: str, query_vector, passages: list[Passage], notice: str | None = None) -> Answer:
-        chosen = select_sentences(self.scorer.score(query, query_vector, passages))
+        chosen = select_sentences(self.scorer.score(query, query_vector, passages), passages)
         if not chosen:
             return self._not_covered(passages, query)
         lines, citations = cite(chosen, passages)
@@ -112,27 +110,26 @@ class QuestionAnswering:
                       closest_sources=closest, retrieval_query=query)
 
     def _finish(self, answer: Answer, query: str) -> Answer:
-        return answer.model_copy(update={"retrieval_query": query, "grounding": summarize_grounding(answer)})
+        answer = inert(answer)
+        return answer.model_copy(update={"retrieval_query": query,
+                                         "grounding": summarize_grounding(answer, self.grounding)})
 
 
-def summarize_grounding(answer: Answer) -> GroundingSummary:
-    """Per sentence: word for word in a passage it cites (supported), cited otherwise (weak), or uncited.
+def inert(answer: Answer) -> Answer:
+    """Nothing in an answer (model text, quoted documents) can be fetched or run where it is shown as Markdown."""
+    def citation(c: Citation) -> Citation:
+        return c.model_copy(update={"title": defuse_markup(c.title), "section": defuse_markup(c.section),
+                                    "excerpt": defuse_markup(c.excerpt), "quotes": [defuse_markup(q) for q in c.quotes]})
 
-    This is the quick check every answer carries; the reviewers' checker goes further.
-    """
-    if answer.insufficient_evidence:
+    return answer.model_copy(update={
+        "answer": defuse_markup(answer.answer), "notice": defuse_markup(answer.notice) if answer.notice else None,
+        "citations": [citation(c) for c in answer.citations],
+        "closest_sources": [citation(c) for c in answer.closest_sources]})
+
+
+def summarize_grounding(answer: Answer, checker: GroundingChecker) -> GroundingSummary:
+    """How many of the answer's sentences its sources support, weakly support or do not support (the reviewers'
+    checker, `assistant.grounding`, run on the answer and its citations)."""
+    if answer.insufficient_evidence or not answer.answer.strip():
         return GroundingSummary()
-    by_n = {c.n: _normalise(c.excerpt) + " " + " ".join(_normalise(q) for q in c.quotes) for c in answer.citations}
-    summary = GroundingSummary()
-    for sentence in split_sentences(answer.answer):
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-        if not numbers and (sentence.endswith(":") or len(sentence.split()) < 4):
-            continue  # headings and introductions of a list make no claim
-        plain = _normalise(re.sub(r"^\*\*[^*]+\*\*\s*:\s*", "", strip_citations(sentence)))
-        if not numbers:
-            summary.unsupported += 1
-        elif any(plain in by_n.get(n, "") or plain.rstrip(".") in by_n.get(n, "") for n in numbers):
-            summary.supported += 1
-        else:
-            summary.weak += 1
-    return summary
+    return checker.check(answer.answer, answer.citations).summary
