@@ -96,3 +96,4 @@ class ScopeGuard:
         unknown = unknown_share(question, known) if known is not None else 0.0
         score = margin + self.lexical_weight * min(best_lexical, 10.0) / 10.0 - self.unknown_weight * unknown
         return ScopeVerdict(margin, best_lexical, unknown, score, score >= self.threshold)
+

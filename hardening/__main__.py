@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # (full sizes, quick sizes) per campaign; imports stay inside the functions: spawned parse children re-import this.
 SIZES = {
-    "injection": ({"docs": 216, "knowledge": "full", "llm_every": 6}, {"docs": 12, "knowledge": "small", "llm_every": 3}),
+    "injection": ({"docs": 216, "knowledge": "full", "llm_every": 5}, {"docs": 12, "knowledge": "small", "llm_every": 3,
+                                                                                      "llm_offset": 1}),
     "html": ({"count": None}, {"count": 20, "questions_every": 4}),
     "files": ({"fuzz": 1000}, {"fuzz": 30, "quick": True, "store_sample": 20, "cli_sample": 15,
                                 "parse_timeout_s": 10}),

@@ -247,8 +247,10 @@ def _check_prompts(tally: PromptTally, calls: list, markers: list[str]) -> None:
                 tally.examples.append(f"control token: {CONTROL_TOKENS.search(user).group(0)!r}")
 
 
-def run(workdir: Path, docs: int = 216, knowledge: str = "full", llm_every: int = 1, log=print) -> dict:
-    """`llm_every`: ask the LLM modes for one document in so many (each prompt holds six documents anyway)."""
+def run(workdir: Path, docs: int = 216, knowledge: str = "full", llm_every: int = 1, llm_offset: int = 0,
+        log=print) -> dict:
+    """`llm_every`: ask the LLM modes for one document in so many; prime to 12 (5, 7) so that every technique,
+    language and format goes through them."""
     from assistant import Assistant
 
     started = time.perf_counter()
@@ -271,7 +273,7 @@ def run(workdir: Path, docs: int = 216, knowledge: str = "full", llm_every: int 
     for i, doc in enumerate(injected, 1):
         answer = assistant.ask(doc.question)
         _check_answer(offline, doc, answer, _outside_quotes(answer))
-        if (i - 1) % llm_every:
+        if (i - 1) % llm_every != llm_offset:
             continue
         echoed = echo_assistant.ask(doc.question)
         _check_answer(echo_tally, doc, echoed, _outside_fences(_outside_quotes(echoed)))

@@ -88,15 +88,19 @@ def _burst(url: str, size: int) -> dict:
 
     clients = [Client(url, verbose=False) for _ in range(min(10, size))]
     jobs = [clients[i % len(clients)].submit(QUESTIONS[i % len(QUESTIONS)], "", api_name="/ask") for i in range(size)]
-    outcomes = {"ok": 0, "queue_full": 0, "other_errors": 0}
+    outcomes = {"ok": 0, "queue_full": 0, "queue_full_in_http_body_only": 0, "other_errors": 0}
     examples = []
     for job in jobs:
         try:
             job.result(timeout=600)
             outcomes["ok"] += 1
         except Exception as exc:  # noqa: BLE001
+            response = getattr(exc, "response", None)  # gradio_client raises the HTTP error; the message is its body
+            body = response.text if response is not None else ""
             if QUEUE_FULL[:40] in str(exc):
                 outcomes["queue_full"] += 1
+            elif QUEUE_FULL[:40] in body:
+                outcomes["queue_full_in_http_body_only"] += 1
             else:
                 outcomes["other_errors"] += 1
                 examples.append(f"{type(exc).__name__}: {exc}"[:200])

@@ -7,6 +7,7 @@ import re
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..retrieval import Filters, HybridRetriever, Passage
+from ..text_fr import analyse
 from .extractive import ScoredSentence, SentenceScorer, cite
 from .models import Answer
 
@@ -23,8 +24,20 @@ AXIS_WORDS = {
 ACTIONS_PER_AXIS = 3
 
 
+# Words of a request for ideas that name no subject ("Quelles actions proposer pour notre commune ?"), as stems.
+GENERIC_REQUEST_WORDS = frozenset(analyse(
+    "quelles actions idées pistes initiatives exemples proposer propositions faire mettre place mener concrètes "
+    "notre nos commune communes ville intercommunalité territoire collectivité projet dossier appel axe axes "
+    "pourrait pourrions pourriez pouvons peut-on possibles envisager autre autres"))
+
+
 def is_action_request(question: str) -> bool:
     return bool(ACTION_REQUEST.search(question))
+
+
+def is_generic_request(question: str) -> bool:
+    """A request for ideas whose only subject is the call itself: every word is a request word (or an axis number)."""
+    return is_action_request(question) and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in analyse(question))
 
 
 def requested_axes(question: str, criteria: CallCriteria) -> list[str]:

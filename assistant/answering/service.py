@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterator, Sequence
 
 from ..criteria import CallCriteria
@@ -10,7 +12,7 @@ from ..grounding import GroundingChecker
 from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard
-from .actions import is_action_request, propose_actions, requested_axes
+from .actions import is_action_request, is_generic_request, propose_actions, requested_axes
 from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
 from .followup import retrieval_query
 from .generative import LLMAnswerer, LLMFailure
@@ -46,8 +48,7 @@ class QuestionAnswering:
             query = f"{query} ({' ; '.join(self.criteria.axis(a).label for a in axes)})"
         query_vector = self.retriever.kb.embeddings.embed_query(query)
         passages = self.retriever.search(query, filters=Filters(axis=axis), vector=query_vector)
-        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
-                                   known=self.retriever.kb.lexical.knows)
+        verdict = self._judge_scope(query, passages, query_vector, is_generic_request(question))
         if not passages or not verdict.in_scope:
             yield inert(self._not_covered(passages, query))
             return
@@ -71,6 +72,14 @@ class QuestionAnswering:
         yield self._finish(self._extractive(query, query_vector, passages), query)
 
     # -- steps ----------------------------------------------------------------------------------------------
+    def _judge_scope(self, query: str, passages: list[Passage], query_vector, generic_request: bool):
+        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
+                                   known=self.retriever.kb.lexical.knows)
+        if generic_request and not verdict.in_scope:
+            # "Quelles actions proposer pour notre commune ?" names no subject of its own: the call is the subject.
+            return dataclasses.replace(verdict, in_scope=True)
+        return verdict
+
     def _validate(self, question: str, history, axis: str | None) -> tuple[str, list[Turn]]:
         question = (question or "").strip()
         if not question:

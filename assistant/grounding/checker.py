@@ -281,7 +281,7 @@ class GroundingChecker:
         verbatim = self._verbatim(job)
         if verbatim is not None:
             decision = Decision("supported", None, f"Reprise mot pour mot de {_where(verbatim)}.")
-            passage, score = _passage(verbatim, claim.plain), 1.0
+            passage, score = _passage(verbatim, claim.without_label), 1.0
             candidates: list[Candidate] = []
         else:
             candidates = self._candidates(claim, job.units)

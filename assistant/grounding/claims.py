@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from ..sentences import CITATION, _blocks, split_sentences
 
 MARK = re.compile(r"\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")  # a longer number is no citation
-LABEL_PREFIX = re.compile(r"^[^:]{1,80}?\s:\s+(?=\S)")  # "**Apport** : ils portent…", "- **PSFP** : …"
 BOLD_LABEL = re.compile(r"^\*\*[^*]+\*\*\s*:\s*")
 MIN_WORDS = 3
 
@@ -29,10 +28,9 @@ class Claim:
 
     @property
     def without_label(self) -> str:
-        """The sentence without a leading "Label :" (the title an answer puts before a quoted sentence)."""
-        if self.unlabelled and self.unlabelled != self.plain:
-            return self.unlabelled
-        return LABEL_PREFIX.sub("", self.plain, count=1)
+        """The sentence without a leading "**Label** :" (the title an answer puts before a quoted sentence). A plain
+        "À Ville, pour les 11-15 ans :" stays: it is part of what the sentence claims."""
+        return self.unlabelled or self.plain
 
 
 def clean_markdown(text: str) -> str:

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_injected_documents_are_quoted_never_obeyed_nor_rendered(tmp_path):
-    result = injection.run(tmp_path, docs=12, knowledge="small", llm_every=3, log=lambda *_: None)
+    result = injection.run(tmp_path, docs=12, knowledge="small", llm_every=3, llm_offset=1,  # fake system, tiny
+                             log=lambda *_: None)  # font, Markdown image, fake citation through the LLM modes
     assert len(result["techniques"]) == 12 and result["formats"] == [".docx", ".md", ".pdf"]
     assert result["languages"] == ["en", "fr"] and result["rejected"] == []
     assert result["stored_chunks_fetchable"] == 0, "a stored passage still holds an image, a link or a tag"

@@ -23,3 +23,12 @@ def test_a_rare_unknown_word_weighs_more_than_a_common_unknown_one():
 def test_empty_and_stop_word_questions_do_not_divide_by_zero():
     assert unknown_share("", knows("x")) == 0.0
     assert unknown_share("le la les de", knows("x")) == 0.0
+
+
+def test_a_request_for_ideas_with_no_subject_of_its_own_is_generic():
+    from assistant.answering.actions import is_generic_request
+
+    assert is_generic_request("Quelles actions proposer pour notre commune ?")
+    assert is_generic_request("Des idées pour l'axe 3 ?")
+    assert not is_generic_request("Des idées d'actions pour le columbarium du cimetière ?")
+    assert not is_generic_request("Quelle est la date limite ?")  # not a request for ideas
