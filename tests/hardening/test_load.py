@@ -17,5 +17,7 @@ def test_simulated_users_get_answers_and_a_burst_gets_the_queue_full_message(tmp
     assert result["during_ingestion"]["ingest_exit"] == 0
     burst = result["burst"]
     assert burst["other_errors"] == 0, burst["examples"]
-    assert burst["queue_full"] >= 1 and burst["ok"] >= 5
+    # the French message is the body of the refusal; gradio_client 2.7 only shows « 400 Bad Request » (see
+    # docs/reliability.md), the web page shows the message
+    assert burst["queue_full"] + burst["queue_full_in_http_body_only"] >= 1 and burst["ok"] >= 5
     assert result["server_outbound_attempts"] == 0
