@@ -87,6 +87,8 @@ def test_a_question_gets_an_answer_with_its_source_cards(page):
     page.wait_for_timeout(800)  # the card's opening animation, for the screenshot
     shoot(page, "tab-questions")
 
+
+def test_an_off_topic_question_says_the_documents_do_not_answer(page):
     off_topic = ask(page, "Quelle est la recette de la tarte aux pommes ?")
     assert "Les documents ne répondent pas à cette question" in off_topic.inner_text()
     assert page.locator("#aap-chat .thought-group").get_by_text("Source proche (ne répond pas)").count() >= 1
