@@ -40,3 +40,11 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
 
 def model_label(settings: Settings) -> str:
     return "hors ligne" if settings.llm_provider == "none" else f"{settings.llm_provider} · {settings.llm_model or '?'}"
+
+
+def message_text(message) -> str:
+    """The text of a chat message or chunk (content may be a string or a list of parts)."""
+    content = getattr(message, "content", message)
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")

@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..prompts import load_prompt
 from ..retrieval import Passage
+from ..llm import message_text
 from .extractive import excerpt
 from .models import Answer, Citation, Turn
 
@@ -69,13 +70,6 @@ def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citat
     return cleaned, citations, sorted(set(removed))
 
 
-def _content(message) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, list):
-        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content or "")
-
-
 class LLMAnswerer:
     def __init__(self, model: BaseChatModel, call_title: str, timeout_s: float, label: str):
         self.model, self.call_title, self.timeout_s, self.label = model, call_title, timeout_s, label
@@ -84,7 +78,7 @@ class LLMAnswerer:
     def _call(self, messages: list) -> str:
         future = self._pool.submit(self.model.invoke, messages)
         try:
-            return _content(future.result(timeout=self.timeout_s))
+            return message_text(future.result(timeout=self.timeout_s))
         except FutureTimeout as exc:
             future.cancel()
             raise LLMFailure(f"le modèle n'a pas répondu en {self.timeout_s:g} s") from exc
@@ -100,7 +94,7 @@ class LLMAnswerer:
         def produce() -> None:
             try:
                 for chunk in self.model.stream(messages):
-                    pieces.put(_content(chunk))
+                    pieces.put(message_text(chunk))
                 pieces.put(done)
             except Exception as exc:  # handed to the consumer, which turns it into LLMFailure
                 pieces.put(exc)

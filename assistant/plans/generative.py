@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..prompts import load_prompt
+from ..llm import message_text
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
 from .messages import french_problems
 from .models import PLAN_LABELS, PLAN_MONTHS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
@@ -110,13 +111,6 @@ def extract_json(text: str) -> dict | None:
     return None
 
 
-def _content(message) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, list):
-        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content or "")
-
-
 class LLMDrafter:
     def __init__(self, model: BaseChatModel, catalogue: CatalogueDrafter, criteria: CallCriteria, timeout_s: float,
                  label: str):
@@ -198,14 +192,14 @@ class LLMDrafter:
         except Exception as exc:  # provider errors of every kind become one French failure
             raise LLMFailure(f"erreur {type(exc).__name__}") from exc
         if self._structured is None:
-            return extract_json(_content(result))
+            return extract_json(message_text(result))
         parsed, raw = result.get("parsed"), result.get("raw")
         if isinstance(parsed, BaseModel):
             return parsed.model_dump()
         calls = getattr(raw, "tool_calls", None) or []
         if calls and isinstance(calls[0].get("args"), dict):
             return calls[0]["args"]
-        return extract_json(_content(raw)) if raw is not None else None
+        return extract_json(message_text(raw)) if raw is not None else None
 
     # -- from the model's dict to a plan -------------------------------------------------------------------
     def _attempt(self, profile: Profile, output: dict | None, fiches: list[Practice]
