@@ -156,7 +156,7 @@ def test_defused_markup_is_inert_idempotent_and_keeps_plain_text(text):
     assert "](" not in safe and "![" not in safe and not re.search(r"<[A-Za-z/!?]", safe)
     if not set(text) & set("[]<!"):
         assert safe == text
-    assert squash(safe.replace("‹", "<")) == squash(text)
+    assert squash(safe.replace("‹", "<")) == squash(text.replace("‹", "<"))  # an input may hold "‹" itself
 
 
 @PROPS
