@@ -44,6 +44,19 @@ class Hit:
     score: float  # cosine similarity in [-1, 1]
 
 
+# Vectors are normalised, so every space Chroma offers gives back the cosine. Stores created by the version of
+# 2026-11-27 that lost the space setting are "l2" (squared distance = 2 - 2 cos).
+_COSINE_FROM_DISTANCE = {"cosine": lambda d: 1.0 - d, "l2": lambda d: 1.0 - d / 2.0, "ip": lambda d: 1.0 - d}
+
+
+def _space(collection) -> str:
+    try:
+        space = (collection.configuration or {}).get("hnsw", {}).get("space")
+    except Exception:  # noqa: BLE001 - an older or remote configuration without this shape
+        space = None
+    return space if space in _COSINE_FROM_DISTANCE else (collection.metadata or {}).get("hnsw:space", "l2")
+
+
 class _Mismatched:
     """Stands for a collection built with another embedding model: any use raises the mismatch."""
 
@@ -100,7 +113,8 @@ class ChunkStore:
                 metadata={"hnsw:space": "cosine", "embedding_model": self.model_name, "dimension": self.dimension},
                 # the vector index is saved after every write, so Chroma's write log is purged at once: the text of a
                 # removed document does not linger on disk (it would for up to 1,000 writes by default)
-                configuration={"hnsw": {"sync_threshold": 1, "batch_size": 1}},
+                # the space must be given here too: a configuration without it makes Chroma ignore "hnsw:space"
+                configuration={"hnsw": {"space": "cosine", "sync_threshold": 1, "batch_size": 1}},
             )
         except Exception as exc:
             raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
@@ -206,6 +220,7 @@ class ChunkStore:
             return []
         result = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where,
                                         include=["documents", "metadatas", "distances"])
-        return [Hit(Chunk.from_record(i, d, m), 1.0 - float(dist))
+        to_cosine = _COSINE_FROM_DISTANCE[_space(self._collection)]
+        return [Hit(Chunk.from_record(i, d, m), to_cosine(float(dist)))
                 for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
                                          result["distances"][0])]

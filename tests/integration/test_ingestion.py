@@ -47,6 +47,35 @@ def test_second_ingestion_adds_nothing(assistant):
     assert len(assistant.kb.lexical) == first.total_chunks == assistant.kb.store.count()
 
 
+def test_search_scores_are_cosine_similarities(assistant):
+    # A collection configured without its space silently used squared L2 distances: every score shown was 2cos - 1.
+    import numpy as np
+
+    assistant.ingest()
+    embeddings = assistant.kb.embeddings
+    query = embeddings.embed_query("Qui anime les séances de prévention ?")
+    hits = assistant.kb.store.query(query, 3)
+    vectors = embeddings.embed_documents([h.chunk.indexed_text for h in hits])
+    for hit, vector in zip(hits, vectors):
+        assert hit.score == pytest.approx(float(np.dot(query, vector)), abs=1e-3)
+
+
+def test_a_store_left_in_l2_space_still_reports_cosines(tmp_path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.store import ChunkStore
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    legacy = client.get_or_create_collection(  # what the faulty version created: no space in the configuration
+        "aap", embedding_function=None, metadata={"hnsw:space": "cosine", "embedding_model": "m", "dimension": 2},
+        configuration={"hnsw": {"sync_threshold": 1, "batch_size": 1}})
+    legacy.add(ids=["a", "b"], embeddings=[[1.0, 0.0], [0.6, 0.8]], documents=["a", "b"],
+               metadatas=[{"doc_id": "a", "title": "A"}, {"doc_id": "b", "title": "B"}])
+    store = ChunkStore.open(data_dir=tmp_path, collection="aap", model_name="m", dimension=2)
+    assert [round(h.score, 3) for h in store.query([1.0, 0.0], 2)] == [1.0, 0.6]
+
+
 def test_editing_one_fiche_replaces_only_its_chunks(assistant, settings):
     assistant.ingest()
     before = _ids_by_doc(assistant)
