@@ -6,7 +6,11 @@
 - words: how strongly BM25 finds the question's words in the base;
 - unknown words: the share of the question's informative words (rare in general French, per `wordfreq`) that
   appear nowhere in the base — "BAFA", "columbarium" or "DSIL" say a question is elsewhere. Documents a user adds
-  enrich that vocabulary, so questions about them stop looking unknown."""
+  enrich that vocabulary, so questions about them stop looking unknown.
+
+And the user's own documents are covered subjects too: a question closer to a passage of one of them than to any
+uncovered domain is in scope ("Combien de licenciés compte le club de boxe ?" after adding the local diagnostic).
+The anchors alone cannot know what a town hall uploaded."""
 
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ class ScopeVerdict:
     unknown: float  # weighted share of the question's words absent from the base
     score: float
     in_scope: bool
+    near_user_document: bool = False  # in scope because a passage of the user's own documents is closer than any
+    # uncovered domain
 
 
 @lru_cache(maxsize=4096)
@@ -89,11 +95,15 @@ class ScopeGuard:
         return cls(embeddings, inside, spec["outside"])
 
     def judge(self, question: str, best_lexical: float, query_vector: list[float] | None = None,
-              known: Callable[[str], bool] | None = None) -> ScopeVerdict:
-        """`known(stem)` tells whether the base uses a stemmed word (the BM25 vocabulary); None skips that signal."""
+              known: Callable[[str], bool] | None = None, user_similarity: float = 0.0) -> ScopeVerdict:
+        """`known(stem)` tells whether the base uses a stemmed word (the BM25 vocabulary); None skips that signal.
+        `user_similarity`: cosine of the closest retrieved passage of a user's document (0 when none was)."""
         vector = np.array(query_vector if query_vector is not None else self._embeddings.embed_query(question))
-        margin = float((self._inside @ vector).max() - (self._outside @ vector).max())
+        closest_outside = float((self._outside @ vector).max())
+        margin = float((self._inside @ vector).max()) - closest_outside
         unknown = unknown_share(question, known) if known is not None else 0.0
         score = margin + self.lexical_weight * min(best_lexical, 10.0) / 10.0 - self.unknown_weight * unknown
-        return ScopeVerdict(margin, best_lexical, unknown, score, score >= self.threshold)
+        near_user_document = user_similarity > 0 and user_similarity >= closest_outside
+        return ScopeVerdict(margin, best_lexical, unknown, score, score >= self.threshold or near_user_document,
+                            near_user_document)
 

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 
 from ..criteria import CallCriteria
+from ..documents import Kind
 from ..errors import InvalidInput
 from ..grounding import GroundingChecker
 from ..markup import defuse_markup
@@ -74,7 +75,9 @@ class QuestionAnswering:
     # -- steps ----------------------------------------------------------------------------------------------
     def _judge_scope(self, query: str, passages: list[Passage], query_vector, generic_request: bool):
         verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
-                                   known=self.retriever.kb.lexical.knows)
+                                   known=self.retriever.kb.lexical.knows,
+                                   user_similarity=max((p.similarity for p in passages if p.kind == Kind.LOCAL.value),
+                                                       default=0.0))
         if generic_request and not verdict.in_scope:
             # "Quelles actions proposer pour notre commune ?" names no subject of its own: the call is the subject.
             return dataclasses.replace(verdict, in_scope=True)

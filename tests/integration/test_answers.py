@@ -196,3 +196,36 @@ def test_bad_questions_get_french_errors(knowledge_assistant):
         knowledge_assistant.ask("   ")
     with pytest.raises(InvalidInput, match="Axe inconnu"):
         knowledge_assistant.ask("question", axis="axe9")
+
+
+USER_NOTES = """# Diagnostic local de sécurité — quartier des Tilleuls (2025)
+
+## Constats
+
+La police municipale a relevé 34 signalements de points de deal autour du centre commercial Marronniers.
+
+## Ressources existantes
+
+Le club de boxe de l'Étoile accueille 120 licenciés, dont une soixantaine de mineurs du quartier.
+"""
+
+
+def test_questions_on_the_users_own_document_are_answered_from_it(knowledge_assistant, tmp_path):
+    # Both questions were refused as out of scope before: the scope anchors only knew the call and the fiches.
+    notes = tmp_path / "diagnostic-tilleuls.md"
+    notes.write_text(USER_NOTES, encoding="utf-8")
+    report = knowledge_assistant.add_files([notes])
+    assert not report.rejected
+    doc_id = next(d.doc_id for d in knowledge_assistant.documents() if d.kind == "document local")
+    try:
+        for question, fact in [("Combien de licenciés compte le club de boxe de l'Étoile ?", "120 licenciés"),
+                               ("Combien de signalements de points de deal la police municipale a-t-elle relevés ?",
+                                "34 signalements")]:
+            answer = knowledge_assistant.ask(question)
+            assert not answer.insufficient_evidence, question
+            assert fact in answer.answer
+            assert any(c.doc_id == doc_id and c.kind == "document local" for c in answer.citations)
+        off_topic = knowledge_assistant.ask("Comment organiser le bureau de vote des élections municipales ?")
+        assert off_topic.insufficient_evidence
+    finally:
+        knowledge_assistant.remove_document(doc_id)
