@@ -46,11 +46,15 @@ class KnowledgeBase:
     def __init__(self, embeddings: NamedEmbeddings, store: ChunkStore, lexical_dir):
         self.embeddings, self.store, self._lexical_dir = embeddings, store, lexical_dir
         self._lexical: LexicalIndex | None = None
+        self._lexical_generation: str | None = None
 
     @property
     def lexical(self) -> LexicalIndex:
-        if self._lexical is None:
+        """The BM25 index, in step with the store even when another process (`aap ingest`) has just written to it."""
+        generation = self.store.generation()
+        if self._lexical is None or generation != self._lexical_generation:
             self.sync_lexical()
+            self._lexical_generation = generation
         return self._lexical
 
     def sync_lexical(self) -> LexicalIndex:
@@ -112,6 +116,7 @@ class KnowledgeBase:
                 report.chunks_added += len(new)
                 report.chunks_removed += len(stale)
             self.sync_lexical()
+        self._lexical_generation = self.store.generation()  # our own write: the index is already in step
         report.total_chunks = len(self.lexical)
         report.seconds = time.perf_counter() - started
         return report
@@ -125,7 +130,8 @@ class KnowledgeBase:
             self.store.delete(sorted(state.ids))
             self.store.compact()  # a removed document must not stay readable in the database file
             self.sync_lexical()
-            return len(state.ids)
+        self._lexical_generation = self.store.generation()
+        return len(state.ids)
 
     def chunks(self, ids: Sequence[str]) -> list[Chunk]:
         return self.store.get(ids)

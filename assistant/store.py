@@ -1,13 +1,16 @@
 """The Chroma collection that holds every chunk with its vector: embedded on disk, or on a Chroma server.
 
 The collection records the embedding model and its dimension; opening it with another model is refused.
-Writers take a file lock, so a second writer gets a clear error instead of corrupting the store.
+Writers take a file lock, so a second writer gets a clear error instead of corrupting the store, and leave a new
+generation mark behind them, so other processes reading the same store know their derived indexes are stale.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +85,8 @@ class ChunkStore:
             if not replace_model:
                 raise
             self._collection = _Mismatched(mismatch)  # usable again after reset(), which a rebuild calls
+        self._seen_generation = self.generation()
+        self._reopening = threading.Lock()
 
     @classmethod
     def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
@@ -134,9 +139,72 @@ class ChunkStore:
         except Timeout as exc:
             raise StoreLocked(str(self._lock_path)) from exc
         try:
+            self.follow_other_writers()  # write on top of what others wrote, or their chunks stay unseen here
             yield
         finally:
-            lock.release()
+            try:
+                self._mark_new_generation()
+                self._seen_generation = self.generation()  # our own writes are already in this process's index
+            finally:
+                lock.release()
+
+    def _mark_new_generation(self) -> None:
+        tmp = self._generation_path.with_name(f"{self._generation_path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):  # a read-only data folder only costs other readers their freshness
+            tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+            os.replace(tmp, self._generation_path)
+
+    def follow_other_writers(self) -> None:
+        """Reload the embedded store if another process has written to it since this one last looked.
+
+        Chroma's embedded client keeps its vector index in memory and never rereads what another process wrote
+        (`aap ingest` while `aap serve` runs): a new client is opened in its place. A Chroma server needs nothing.
+        """
+        if self._sqlite_path is None or self.generation() == self._seen_generation:
+            return
+        with self._reopening:
+            generation = self.generation()
+            if generation != self._seen_generation:
+                self._reopen()
+                self._seen_generation = generation
+
+    def _reopen(self) -> None:
+        try:
+            import chromadb
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # Chroma shares one system per path in a process: forget it so the new client reads the disk afresh;
+            # queries already running keep the old one until they finish
+            identifier = self._client._identifier
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self._client = chromadb.PersistentClient(path=str(self._sqlite_path.parent),
+                                                     settings=self._client.get_settings())
+        except Exception:  # noqa: BLE001 - another Chroma version: dense search stays as it was, BM25 still follows
+            return
+        try:
+            self._collection = self._open_collection()
+        except EmbeddingModelMismatch as mismatch:  # the other process rebuilt the store with another model
+            self._collection = _Mismatched(mismatch)
+
+    @property
+    def _generation_path(self) -> Path:
+        return self._lock_path.with_name("store.generation")
+
+    def generation(self) -> str:
+        """Changes whenever a writer (this process or another) has finished with the store; cheap to read.
+
+        The chunk count is part of it for a Chroma server, which writers on other machines may share."""
+        try:
+            mark = self._generation_path.read_text(encoding="utf-8")
+        except OSError:
+            mark = ""
+        if self._sqlite_path is not None:
+            return mark
+        try:
+            return f"{mark}:{self.count()}"
+        except Exception:  # noqa: BLE001 - unreachable server or another model: its own error comes on real use
+            return mark
 
     def reset(self) -> None:
         """Drop every chunk (and the model record): `--rebuild`."""
@@ -218,6 +286,7 @@ class ChunkStore:
     def query(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[Hit]:
         if k <= 0:
             return []
+        self.follow_other_writers()
         result = self._collection.query(query_embeddings=[list(vector)], n_results=k, where=where,
                                         include=["documents", "metadatas", "distances"])
         to_cosine = _COSINE_FROM_DISTANCE[_space(self._collection)]

@@ -157,6 +157,33 @@ def _hold_lock(lock_path: str, ready, release) -> None:
         release.wait(30)
 
 
+def test_a_running_assistant_sees_documents_another_process_ingested(settings, assistant, tmp_path):
+    # `aap serve` runs while a colleague runs `aap ingest`: its BM25 index used to stay as it was until a restart.
+    import os
+    import subprocess
+    import sys
+
+    from assistant.retrieval import HybridRetriever
+
+    assistant.ingest()
+    retriever = HybridRetriever(assistant.kb)
+    before = retriever.search("zygomatique ornithorynque")
+    assert not any(p.lexical > 0 for p in before)
+    note = tmp_path / "note-conseil.md"
+    note.write_text("# Note\n\nLe conseil citoyen a évoqué l'ornithorynque zygomatique du quartier Nord.",
+                    encoding="utf-8")
+    env = {**os.environ, "AAP_DATA_DIR": str(settings.data_dir), "AAP_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+           "AAP_CALL_ID": settings.call_id, "AAP_CHROMA_HOST": settings.chroma_host,
+           "AAP_CHROMA_PORT": str(settings.chroma_port), "AAP_COLLECTION": settings.collection}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(note)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    after = retriever.search("zygomatique ornithorynque")
+    assert after and after[0].doc_id == "local-note-conseil" and after[0].lexical > 0
+    assert after[0].similarity > 0  # found by the dense search too: the embedded client rereads the disk
+    assert len(assistant.kb.lexical) == assistant.kb.store.count()
+
+
 def test_a_second_writer_is_refused_quickly(settings, assistant):
     if settings.chroma_host:
         pytest.skip("le verrou protège la base embarquée")
