@@ -32,7 +32,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))  # checked one by one, in French
-@click.option("--rebuild", is_flag=True, help="Vider la base et tout réindexer.")
+@click.option("--rebuild", is_flag=True,
+              help="Tout réencoder (après un changement de modèle) ; les documents des utilisateurs sont gardés.")
 def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
     """Indexer la base de connaissances (et les fichiers PATHS donnés).
 

@@ -26,6 +26,7 @@ class IngestReport:
     total_chunks: int = 0
     seconds: float = 0.0
     embedding_seconds: float = 0.0
+    user_documents_kept: int = 0  # by a rebuild
     rejected: list[str] = field(default_factory=list)
 
     def summary_fr(self) -> str:
@@ -36,6 +37,8 @@ class IngestReport:
             f"{self.chunks_removed} supprimé(s) ; {self.total_chunks} dans la base.",
             f"Durée : {self.seconds:.1f} s (dont encodage {self.embedding_seconds:.1f} s).",
         ]
+        if self.user_documents_kept:
+            lines.append(f"{self.user_documents_kept} document(s) ajouté(s) par les utilisateurs réencodé(s) et gardé(s).")
         if not self.chunks_added and not self.chunks_removed and not self.documents_changed:
             lines.insert(0, "La base était déjà à jour : rien n'a été ajouté.")
         lines += [f"Refusé : {reason}" for reason in self.rejected]
@@ -96,6 +99,11 @@ class KnowledgeBase:
                 plans.append((new, kept, stale))
                 report.documents_changed += 1
                 report.chunks_unchanged += len(kept)
+            if rebuild:  # documents users added are not on disk: embed their stored passages again
+                wanted = {d.doc_id for d in docs}
+                user_chunks = [c for c in self.store.user_chunks() if c.doc_id not in wanted]
+                plans.append((user_chunks, [], set()))
+                report.user_documents_kept = len({c.doc_id for c in user_chunks})
             if prune_knowledge:
                 wanted = {d.doc_id for d in docs}
                 for state in states.values():

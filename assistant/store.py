@@ -61,13 +61,14 @@ def _space(collection) -> str:
 
 
 class _Mismatched:
-    """Stands for a collection built with another embedding model: any use raises the mismatch."""
+    """Stands for a collection built with another embedding model: any use raises the mismatch (a rebuild can
+    still read its texts through `collection`)."""
 
-    def __init__(self, mismatch: EmbeddingModelMismatch):
-        self._mismatch = mismatch
+    def __init__(self, mismatch: EmbeddingModelMismatch, collection):
+        self.mismatch, self.collection = mismatch, collection
 
     def __getattr__(self, name):
-        raise self._mismatch
+        raise self.mismatch
 
 
 class ChunkStore:
@@ -79,12 +80,9 @@ class ChunkStore:
         self.model_name, self.dimension = model_name, dimension
         self._lock_path, self._lock_timeout = lock_path, lock_timeout_s
         self.description = description
-        try:
-            self._collection = self._open_collection()
-        except EmbeddingModelMismatch as mismatch:
-            if not replace_model:
-                raise
-            self._collection = _Mismatched(mismatch)  # usable again after reset(), which a rebuild calls
+        self._collection = self._open_collection()  # a rebuild's reset() makes a mismatched one usable again
+        if isinstance(self._collection, _Mismatched) and not replace_model:
+            raise self._collection.mismatch
         self._seen_generation = self.generation()
         self._reopening = threading.Lock()
 
@@ -112,6 +110,16 @@ class ChunkStore:
                    replace_model, None if chroma_host else data_dir / "chroma" / "chroma.sqlite3")
 
     def _open_collection(self):
+        """The collection, or a stand-in that raises the mismatch if it was built with another model."""
+        collection = self._get_or_create()
+        meta = collection.metadata or {}
+        stored, stored_dim = meta.get("embedding_model"), int(meta.get("dimension") or 0)
+        if stored != self.model_name or stored_dim != self.dimension:
+            return _Mismatched(EmbeddingModelMismatch(str(stored), stored_dim, self.model_name, self.dimension),
+                               collection)
+        return collection
+
+    def _get_or_create(self):
         try:
             collection = self._client.get_or_create_collection(
                 self._name, embedding_function=None,
@@ -123,10 +131,6 @@ class ChunkStore:
             )
         except Exception as exc:
             raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
-        meta = collection.metadata or {}
-        stored, stored_dim = meta.get("embedding_model"), int(meta.get("dimension") or 0)
-        if stored != self.model_name or stored_dim != self.dimension:
-            raise EmbeddingModelMismatch(str(stored), stored_dim, self.model_name, self.dimension)
         return collection
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -182,10 +186,7 @@ class ChunkStore:
                                                      settings=self._client.get_settings())
         except Exception:  # noqa: BLE001 - another Chroma version: dense search stays as it was, BM25 still follows
             return
-        try:
-            self._collection = self._open_collection()
-        except EmbeddingModelMismatch as mismatch:  # the other process rebuilt the store with another model
-            self._collection = _Mismatched(mismatch)
+        self._collection = self._open_collection()  # mismatched if the other process changed the model
 
     @property
     def _generation_path(self) -> Path:
@@ -249,10 +250,11 @@ class ChunkStore:
     def count(self) -> int:
         return self._collection.count()
 
-    def _pages(self, include: list[str], where: dict | None = None) -> Iterator[dict]:
+    def _pages(self, include: list[str], where: dict | None = None, collection=None) -> Iterator[dict]:
+        collection = collection or self._collection
         offset = 0
         while True:
-            page = self._collection.get(include=include, where=where, limit=GET_PAGE, offset=offset)
+            page = collection.get(include=include, where=where, limit=GET_PAGE, offset=offset)
             if not page["ids"]:
                 return
             yield page
@@ -274,6 +276,16 @@ class ChunkStore:
 
     def all_chunks(self) -> list[Chunk]:
         return [Chunk.from_record(i, d, m) for page in self._pages(["documents", "metadatas"])
+                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])]
+
+    def user_chunks(self) -> list[Chunk]:
+        """The chunks of documents users added, even from a store built with another embedding model: a rebuild
+        embeds their text again rather than losing them (the original files are not kept)."""
+        collection = self._collection
+        if isinstance(collection, _Mismatched):
+            collection = collection.collection
+        return [Chunk.from_record(i, d, m)
+                for page in self._pages(["documents", "metadatas"], {"from_knowledge": False}, collection)
                 for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])]
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:

