@@ -88,23 +88,37 @@ def _burst(url: str, size: int) -> dict:
 
     clients = [Client(url, verbose=False) for _ in range(min(10, size))]
     jobs = [clients[i % len(clients)].submit(QUESTIONS[i % len(QUESTIONS)], "", api_name="/ask") for i in range(size)]
-    outcomes = {"ok": 0, "queue_full": 0, "queue_full_in_http_body_only": 0, "other_errors": 0}
+    outcomes = {"ok": 0, "queue_full": 0, "queue_full_in_http_detail": 0, "other_errors": 0}
     examples = []
     for job in jobs:
         try:
             job.result(timeout=600)
             outcomes["ok"] += 1
         except Exception as exc:  # noqa: BLE001
-            response = getattr(exc, "response", None)  # gradio_client raises the HTTP error; the message is its body
-            body = response.text if response is not None else ""
             if QUEUE_FULL[:40] in str(exc):
                 outcomes["queue_full"] += 1
-            elif QUEUE_FULL[:40] in body:
-                outcomes["queue_full_in_http_body_only"] += 1
+            elif _http_detail(exc) == QUEUE_FULL:  # what the README tells API users to read
+                outcomes["queue_full_in_http_detail"] += 1
             else:
                 outcomes["other_errors"] += 1
                 examples.append(f"{type(exc).__name__}: {exc}"[:200])
     return {**outcomes, "examples": examples[:5], "queue_full_message": QUEUE_FULL}
+
+
+def _http_detail(exc: Exception) -> str:
+    """gradio_client raises the HTTP error of a refused request; the app's message is the `detail` of its body."""
+    try:
+        return exc.response.json()["detail"]
+    except Exception:  # noqa: BLE001 - not an HTTP error, or another body
+        return ""
+
+
+def _colleague_notes_seen(url: str) -> bool:
+    """Once the colleague's ingestion is over, the running server answers from those notes (without a restart)."""
+    from gradio_client import Client
+
+    answer = Client(url, verbose=False).predict("Qu'a examiné la cellule de veille du quartier 7 ?", "", api_name="/ask")
+    return any(c["doc_id"].startswith("local-compte-rendu-") for c in answer.get("citations", []))
 
 
 def _notes(folder: Path, count: int) -> list[Path]:
@@ -156,6 +170,7 @@ def run(workdir: Path, users: int = 20, minutes: float = 10, burst: int = 100, q
             output, _ = ingestion.communicate(timeout=900)
             ingest_window = ingest_window or (t0, time.monotonic())
         memory.append((time.monotonic() - started, server.rss_mb()))
+        notes_seen = ingestion is not None and ingestion.returncode == 0 and _colleague_notes_seen(server.url)
         log(f"  {len(recorder.calls)} appels en {minutes} min ; rafale de {burst}…")
         burst_result = _burst(server.url, burst)
         memory.append((time.monotonic() - started, server.rss_mb()))
@@ -181,6 +196,7 @@ def run(workdir: Path, users: int = 20, minutes: float = 10, burst: int = 100, q
         "during_ingestion": {"calls": len(during), "errors": sum(1 for c in during if c["error"]),
                              "p95_s": round(percentile([c["seconds"] for c in during if not c["error"]], 95), 2),
                              "ingest_exit": ingestion.returncode if ingestion else None,
+                             "notes_answered_after_without_restart": notes_seen,
                              "ingest_seconds": round(ingest_window[1] - ingest_window[0], 1) if ingest_window else None},
         "burst": {"size": burst, **burst_result},
         "memory_mb": {"after_warm_up": round(warm, 1), "end_of_run": round(final, 1),
