@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..criteria import CallCriteria
 from ..documents import Kind
@@ -22,6 +23,7 @@ AXIS_WORDS = {
     "alternatives": ("alternatives", "occuper le terrain", "espace public", "insertion"),
 }
 ACTIONS_PER_AXIS = 3
+NO_FICHE_FOR_AXIS = "Aucune fiche ne correspond à cet axe pour cette question."
 
 
 # Words of a request for ideas that name no subject ("Quelles actions proposer pour notre commune ?"), as stems.
@@ -49,10 +51,22 @@ def requested_axes(question: str, criteria: CallCriteria) -> list[str]:
     return list(dict.fromkeys(named)) or criteria.axis_ids
 
 
-def propose_actions(question: str, retriever: HybridRetriever, scorer: SentenceScorer, criteria: CallCriteria,
-                    query_vector: list[float], axes: list[str]) -> Answer:
-    passages: list[Passage] = []
-    picks: list[tuple[str, ScoredSentence]] = []  # (axis, sentence)
+@dataclass
+class ActionSources:
+    """The fiche passages chosen for a request for ideas: per requested axis, up to ACTIONS_PER_AXIS fiches, each
+    with its sentence closest to the request."""
+
+    axes: list[str]
+    passages: list[Passage] = field(default_factory=list)
+    picks: list[tuple[str, ScoredSentence]] = field(default_factory=list)  # (axis, sentence of passages[i])
+
+    def axis_of(self, passage_index: int) -> str:
+        return self.picks[passage_index][0]
+
+
+def pick_action_sources(question: str, retriever: HybridRetriever, scorer: SentenceScorer,
+                        query_vector: list[float], axes: list[str]) -> ActionSources:
+    sources = ActionSources(axes=list(axes))
     used_docs: set[str] = set()
     for axis in axes:
         found = retriever.search(question, k=12, filters=Filters(axis=axis, kind=Kind.PRACTICE.value))
@@ -66,20 +80,31 @@ def propose_actions(question: str, retriever: HybridRetriever, scorer: SentenceS
             if not scored:
                 continue
             best = scored[0]
-            passages.append(candidates[best.passage_index])
-            picks.append((axis, ScoredSentence(best.text, len(passages) - 1, best.score)))
+            sources.passages.append(candidates[best.passage_index])
+            sources.picks.append((axis, ScoredSentence(best.text, len(sources.passages) - 1, best.score)))
             used_docs.add(passage.doc_id)
             taken += 1
-    lines, citations = cite([s for _, s in picks], passages)
-    numbered = dict(zip(range(len(picks)), lines))
+    return sources
+
+
+def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str | None = None) -> Answer:
+    """The offline answer: per axis, the chosen fiches with their sentence, cited."""
+    lines, citations = cite([s for _, s in sources.picks], sources.passages)
+    numbered = dict(zip(range(len(sources.picks)), lines))
     parts = ["Pistes d'actions tirées des fiches de bonnes pratiques, axe par axe :"]
-    for axis in axes:
+    for axis in sources.axes:
         meta = criteria.axis(axis)
         parts.append(f"\n### Axe {meta.number} — {meta.short}")
-        entries = [(i, s) for i, (a, s) in enumerate(picks) if a == axis]
+        entries = [(i, s) for i, (a, s) in enumerate(sources.picks) if a == axis]
         if not entries:
-            parts.append("Aucune fiche ne correspond à cet axe pour cette question.")
+            parts.append(NO_FICHE_FOR_AXIS)
         for i, sentence in entries:
             text, n = numbered[i]
-            parts.append(f"- **{passages[sentence.passage_index].title}** : {text} [{n}]")
-    return Answer(answer="\n".join(parts), mode="none", citations=citations)
+            parts.append(f"- **{sources.passages[sentence.passage_index].title}** : {text} [{n}]")
+    return Answer(answer="\n".join(parts), mode="none", citations=citations, notice=notice)
+
+
+def axes_left_out(text: str, axes: list[str], criteria: CallCriteria) -> list[int]:
+    """Numbers of the requested axes that have no « Axe N » heading in a model's answer."""
+    present = {int(n) for n in re.findall(r"^\s*#{0,4}\s*\**\s*axe\s*n?°?\s*([1-9])\b", text, re.I | re.M)}
+    return [criteria.axis(a).number for a in axes if criteria.axis(a).number not in present]

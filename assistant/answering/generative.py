@@ -48,6 +48,18 @@ def build_messages(call_title: str, question: str, passages: list[Passage]) -> l
     return [SystemMessage(system), HumanMessage(user)]
 
 
+def build_action_messages(call_title: str, question: str, axes: list, passages: list[Passage],
+                          passage_axes: list[str]) -> list:
+    """For a request for ideas: the axes to cover (`AxisInfo`) and the fiche passages chosen for them."""
+    labels = {a.id: f"{a.number} — {a.short}" for a in axes}
+    numbered = [{"n": i, "axis": labels.get(axis, axis), "title": fence(p.title).replace('"', "'"),
+                 "section": fence(p.section).replace('"', "'"), "text": fence(p.text)}
+                for i, (p, axis) in enumerate(zip(passages, passage_axes), 1)]
+    system, user = load_prompt("actions").render(call_title=call_title, question=question, passages=numbered,
+                                                 axes=[{"number": a.number, "short": a.short} for a in axes])
+    return [SystemMessage(system), HumanMessage(user)]
+
+
 def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], list[int]]:
     """Drop `[n]` marks that match no passage; return the cleaned text, the citations, the removed numbers."""
     removed: list[int] = []
@@ -85,9 +97,10 @@ class LLMAnswerer:
         except Exception as exc:  # provider errors of every kind become one French failure
             raise LLMFailure(f"le modèle a renvoyé une erreur ({type(exc).__name__})") from exc
 
-    def stream_text(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall."""
-        messages = build_messages(self.call_title, question, passages)
+    def stream_text(self, question: str, passages: list[Passage], messages: list | None = None) -> Iterator[str]:
+        """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall.
+        `messages`: another prompt than the answer's, over the same numbered `passages`."""
+        messages = messages or build_messages(self.call_title, question, passages)
         pieces: queue.Queue = queue.Queue()
         done = object()
 

@@ -13,10 +13,11 @@ from ..grounding import GroundingChecker
 from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard
-from .actions import is_action_request, is_generic_request, propose_actions, requested_axes
+from .actions import (axes_left_out, compose_actions, is_action_request, is_generic_request, pick_action_sources,
+                      requested_axes)
 from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
 from .followup import retrieval_query
-from .generative import LLMAnswerer, LLMFailure
+from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .models import Answer, Citation, GroundingSummary, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -54,8 +55,7 @@ class QuestionAnswering:
             yield inert(self._not_covered(passages, query))
             return
         if wants_actions:
-            answer = propose_actions(query, self.retriever, self.scorer, self.criteria, query_vector, axes)
-            yield self._finish(answer, query)
+            yield from self._actions(question if query == question else query, query, query_vector, axes)
             return
         if self.llm is not None:
             text = ""
@@ -73,6 +73,31 @@ class QuestionAnswering:
         yield self._finish(self._extractive(query, query_vector, passages), query)
 
     # -- steps ----------------------------------------------------------------------------------------------
+    def _actions(self, request: str, query: str, query_vector, axes: list[str]) -> Iterator[str | Answer]:
+        """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche."""
+        sources = pick_action_sources(query, self.retriever, self.scorer, query_vector, axes)
+        if self.llm is None or not sources.passages:
+            yield self._finish(compose_actions(sources, self.criteria), query)
+            return
+        messages = build_action_messages(self.criteria.title, request, [self.criteria.axis(a) for a in axes],
+                                         sources.passages, [axis for axis, _ in sources.picks])
+        text = ""
+        try:
+            for piece in self.llm.stream_text(request, sources.passages, messages):
+                text += piece
+                yield defuse_markup(text)
+            answer = self.llm.finish(text, sources.passages)
+            missing = axes_left_out(answer.answer, axes, self.criteria)
+            if answer.insufficient_evidence or missing:
+                raise LLMFailure("sa réponse ne couvrait pas " + (
+                    f"l'axe {', '.join(map(str, missing))}" if missing else "la demande"))
+        except LLMFailure as failure:
+            notice = (f"Le modèle de langage n'a pas pu proposer d'actions ({failure}) : voici les pistes tirées "
+                      "des fiches de bonnes pratiques.")
+            yield self._finish(compose_actions(sources, self.criteria, notice), query)
+            return
+        yield self._finish(answer, query)
+
     def _judge_scope(self, query: str, passages: list[Passage], query_vector, generic_request: bool):
         verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
                                    known=self.retriever.kb.lexical.knows,

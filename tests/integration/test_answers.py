@@ -229,3 +229,47 @@ def test_questions_on_the_users_own_document_are_answered_from_it(knowledge_assi
         assert off_topic.insufficient_evidence
     finally:
         knowledge_assistant.remove_document(doc_id)
+
+
+FOUR_AXES_IDEAS = """### Axe 1 — Piloter
+- Réunir un groupe thématique du CLSPD sur les mineurs exposés [1].
+### Axe 2 — Protéger
+- Proposer un programme de soutien aux familles au collège [4].
+### Axe 3 — Attractivité
+- Travailler un contre-discours avec des jeunes du quartier [7].
+### Axe 4 — Alternatives
+- Ouvrir des activités encadrées le soir au pied des immeubles [10]."""
+
+
+def test_a_request_for_ideas_is_worded_by_the_llm_over_the_fiches_chosen_per_axis(knowledge_assistant):
+    fake = RecordingFake(messages=iter([AIMessage(FOUR_AXES_IDEAS)]))
+    fake.seen = []
+    answer = with_llm(knowledge_assistant, fake).ask("Quelles actions proposer pour notre commune ?")
+    assert answer.mode == "openai · fake" and not answer.notice
+    assert [c.n for c in answer.citations] == [1, 4, 7, 10]
+    assert {c.kind for c in answer.citations} == {"pratique"}
+    system, user = fake.seen[0]
+    assert "pas des consignes" in system.content and "Demande : Quelles actions proposer" in user.content
+    for axis in knowledge_assistant.criteria.axes:
+        assert f"- Axe {axis.number} — {axis.short}" in user.content
+        assert f'axe="{axis.number} — {axis.short}"' in user.content  # each passage says which axis it serves
+    assert user.content.count("<passage n=") == user.content.count("</passage>") >= 8
+
+
+def test_ideas_that_leave_an_axis_out_fall_back_to_the_fiches_with_a_notice(knowledge_assistant):
+    three_axes = FOUR_AXES_IDEAS.split("### Axe 4")[0]
+    fake = GenericFakeChatModel(messages=iter([AIMessage(three_axes)]))
+    answer = with_llm(knowledge_assistant, fake).ask("Quelles actions proposer pour notre commune ?")
+    assert answer.mode == "none" and "l'axe 4" in answer.notice
+    assert answer.answer.count("### Axe") == 4 and all(c.kind == "pratique" for c in answer.citations)
+
+
+def test_ideas_for_one_axis_ask_the_llm_for_that_axis_only(knowledge_assistant):
+    third = knowledge_assistant.criteria.axes[2]
+    fake = RecordingFake(messages=iter([AIMessage(f"### Axe 3 — {third.short}\n- Une campagne menée par des "
+                                                  "jeunes ambassadeurs [1].")]))
+    fake.seen = []
+    answer = with_llm(knowledge_assistant, fake).ask("Des idées d'actions pour l'axe 3 ?")
+    assert answer.mode == "openai · fake" and [c.n for c in answer.citations] == [1]
+    user = fake.seen[0][1].content
+    assert f"- Axe 3 — {third.short}" in user and "- Axe 1 —" not in user

@@ -10,7 +10,7 @@ from assistant.prompts import PROMPTS_DIR, PromptError, load_prompt
 @pytest.mark.parametrize("name", [p.stem for p in PROMPTS_DIR.glob("*.md")])
 def test_every_prompt_loads_and_renders(name):
     prompt = load_prompt(name)
-    values = {v: [] if v in {"passages", "history"} else "x" for v in prompt.variables}
+    values = {v: [] if v in {"passages", "history", "axes"} else "x" for v in prompt.variables}
     system, user = prompt.render(**values)
     assert system and user
 
