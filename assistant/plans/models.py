@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from ..criteria import CallCriteria
-from ._context import criteria_for
+from ._context import criteria_for, known_axis, known_finalite, known_finalites
 from .profile import Profile
 
 MIN_DESCRIPTION_WORDS = 25
@@ -89,19 +89,12 @@ class Action(_Model):
     @field_validator("axis")
     @classmethod
     def _known_axis(cls, value: str, info: ValidationInfo) -> str:
-        known = criteria_for(info).axis_ids
-        if value not in known:
-            raise ValueError(f"axe « {value} » inconnu (axes de l'appel : {', '.join(known)})")
-        return value
+        return known_axis(value, info)
 
     @field_validator("finalites")
     @classmethod
     def _known_finalites(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        known = criteria_for(info).finalite_ids
-        unknown = [v for v in values if v not in known]
-        if unknown:
-            raise ValueError(f"finalité(s) inconnue(s) : {', '.join(unknown)} (finalités de l'appel : {', '.join(known)})")
-        return list(dict.fromkeys(values))
+        return known_finalites(values, info)
 
     @field_validator("partners", "new_partners", "indicators", "sources")
     @classmethod
@@ -135,10 +128,7 @@ class Objective(_Model):
     @field_validator("finalite")
     @classmethod
     def _known(cls, value: str, info: ValidationInfo) -> str:
-        known = criteria_for(info).finalite_ids
-        if value not in known:
-            raise ValueError(f"finalité « {value} » inconnue (finalités de l'appel : {', '.join(known)})")
-        return value
+        return known_finalite(value, info)
 
     @property
     def is_measurable(self) -> bool:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from ..criteria import CallCriteria, _fold
 from ..errors import InvalidInput
-from ._context import criteria_for
+from ._context import criteria_for, known_finalites
 from .messages import french_problems
 
 PROFILE_LABELS = {
@@ -77,12 +77,7 @@ class Profile(BaseModel):
     @field_validator("priority_finalites")
     @classmethod
     def _known_finalites(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        known = criteria_for(info).finalite_ids
-        unknown = [v for v in values if v not in known]
-        if unknown:
-            raise ValueError(f"finalité(s) inconnue(s) : {', '.join(unknown)} (finalités de l'appel : "
-                             f"{', '.join(known)})")
-        return list(dict.fromkeys(values))
+        return known_finalites(values, info)
 
     @property
     def age_range(self) -> tuple[int, int]:
