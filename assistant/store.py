@@ -85,6 +85,7 @@ class ChunkStore:
             raise self._collection.mismatch
         self._seen_generation = self.generation()
         self._reopening = threading.Lock()
+        self._retired_systems: list = []
 
     @classmethod
     def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
@@ -180,12 +181,18 @@ class ChunkStore:
             # Chroma shares one system per path in a process: forget it so the new client reads the disk afresh;
             # queries already running keep the old one until they finish
             identifier = self._client._identifier
-            SharedSystemClient._identifier_to_system.pop(identifier, None)
+            old_system = SharedSystemClient._identifier_to_system.pop(identifier, None)
             SharedSystemClient._identifier_to_refcount.pop(identifier, None)
             self._client = chromadb.PersistentClient(path=str(self._sqlite_path.parent),
                                                      settings=self._client.get_settings())
         except Exception:  # noqa: BLE001 - another Chroma version: dense search stays as it was, BM25 still follows
             return
+        # stopping a system frees its index; the one replaced now may still serve a query in another thread, so it
+        # is stopped at the next reload, when no query can still hold it
+        for retired in self._retired_systems:
+            with contextlib.suppress(Exception):
+                retired.stop()
+        self._retired_systems = [old_system] if old_system is not None else []
         self._collection = self._open_collection()  # mismatched if the other process changed the model
 
     @property
