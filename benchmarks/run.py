@@ -79,12 +79,40 @@ def main() -> None:
                   f"(rapport à l'encodage seul : {statistics.median(answer) / statistics.median(embed_each):.0f}×).",
                   f"Mémoire maximale du processus après les réponses : "
                   f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo."]
+        lines += reload_figures(assistant)
         lines += draft_figures(assistant)
         lines += grounding_figures(assistant)
         lines.append(serve_memory(settings))
         if args.grow:
             lines.append(grow(assistant, args.grow))
     print("\n".join(lines))
+
+
+def reload_figures(assistant: Assistant, rounds: int = 30) -> list[str]:
+    """What a running app pays to follow another process's write (`aap ingest` while `aap serve` runs): the first
+    search after it reloads the embedded store and the BM25 index. Side by side with a search without a write."""
+    import gc
+    import uuid
+
+    def rss_mb() -> float:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+    retriever = assistant.qa.retriever
+    vector = assistant.kb.embeddings.embed_query(QUESTIONS[1])
+    retriever.search(QUESTIONS[1], vector=vector)
+    gc.collect()
+    before = rss_mb()
+    plain, after_write = [], []
+    for _ in range(rounds):
+        plain += timed(lambda: retriever.search(QUESTIONS[1], vector=vector), 1)
+        assistant.kb.store._generation_path.write_text(uuid.uuid4().hex, encoding="utf-8")  # as another writer does
+        after_write += timed(lambda: retriever.search(QUESTIONS[1], vector=vector), 1)
+    gc.collect()
+    return [f"Recherche hybride sans écriture d'un autre processus : {percentiles(plain)} ; juste après une "
+            f"(rechargement de la base et de l'index BM25) : {percentiles(after_write)} "
+            f"({statistics.median(after_write) / statistics.median(plain):.0f}×) ; mémoire après {rounds} "
+            f"rechargements : {rss_mb() - before:+.0f} Mo."]
 
 
 def draft_figures(assistant: Assistant) -> list[str]:
