@@ -161,6 +161,25 @@ def second_writer(workdir: Path, files: int = 30) -> dict:
     return result
 
 
+def _timed_run(settings, paths: list[Path], lock: Path, rebuild: bool = False) -> tuple[float, float]:
+    """An uninterrupted `aap ingest`: its length and how long it held the write lock (seconds)."""
+    process = _aap(settings, paths, rebuild=rebuild)
+    started, locked_at, released_at = time.perf_counter(), None, None
+    while process.poll() is None:
+        held = _lock_held_by_other(lock)
+        now = time.perf_counter()
+        if held and locked_at is None:
+            locked_at = now
+        if not held and locked_at is not None and released_at is None:
+            released_at = now
+        time.sleep(0.005)
+    process.communicate(timeout=60)
+    ended = time.perf_counter()
+    if process.returncode != 0:
+        raise RuntimeError(f"l'ingestion de calibration a échoué (code {process.returncode})")
+    return ended - started, ((released_at or ended) - locked_at) if locked_at is not None else 0.0
+
+
 def _classify(before: dict, after: dict, target: dict) -> str:
     """Where the kill left the store: as before the round, already done, or in between (cut mid-write)."""
     if after == before:
@@ -176,11 +195,13 @@ def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer:
     rng = random.Random(seed)
     settings, paths = prepare(workdir, files)
     lock = Path(settings.data_dir) / "store.lock"
-    calibration = _aap(settings, paths)
-    t0 = time.perf_counter()
-    calibration.communicate(timeout=900)
-    full = time.perf_counter() - t0
-    log(f"  ingestion complète de référence : {full:.1f} s (code {calibration.returncode})")
+    full, _ = _timed_run(settings, paths, lock)
+    # a round's own length, so that every kill lands inside the run however fast the machine is
+    change_corpus(settings, paths, 0, rng)
+    incremental = _timed_run(settings, paths, lock)
+    rebuild_run = _timed_run(settings, paths, lock, rebuild=True)
+    log(f"  ingestion complète de référence : {full:.1f} s ; tour ordinaire {incremental[0]:.1f} s (verrou tenu "
+        f"{incremental[1]:.1f} s) ; reconstruction {rebuild_run[0]:.1f} s (verrou tenu {rebuild_run[1]:.1f} s)")
     previous = verify(settings, paths, complete=True)["states"]
     tallies = {"rounds": 0, "killed_while_running": 0, "killed_holding_lock": 0, "opened": 0, "integrity_ok": 0,
                "left_untouched": 0, "left_done": 0, "left_partial": 0, "reingest_completed": 0,
@@ -189,14 +210,15 @@ def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer:
     for round_no in range(1, rounds + 1):
         change_corpus(settings, paths, round_no, rng)
         rebuild = round_no % 5 == 0
+        length, held = rebuild_run if rebuild else incremental
         process = _aap(settings, paths, rebuild=rebuild)
         t0 = time.perf_counter()
         if round_no % 2:  # anywhere in the run, start-up included
-            time.sleep(rng.uniform(0.2, full))
+            time.sleep(rng.uniform(0.05, 0.9) * length)
         else:  # while it writes: embedding, then the store's writes
             while not _lock_held_by_other(lock) and process.poll() is None and time.perf_counter() - t0 < 300:
-                time.sleep(0.02)
-            time.sleep(rng.uniform(0.0, 6.0 if rebuild else 3.0))
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.9) * held)
         holding = _lock_held_by_other(lock)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -225,7 +247,9 @@ def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer:
         if round_no % 5 == 0 or round_no == rounds:
             log(f"  {round_no}/{rounds} tours ({time.perf_counter() - started:.0f} s) : {tallies}")
     second = second_writer(workdir / "writer") if writer else None
-    return {**tallies, "full_ingest_s": round(full, 1), "kill_after_s": [min(delays, default=0), max(delays, default=0)],
+    return {**tallies, "full_ingest_s": round(full, 1), "round_s": round(incremental[0], 2),
+            "round_lock_held_s": round(incremental[1], 2), "rebuild_s": round(rebuild_run[0], 2),
+            "rebuild_lock_held_s": round(rebuild_run[1], 2), "kill_after_s": [min(delays, default=0), max(delays, default=0)],
             "second_writer": second, "problems": problems[:10], "seconds": round(time.perf_counter() - started, 1)}
 
 
