@@ -82,8 +82,7 @@ class KnowledgeBase:
         started = time.perf_counter()
         report = IngestReport(documents=len(docs))
         with self.store.writer():
-            # a rebuild embeds everything first and empties the store only then: cut short before that point
-            # (a crash, a kill), it leaves the previous base whole instead of an empty one
+            # a rebuild embeds everything first, then swaps the new base in: cut short, it leaves the previous base
             states = {} if rebuild else self.store.doc_states()
             plans = []
             for doc in docs:
@@ -115,10 +114,11 @@ class KnowledgeBase:
             vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in to_embed], progress)
             report.embedding_seconds = time.perf_counter() - t0
             by_id = dict(zip((c.id for c in to_embed), vectors))
-            if rebuild:
-                self.store.reset()
-            for new, kept, stale in plans:  # per document: add, refresh, then drop, so a crash never loses text
-                self.store.add(new, [by_id[c.id] for c in new])
+            if rebuild:  # written aside, then swapped in: a crash leaves the old base or the new one, whole
+                self.store.replace_all(to_embed, vectors)
+                report.chunks_added = len(to_embed)
+            for new, kept, stale in [] if rebuild else plans:  # per document: add, refresh, then drop, so a crash
+                self.store.add(new, [by_id[c.id] for c in new])  # never loses text
                 self.store.update_metadata(kept)
                 self.store.delete(sorted(stale))
                 report.chunks_added += len(new)

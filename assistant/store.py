@@ -21,6 +21,8 @@ from .documents import Chunk
 from .errors import EmbeddingModelMismatch, StoreLocked, StoreUnavailable
 
 GET_PAGE = 5000
+ADD_BATCH = 1000
+STAGING_SUFFIX = "-rebuild"  # the collection a rebuild fills before it takes the base's name
 
 
 @dataclass
@@ -80,12 +82,18 @@ class ChunkStore:
         self.model_name, self.dimension = model_name, dimension
         self._lock_path, self._lock_timeout = lock_path, lock_timeout_s
         self.description = description
-        self._collection = self._open_collection()  # a rebuild's reset() makes a mismatched one usable again
+        self._reopening = threading.Lock()
+        self._retired_systems: list = []
+        self._collection = None
+        self._seen_generation = ""
+        names = self._collection_names()
+        if self._staging_name in names and self._name not in names:
+            with self.writer():  # a rebuild was killed between dropping the old base and naming the new one
+                pass
+        self._collection = self._open_collection()  # a rebuild makes a mismatched one usable again
         if isinstance(self._collection, _Mismatched) and not replace_model:
             raise self._collection.mismatch
         self._seen_generation = self.generation()
-        self._reopening = threading.Lock()
-        self._retired_systems: list = []
 
     @classmethod
     def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
@@ -110,9 +118,16 @@ class ChunkStore:
         return cls(client, collection, model_name, dimension, data_dir / "store.lock", lock_timeout_s, description,
                    replace_model, None if chroma_host else data_dir / "chroma" / "chroma.sqlite3")
 
-    def _open_collection(self):
-        """The collection, or a stand-in that raises the mismatch if it was built with another model."""
-        collection = self._get_or_create()
+    def _open_collection(self, create: bool = True):
+        """The collection, or a stand-in that raises the mismatch if it was built with another model.
+        `create=False` (a reader following other writers): None while a rebuild elsewhere swaps the base in."""
+        if create:
+            collection = self._get_or_create()
+        else:
+            try:
+                collection = self._client.get_collection(self._name, embedding_function=None)
+            except Exception:  # noqa: BLE001 - not there this instant: the next search looks again
+                return None
         meta = collection.metadata or {}
         stored, stored_dim = meta.get("embedding_model"), int(meta.get("dimension") or 0)
         if stored != self.model_name or stored_dim != self.dimension:
@@ -120,10 +135,20 @@ class ChunkStore:
                                collection)
         return collection
 
-    def _get_or_create(self):
+    @property
+    def _staging_name(self) -> str:
+        return f"{self._name}{STAGING_SUFFIX}"
+
+    def _collection_names(self) -> set[str]:
+        try:
+            return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        except Exception as exc:
+            raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
+
+    def _get_or_create(self, name: str | None = None):
         try:
             collection = self._client.get_or_create_collection(
-                self._name, embedding_function=None,
+                name or self._name, embedding_function=None,
                 metadata={"hnsw:space": "cosine", "embedding_model": self.model_name, "dimension": self.dimension},
                 # the vector index is saved after every write, so Chroma's write log is purged at once: the text of a
                 # removed document does not linger on disk (it would for up to 1,000 writes by default)
@@ -144,7 +169,9 @@ class ChunkStore:
         except Timeout as exc:
             raise StoreLocked(str(self._lock_path)) from exc
         try:
-            self.follow_other_writers()  # write on top of what others wrote, or their chunks stay unseen here
+            self._settle_interrupted_rebuild()
+            if self._collection is not None:
+                self.follow_other_writers()  # write on top of what others wrote, or their chunks stay unseen here
             yield
         finally:
             try:
@@ -152,6 +179,19 @@ class ChunkStore:
                 self._seen_generation = self.generation()  # our own writes are already in this process's index
             finally:
                 lock.release()
+
+    def _settle_interrupted_rebuild(self) -> None:
+        """Under the write lock, so no rebuild is running: a staging collection left behind is either the whole new
+        base (the old one was dropped just before the kill: it takes the base's name) or an unfinished one (the old
+        base is whole: it goes)."""
+        names = self._collection_names()
+        if self._staging_name not in names:
+            return
+        if self._name in names:
+            self._client.delete_collection(self._staging_name)
+        else:
+            self._client.get_collection(self._staging_name, embedding_function=None).modify(name=self._name)
+        self._collection = None if self._collection is None else self._open_collection()
 
     def _mark_new_generation(self) -> None:
         tmp = self._generation_path.with_name(f"{self._generation_path.name}.{os.getpid()}.tmp")
@@ -163,15 +203,19 @@ class ChunkStore:
         """Reload the embedded store if another process has written to it since this one last looked.
 
         Chroma's embedded client keeps its vector index in memory and never rereads what another process wrote
-        (`aap ingest` while `aap serve` runs): a new client is opened in its place. A Chroma server needs nothing.
+        (`aap ingest` while `aap serve` runs): a new client is opened in its place. With a Chroma server, the
+        collection is looked up again (a rebuild elsewhere replaces it).
         """
-        if self._sqlite_path is None or self.generation() == self._seen_generation:
+        if self.generation() == self._seen_generation:
             return
         with self._reopening:
             generation = self.generation()
             if generation != self._seen_generation:
-                self._reopen()
-                self._seen_generation = generation
+                if self._sqlite_path is not None:
+                    self._reopen()
+                collection = self._open_collection(create=False)
+                if collection is not None:
+                    self._collection, self._seen_generation = collection, generation
 
     def _reopen(self) -> None:
         try:
@@ -193,7 +237,6 @@ class ChunkStore:
             with contextlib.suppress(Exception):
                 retired.stop()
         self._retired_systems = [old_system] if old_system is not None else []
-        self._collection = self._open_collection()  # mismatched if the other process changed the model
 
     @property
     def _generation_path(self) -> Path:
@@ -202,7 +245,7 @@ class ChunkStore:
     def generation(self) -> str:
         """Changes whenever a writer (this process or another) has finished with the store; cheap to read.
 
-        The chunk count is part of it for a Chroma server, which writers on other machines may share."""
+        For a Chroma server, which writers on other machines may share, the collection's id and chunk count too."""
         try:
             mark = self._generation_path.read_text(encoding="utf-8")
         except OSError:
@@ -210,14 +253,31 @@ class ChunkStore:
         if self._sqlite_path is not None:
             return mark
         try:
-            return f"{mark}:{self.count()}"
+            collection = self._client.get_collection(self._name, embedding_function=None)
+            return f"{mark}:{collection.id}:{collection.count()}"
         except Exception:  # noqa: BLE001 - unreachable server or another model: its own error comes on real use
             return mark
 
-    def reset(self) -> None:
-        """Drop every chunk (and the model record): `--rebuild`."""
+    def replace_all(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """`--rebuild`, under the write lock: the new base is written whole into a staging collection, which then
+        takes the place of the old one. Killed at any moment, it leaves the old base or the new one, whole
+        (`_settle_interrupted_rebuild`), never an empty or half-written one."""
         with contextlib.suppress(Exception):
-            self._client.delete_collection(self._name)
+            self._client.delete_collection(self._staging_name)
+        staging = self._get_or_create(self._staging_name)
+        for start in range(0, len(chunks), ADD_BATCH):
+            batch, batch_vectors = chunks[start:start + ADD_BATCH], vectors[start:start + ADD_BATCH]
+            staging.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch],
+                           metadatas=[c.to_metadata() for c in batch], embeddings=[list(v) for v in batch_vectors])
+        for attempt in range(3):  # a reader opening the store this very instant may have created an empty base
+            with contextlib.suppress(Exception):
+                self._client.delete_collection(self._name)
+            try:
+                staging.modify(name=self._name)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
         self._collection = self._open_collection()
 
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:

@@ -158,6 +158,42 @@ def test_a_rebuild_with_another_model_keeps_the_documents_users_added(settings, 
     assert other.kb.lexical.search("Tilleuls", 1)[0][0] in before["local-note-locale"]
 
 
+def test_a_rebuild_killed_between_dropping_the_old_base_and_naming_the_new_one_loses_nothing(settings, assistant):
+    # A rebuild fills a staging collection, drops the old base, then gives the staging one its name: killed between
+    # the last two steps, only the staging collection is left; the next opening makes it the base.
+    assistant.ingest()
+    before = _ids_by_doc(assistant)
+    store = assistant.kb.store
+    store._client.get_collection(store._name).modify(name=store._staging_name)  # the state the kill leaves
+    reopened = Assistant.from_settings(settings)
+    assert _ids_by_doc(reopened) == before
+    assert store._staging_name not in reopened.kb.store._collection_names()
+    assert reopened.kb.store.query(reopened.kb.embeddings.embed_query("séances de prévention"), 1)
+
+
+def test_an_unfinished_staging_collection_is_dropped_by_the_next_writer(settings, assistant):
+    assistant.ingest()
+    before = _ids_by_doc(assistant)
+    store = assistant.kb.store
+    leftover = store._get_or_create(store._staging_name)  # a rebuild killed while it filled the staging collection
+    leftover.add(ids=["x"], embeddings=[[0.1] * store.dimension], documents=["à moitié"],
+                 metadatas=[{"doc_id": "x", "title": "x"}])
+    report = Assistant.from_settings(settings).ingest()
+    assert report.chunks_added == 0 and _ids_by_doc(assistant) == before
+    assert store._staging_name not in store._collection_names()
+
+
+def test_a_running_assistant_follows_a_rebuild_made_by_another_process(settings, assistant):
+    assistant.ingest()
+    query = assistant.kb.embeddings.embed_query("séances de prévention")
+    first = assistant.kb.store.query(query, 1)[0].chunk.id
+    other = Assistant.from_settings(settings)
+    other.kb.store._mark_new_generation = lambda: None  # as if in another process: this one's marks are unseen…
+    other.ingest(rebuild=True)
+    assistant.kb.store._generation_path.write_text("after-rebuild", encoding="utf-8")  # …until its mark lands
+    assert assistant.kb.store.query(query, 1)[0].chunk.id == first  # the replaced collection is looked up again
+
+
 def test_the_lexical_index_heals_after_a_crash_between_the_two_writes(assistant):
     assistant.ingest()
     chunk_id = assistant.kb.store.ids()[0]
