@@ -25,7 +25,7 @@ SIZES = {
     "html": ({"count": None}, {"count": 20, "questions_every": 4}),
     "files": ({"fuzz": 1000}, {"fuzz": 30, "quick": True, "store_sample": 20, "cli_sample": 15,
                                 "parse_timeout_s": 10}),
-    "crashes": ({"rounds": 50}, {"rounds": 2, "files": 4, "writer": False}),
+    "crashes": ({"rounds": 50}, {"rounds": 3, "files": 4, "writer": False}),
     "privacy": ({}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
     "properties": ({"examples": 3000}, {"examples": 150}),

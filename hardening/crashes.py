@@ -1,7 +1,8 @@
 """Campaign 5 — crashes. `python -m hardening crashes [--rounds N]`
 
 Each round changes the corpus a little (a fiche, some user files; every fifth round `--rebuild`), starts
-`aap ingest`, and kills it with SIGKILL at a random moment. Then, in fresh processes: the store must open and pass
+`aap ingest`, and kills it with SIGKILL at a random moment within the round's measured length: anywhere, while it
+holds the write lock, or while it writes to the store (one round in three). Then, in fresh processes: the store must open and pass
 the integrity check (hardening/integrity.py); `aap ingest` must complete; and the store must then hold exactly the
 current version of every document. Last, a second writer is started while one ingests: it must be refused, in
 French, after the configured wait (AAP_LOCK_TIMEOUT_S, 5 s by default).
@@ -9,6 +10,7 @@ French, after the configured wait (AAP_LOCK_TIMEOUT_S, 5 s by default).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -129,8 +131,11 @@ def _lock_held_by_other(lock_path: Path) -> bool:
         return False
 
 
-def second_writer(workdir: Path, files: int = 30) -> dict:
-    """While `aap ingest --rebuild` holds the lock, an in-process writer and a second `aap ingest` are refused."""
+def second_writer(workdir: Path, files: int = 150) -> dict:
+    """While `aap ingest --rebuild` holds the lock, an in-process writer and a second `aap ingest` are refused.
+
+    The first writer embeds enough notes to hold the lock well past the wait of both (tens of seconds even on an
+    idle machine); the second `aap ingest` starts as soon as the lock is taken, beside the in-process attempt."""
     from assistant import Assistant
     from assistant.errors import StoreLocked
 
@@ -142,6 +147,9 @@ def second_writer(workdir: Path, files: int = 30) -> dict:
     while not _lock_held_by_other(lock) and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     result: dict = {"first_held_lock": _lock_held_by_other(lock), "lock_timeout_s": settings.lock_timeout_s}
+    cli_started = time.perf_counter()
+    second = subprocess.Popen([str(Path(sys.executable).parent / "aap"), "ingest"], env=_env(settings), cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.perf_counter()
     try:
         assistant.ingest()
@@ -150,34 +158,60 @@ def second_writer(workdir: Path, files: int = 30) -> dict:
         result["in_process_refused"] = True
         result["in_process_message"] = str(exc)[:120]
     result["in_process_wait_s"] = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
-    second = subprocess.run([str(Path(sys.executable).parent / "aap"), "ingest"], env=_env(settings), cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    result.update(cli_exit=second.returncode, cli_seconds_with_startup=round(time.perf_counter() - started, 2),
-                  cli_message=(second.stderr or second.stdout).strip()[-300:][:120],
-                  first_still_holding_lock=_lock_held_by_other(lock))
+    out, err = second.communicate(timeout=300)
+    result.update(cli_exit=second.returncode, cli_seconds_with_startup=round(time.perf_counter() - cli_started, 2),
+                  cli_message=(err or out).strip()[-300:][:120], first_still_holding_lock=_lock_held_by_other(lock))
     first.wait(900)
     result["first_exit"] = first.returncode
     return result
 
 
-def _timed_run(settings, paths: list[Path], lock: Path, rebuild: bool = False) -> tuple[float, float]:
-    """An uninterrupted `aap ingest`: its length and how long it held the write lock (seconds)."""
+def _store_files(data_dir: Path) -> tuple:
+    """What the store's files look like on disk: changes with the first write of an ingestion."""
+    signature = []
+    for path in sorted((Path(data_dir) / "chroma").rglob("*")):
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            signature.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
+def _wait_for_first_write(process, data_dir: Path, lock: Path, timeout: float = 300) -> bool:
+    """Once the process holds the lock, wait until the store's files change; False if it ended first."""
+    deadline = time.perf_counter() + timeout
+    while not _lock_held_by_other(lock) and process.poll() is None and time.perf_counter() < deadline:
+        time.sleep(0.002)
+    before = _store_files(data_dir)
+    while process.poll() is None and time.perf_counter() < deadline:
+        if _store_files(data_dir) != before:
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def _timed_run(settings, paths: list[Path], lock: Path, rebuild: bool = False) -> tuple[float, float, float]:
+    """An uninterrupted `aap ingest`: its length, how long it held the write lock, and how long its writes to the
+    store lasted (from the first change of the store's files to the lock's release), in seconds."""
     process = _aap(settings, paths, rebuild=rebuild)
-    started, locked_at, released_at = time.perf_counter(), None, None
+    started, locked_at, writing_at, released_at = time.perf_counter(), None, None, None
+    files = None
     while process.poll() is None:
         held = _lock_held_by_other(lock)
         now = time.perf_counter()
         if held and locked_at is None:
-            locked_at = now
+            locked_at, files = now, _store_files(settings.data_dir)
+        elif held and writing_at is None and _store_files(settings.data_dir) != files:
+            writing_at = now
         if not held and locked_at is not None and released_at is None:
             released_at = now
-        time.sleep(0.005)
+        time.sleep(0.002)
     process.communicate(timeout=60)
     ended = time.perf_counter()
     if process.returncode != 0:
         raise RuntimeError(f"l'ingestion de calibration a échoué (code {process.returncode})")
-    return ended - started, ((released_at or ended) - locked_at) if locked_at is not None else 0.0
+    released_at = released_at or ended
+    return (ended - started, released_at - locked_at if locked_at is not None else 0.0,
+            released_at - writing_at if writing_at is not None else 0.0)
 
 
 def _classify(before: dict, after: dict, target: dict) -> str:
@@ -190,32 +224,39 @@ def _classify(before: dict, after: dict, target: dict) -> str:
 
 
 def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer: bool = True, log=print) -> dict:
-    """`rounds` kills; half at a uniform moment of the whole run, half while the process holds the write lock."""
+    """`rounds` kills: one round in three during the store's writes, the others alternately at a uniform moment of
+    the whole run and while the process holds the write lock."""
     started = time.perf_counter()
     rng = random.Random(seed)
     settings, paths = prepare(workdir, files)
     lock = Path(settings.data_dir) / "store.lock"
-    full, _ = _timed_run(settings, paths, lock)
+    full, _, _ = _timed_run(settings, paths, lock)
     # a round's own length, so that every kill lands inside the run however fast the machine is
     change_corpus(settings, paths, 0, rng)
     incremental = _timed_run(settings, paths, lock)
     rebuild_run = _timed_run(settings, paths, lock, rebuild=True)
     log(f"  ingestion complète de référence : {full:.1f} s ; tour ordinaire {incremental[0]:.1f} s (verrou tenu "
-        f"{incremental[1]:.1f} s) ; reconstruction {rebuild_run[0]:.1f} s (verrou tenu {rebuild_run[1]:.1f} s)")
+        f"{incremental[1]:.2f} s, écritures {incremental[2]:.2f} s) ; reconstruction {rebuild_run[0]:.1f} s (verrou "
+        f"tenu {rebuild_run[1]:.2f} s, écritures {rebuild_run[2]:.2f} s)")
     previous = verify(settings, paths, complete=True)["states"]
-    tallies = {"rounds": 0, "killed_while_running": 0, "killed_holding_lock": 0, "opened": 0, "integrity_ok": 0,
+    tallies = {"rounds": 0, "killed_while_running": 0, "killed_holding_lock": 0, "killed_while_writing": 0,
+               "opened": 0, "integrity_ok": 0,
                "left_untouched": 0, "left_done": 0, "left_partial": 0, "reingest_completed": 0,
                "complete_and_current": 0}
     problems, delays = [], []
     for round_no in range(1, rounds + 1):
         change_corpus(settings, paths, round_no, rng)
         rebuild = round_no % 5 == 0
-        length, held = rebuild_run if rebuild else incremental
+        length, held, writes = rebuild_run if rebuild else incremental
         process = _aap(settings, paths, rebuild=rebuild)
         t0 = time.perf_counter()
-        if round_no % 2:  # anywhere in the run, start-up included
+        writing = False
+        if round_no % 3 == 0:  # during the store's writes (a rebuild's swap included): the narrowest window
+            writing = _wait_for_first_write(process, settings.data_dir, lock)
+            time.sleep(rng.uniform(0.0, 0.9) * writes)
+        elif round_no % 2:  # anywhere in the run, start-up included
             time.sleep(rng.uniform(0.05, 0.9) * length)
-        else:  # while it writes: embedding, then the store's writes
+        else:  # while it holds the write lock: embedding, then the store's writes
             while not _lock_held_by_other(lock) and process.poll() is None and time.perf_counter() - t0 < 300:
                 time.sleep(0.005)
             time.sleep(rng.uniform(0.0, 0.9) * held)
@@ -224,6 +265,7 @@ def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer:
             process.send_signal(signal.SIGKILL)
             tallies["killed_while_running"] += 1
             tallies["killed_holding_lock"] += holding
+            tallies["killed_while_writing"] += writing and holding
         process.communicate(timeout=60)
         delays.append(round(time.perf_counter() - t0, 2))
         tallies["rounds"] += 1
@@ -248,8 +290,9 @@ def run(workdir: Path, rounds: int = 50, files: int = 8, seed: int = 11, writer:
             log(f"  {round_no}/{rounds} tours ({time.perf_counter() - started:.0f} s) : {tallies}")
     second = second_writer(workdir / "writer") if writer else None
     return {**tallies, "full_ingest_s": round(full, 1), "round_s": round(incremental[0], 2),
-            "round_lock_held_s": round(incremental[1], 2), "rebuild_s": round(rebuild_run[0], 2),
-            "rebuild_lock_held_s": round(rebuild_run[1], 2), "kill_after_s": [min(delays, default=0), max(delays, default=0)],
+            "round_lock_held_s": round(incremental[1], 2), "round_writes_s": round(incremental[2], 3),
+            "rebuild_s": round(rebuild_run[0], 2), "rebuild_lock_held_s": round(rebuild_run[1], 2),
+            "rebuild_writes_s": round(rebuild_run[2], 3), "kill_after_s": [min(delays, default=0), max(delays, default=0)],
             "second_writer": second, "problems": problems[:10], "seconds": round(time.perf_counter() - started, 1)}
 
 
