@@ -116,6 +116,7 @@ class KnowledgeBase:
             by_id = dict(zip((c.id for c in to_embed), vectors))
             if rebuild:  # written aside, then swapped in: a crash leaves the old base or the new one, whole
                 self.store.replace_all(to_embed, vectors)
+                self.store.compact()  # what the old base held but the new one does not must not stay on disk
                 report.chunks_added = len(to_embed)
             for new, kept, stale in [] if rebuild else plans:  # per document: add, refresh, then drop, so a crash
                 self.store.add(new, [by_id[c.id] for c in new])  # never loses text
