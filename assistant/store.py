@@ -86,8 +86,7 @@ class ChunkStore:
         self._retired_systems: list = []
         self._collection = None
         self._seen_generation = ""
-        names = self._collection_names()
-        if self._staging_name in names and self._name not in names:
+        if self._exists(self._staging_name) and not self._exists(self._name):
             with self.writer():  # a rebuild was killed between dropping the old base and naming the new one
                 pass
         self._collection = self._open_collection()  # a rebuild makes a mismatched one usable again
@@ -139,11 +138,13 @@ class ChunkStore:
     def _staging_name(self) -> str:
         return f"{self._name}{STAGING_SUFFIX}"
 
-    def _collection_names(self) -> set[str]:
+    def _exists(self, name: str) -> bool:
+        # looked up by name: a listing of a shared Chroma server's collections may come in pages
         try:
-            return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-        except Exception as exc:
-            raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
+            self._client.get_collection(name, embedding_function=None)
+        except Exception:  # noqa: BLE001 - Chroma's "not found" differs between versions and clients
+            return False
+        return True
 
     def _get_or_create(self, name: str | None = None):
         try:
@@ -184,10 +185,9 @@ class ChunkStore:
         """Under the write lock, so no rebuild is running: a staging collection left behind is either the whole new
         base (the old one was dropped just before the kill: it takes the base's name) or an unfinished one (the old
         base is whole: it goes)."""
-        names = self._collection_names()
-        if self._staging_name not in names:
+        if not self._exists(self._staging_name):
             return
-        if self._name in names:
+        if self._exists(self._name):
             self._client.delete_collection(self._staging_name)
         else:
             self._client.get_collection(self._staging_name, embedding_function=None).modify(name=self._name)

@@ -167,7 +167,7 @@ def test_a_rebuild_killed_between_dropping_the_old_base_and_naming_the_new_one_l
     store._client.get_collection(store._name).modify(name=store._staging_name)  # the state the kill leaves
     reopened = Assistant.from_settings(settings)
     assert _ids_by_doc(reopened) == before
-    assert store._staging_name not in reopened.kb.store._collection_names()
+    assert not reopened.kb.store._exists(store._staging_name)
     assert reopened.kb.store.query(reopened.kb.embeddings.embed_query("séances de prévention"), 1)
 
 
@@ -180,7 +180,7 @@ def test_an_unfinished_staging_collection_is_dropped_by_the_next_writer(settings
                  metadatas=[{"doc_id": "x", "title": "x"}])
     report = Assistant.from_settings(settings).ingest()
     assert report.chunks_added == 0 and _ids_by_doc(assistant) == before
-    assert store._staging_name not in store._collection_names()
+    assert not store._exists(store._staging_name)
 
 
 def test_a_running_assistant_follows_a_rebuild_made_by_another_process(settings, assistant):
