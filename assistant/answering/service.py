@@ -18,6 +18,7 @@ from .actions import (axes_left_out, compose_actions, is_action_request, is_gene
 from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
 from .followup import retrieval_query
 from .generative import LLMAnswerer, LLMFailure, build_action_messages
+from .own_documents import asks_what_own_documents_say
 from .models import Answer, Citation, GroundingSummary, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -49,7 +50,11 @@ class QuestionAnswering:
         if wants_actions and len(axes) < len(self.criteria.axes):  # "des idées pour l'axe 3": say what axe 3 is
             query = f"{query} ({' ; '.join(self.criteria.axis(a).label for a in axes)})"
         query_vector = self.retriever.kb.embeddings.embed_query(query)
-        passages = self.retriever.search(query, filters=Filters(axis=axis), vector=query_vector)
+        passages = []
+        if asks_what_own_documents_say(question):  # answered from the user's documents, when there are some
+            passages = self.retriever.search(query, filters=Filters(axis=axis, kind=Kind.LOCAL.value),
+                                             vector=query_vector)
+        passages = passages or self.retriever.search(query, filters=Filters(axis=axis), vector=query_vector)
         verdict = self._judge_scope(query, passages, query_vector, is_generic_request(question))
         if not passages or not verdict.in_scope:
             yield inert(self._not_covered(passages, query))

@@ -273,3 +273,19 @@ def test_ideas_for_one_axis_ask_the_llm_for_that_axis_only(knowledge_assistant):
     assert answer.mode == "openai · fake" and [c.n for c in answer.citations] == [1]
     user = fake.seen[0][1].content
     assert f"- Axe 3 — {third.short}" in user and "- Axe 1 —" not in user
+
+
+def test_asking_what_the_users_own_diagnostic_says_answers_from_it(knowledge_assistant, tmp_path):
+    notes = tmp_path / "diagnostic-tilleuls.md"
+    notes.write_text(USER_NOTES, encoding="utf-8")
+    knowledge_assistant.add_files([notes])
+    doc_id = next(d.doc_id for d in knowledge_assistant.documents() if d.kind == "document local")
+    try:
+        # a fiche sentence sharing its words ("Éviter un diagnostic qui stigmatise un quartier") used to answer it
+        own = knowledge_assistant.ask("Que dit notre diagnostic sur le quartier des Tilleuls ?")
+        assert not own.insufficient_evidence and own.citations
+        assert {c.doc_id for c in own.citations} == {doc_id}
+        method = knowledge_assistant.ask("Comment réaliser notre diagnostic local ?")  # method: the fiches say
+        assert any(c.kind == "pratique" for c in method.citations)
+    finally:
+        knowledge_assistant.remove_document(doc_id)
