@@ -60,9 +60,6 @@ class ActionSources:
     passages: list[Passage] = field(default_factory=list)
     picks: list[tuple[str, ScoredSentence]] = field(default_factory=list)  # (axis, sentence of passages[i])
 
-    def axis_of(self, passage_index: int) -> str:
-        return self.picks[passage_index][0]
-
 
 def pick_action_sources(question: str, retriever: HybridRetriever, scorer: SentenceScorer,
                         query_vector: list[float], axes: list[str]) -> ActionSources:

@@ -44,7 +44,7 @@ class QuestionAnswering:
                ) -> Iterator[str | Answer]:
         """Partial answer texts (LLM modes), then the final `Answer`."""
         question, turns = self._validate(question, history, axis)
-        query = self._standalone(question, turns)
+        query = standalone = self._standalone(question, turns)
         wants_actions = is_action_request(question)
         axes = [axis] if axis else requested_axes(question, self.criteria)
         if wants_actions and len(axes) < len(self.criteria.axes):  # "des idées pour l'axe 3": say what axe 3 is
@@ -60,7 +60,7 @@ class QuestionAnswering:
             yield inert(self._not_covered(passages, query))
             return
         if wants_actions:
-            yield from self._actions(question if query == question else query, query, query_vector, axes)
+            yield from self._actions(standalone, query, query_vector, axes)
             return
         if self.llm is not None:
             text = ""
@@ -79,7 +79,8 @@ class QuestionAnswering:
 
     # -- steps ----------------------------------------------------------------------------------------------
     def _actions(self, request: str, query: str, query_vector, axes: list[str]) -> Iterator[str | Answer]:
-        """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche."""
+        """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche.
+        `request`: the question as the user meant it (made standalone); `query`: what the fiches are searched with."""
         sources = pick_action_sources(query, self.retriever, self.scorer, query_vector, axes)
         if self.llm is None or not sources.passages:
             yield self._finish(compose_actions(sources, self.criteria), query)

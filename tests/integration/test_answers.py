@@ -273,6 +273,7 @@ def test_ideas_for_one_axis_ask_the_llm_for_that_axis_only(knowledge_assistant):
     assert answer.mode == "openai · fake" and [c.n for c in answer.citations] == [1]
     user = fake.seen[0][1].content
     assert f"- Axe 3 — {third.short}" in user and "- Axe 1 —" not in user
+    assert "Demande : Des idées d'actions pour l'axe 3 ?" in user  # as asked; the axis label only steers the search
 
 
 def test_asking_what_the_users_own_diagnostic_says_answers_from_it(knowledge_assistant, tmp_path):
