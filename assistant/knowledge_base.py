@@ -118,12 +118,13 @@ class KnowledgeBase:
                 self.store.replace_all(to_embed, vectors)
                 self.store.compact()  # what the old base held but the new one does not must not stay on disk
                 report.chunks_added = len(to_embed)
-            for new, kept, stale in [] if rebuild else plans:  # per document: add, refresh, then drop, so a crash
-                self.store.add(new, [by_id[c.id] for c in new])  # never loses text
-                self.store.update_metadata(kept)
-                self.store.delete(sorted(stale))
-                report.chunks_added += len(new)
-                report.chunks_removed += len(stale)
+            else:
+                for new, kept, stale in plans:  # per document: add, refresh, then drop, so a crash never loses text
+                    self.store.add(new, [by_id[c.id] for c in new])
+                    self.store.update_metadata(kept)
+                    self.store.delete(sorted(stale))
+                    report.chunks_added += len(new)
+                    report.chunks_removed += len(stale)
             self.sync_lexical()
         self._lexical_generation = self.store.generation()  # our own write: the index is already in step
         report.total_chunks = len(self.lexical)

@@ -262,6 +262,8 @@ class ChunkStore:
         """`--rebuild`, under the write lock: the new base is written whole into a staging collection, which then
         takes the place of the old one. Killed at any moment, it leaves the old base or the new one, whole
         (`_settle_interrupted_rebuild`), never an empty or half-written one."""
+        unique = {c.id: i for i, c in reversed(list(enumerate(chunks)))}  # Chroma refuses an id twice in a batch
+        chunks, vectors = [chunks[i] for i in sorted(unique.values())], [vectors[i] for i in sorted(unique.values())]
         with contextlib.suppress(Exception):
             self._client.delete_collection(self._staging_name)
         staging = self._get_or_create(self._staging_name)
