@@ -40,7 +40,7 @@ test: install
 bench: install
 	$(PY) -m benchmarks.run
 
-# The hardening campaigns at full size (long: about two hours; figures in docs/reliability.md). One campaign:
+# The hardening campaigns at full size (long: about an hour on an idle machine; figures in docs/reliability.md). One:
 # make harden HARDEN_ARGS=crashes ; the short CI sizes: HARDEN_ARGS=--quick
 harden: install
 	nice -n 10 $(PY) -m hardening $(HARDEN_ARGS)
