@@ -40,11 +40,15 @@ def fence(text: str) -> str:
     return FENCE_TAG.sub(lambda m: html.escape(m.group(0).replace("‹", "<").replace("›", ">")), text)
 
 
+def fenced_passages(passages: list[Passage]) -> list[dict]:
+    """Passages numbered from 1 as the prompts quote them: fenced text, attribute values without double quotes."""
+    return [{"n": i, "title": fence(p.title).replace('"', "'"), "section": fence(p.section).replace('"', "'"),
+             "text": fence(p.text)} for i, p in enumerate(passages, 1)]
+
+
 def build_messages(call_title: str, question: str, passages: list[Passage]) -> list:
-    prompt = load_prompt("answer")
-    numbered = [{"n": i, "title": fence(p.title).replace('"', "'"), "section": fence(p.section).replace('"', "'"),
-                 "text": fence(p.text)} for i, p in enumerate(passages, 1)]
-    system, user = prompt.render(call_title=call_title, question=question, passages=numbered)
+    system, user = load_prompt("answer").render(call_title=call_title, question=question,
+                                                passages=fenced_passages(passages))
     return [SystemMessage(system), HumanMessage(user)]
 
 
@@ -52,9 +56,8 @@ def build_action_messages(call_title: str, question: str, axes: list, passages: 
                           passage_axes: list[str]) -> list:
     """For a request for ideas: the axes to cover (`AxisInfo`) and the fiche passages chosen for them."""
     labels = {a.id: f"{a.number} — {a.short}" for a in axes}
-    numbered = [{"n": i, "axis": labels.get(axis, axis), "title": fence(p.title).replace('"', "'"),
-                 "section": fence(p.section).replace('"', "'"), "text": fence(p.text)}
-                for i, (p, axis) in enumerate(zip(passages, passage_axes), 1)]
+    numbered = [{**quoted, "axis": labels.get(axis, axis)}
+                for quoted, axis in zip(fenced_passages(passages), passage_axes)]
     system, user = load_prompt("actions").render(call_title=call_title, question=question, passages=numbered,
                                                  axes=[{"number": a.number, "short": a.short} for a in axes])
     return [SystemMessage(system), HumanMessage(user)]
