@@ -54,7 +54,8 @@ class KnowledgeBase:
     @property
     def lexical(self) -> LexicalIndex:
         """The BM25 index, in step with the store even when another process (`aap ingest`) has just written to it."""
-        generation = self.store.generation()
+        self.store.follow_other_writers()
+        generation = self.store.seen_generation
         if self._lexical is None or generation != self._lexical_generation:
             self.sync_lexical()
             self._lexical_generation = generation
@@ -98,13 +99,12 @@ class KnowledgeBase:
                 plans.append((new, kept, stale))
                 report.documents_changed += 1
                 report.chunks_unchanged += len(kept)
+            wanted = {d.doc_id for d in docs}
             if rebuild:  # documents users added are not on disk: embed their stored passages again
-                wanted = {d.doc_id for d in docs}
                 user_chunks = [c for c in self.store.user_chunks() if c.doc_id not in wanted]
                 plans.append((user_chunks, [], set()))
                 report.user_documents_kept = len({c.doc_id for c in user_chunks})
             if prune_knowledge:
-                wanted = {d.doc_id for d in docs}
                 for state in states.values():
                     if state.from_knowledge and state.doc_id not in wanted:
                         plans.append(([], [], state.ids))
@@ -126,7 +126,7 @@ class KnowledgeBase:
                     report.chunks_added += len(new)
                     report.chunks_removed += len(stale)
             self.sync_lexical()
-        self._lexical_generation = self.store.generation()  # our own write: the index is already in step
+        self._lexical_generation = self.store.seen_generation  # our own write: the index is already in step
         report.total_chunks = len(self.lexical)
         report.seconds = time.perf_counter() - started
         return report
@@ -140,7 +140,7 @@ class KnowledgeBase:
             self.store.delete(sorted(state.ids))
             self.store.compact()  # a removed document must not stay readable in the database file
             self.sync_lexical()
-        self._lexical_generation = self.store.generation()
+        self._lexical_generation = self.store.seen_generation
         return len(state.ids)
 
     def chunks(self, ids: Sequence[str]) -> list[Chunk]:

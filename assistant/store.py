@@ -239,6 +239,11 @@ class ChunkStore:
         self._retired_systems = [old_system] if old_system is not None else []
 
     @property
+    def seen_generation(self) -> str:
+        """The store's generation as this process's view of it reflects (see `follow_other_writers`)."""
+        return self._seen_generation
+
+    @property
     def _generation_path(self) -> Path:
         return self._lock_path.with_name("store.generation")
 
@@ -344,7 +349,10 @@ class ChunkStore:
         return states
 
     def all_chunks(self) -> list[Chunk]:
-        return [Chunk.from_record(i, d, m) for page in self._pages(["documents", "metadatas"])
+        return self._chunks()
+
+    def _chunks(self, where: dict | None = None, collection=None) -> list[Chunk]:
+        return [Chunk.from_record(i, d, m) for page in self._pages(["documents", "metadatas"], where, collection)
                 for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])]
 
     def user_chunks(self) -> list[Chunk]:
@@ -353,9 +361,7 @@ class ChunkStore:
         collection = self._collection
         if isinstance(collection, _Mismatched):
             collection = collection.collection
-        return [Chunk.from_record(i, d, m)
-                for page in self._pages(["documents", "metadatas"], {"from_knowledge": False}, collection)
-                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])]
+        return self._chunks({"from_knowledge": False}, collection)
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:
