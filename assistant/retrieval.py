@@ -31,6 +31,12 @@ class FusionWeights:
 
 # Chosen on tests/eval/questions.yaml (`aap eval retrieval`, docs/benchmarks.md).
 DEFAULT_WEIGHTS = FusionWeights(dense=1.0, lexical=3.0)
+LEXICAL_ONLY = FusionWeights(dense=0.0, lexical=1.0)
+
+
+def _plain(text: str) -> str:
+    """For finding a quote in a passage: typographic apostrophes, Markdown emphasis and spacing ignored."""
+    return " ".join(text.replace("’", "'").replace("**", "").split()).lower()
 
 
 class Passage(BaseModel):
@@ -105,6 +111,12 @@ class HybridRetriever:
         chunks.update({c.id: c for c in self.kb.chunks(missing)})
         ranked = sorted((i for i in fused if i in chunks), key=lambda i: (-fused[i], i))
         return merge_neighbours([chunks[i] for i in ranked], fused, similarity, lexical_score, k)
+
+    def passage_containing(self, doc_id: str, snippet: str) -> Passage | None:
+        """The passage of one document that holds `snippet` (found by its words, no embedding needed)."""
+        found = self.search(snippet, k=4, filters=Filters(doc_id=doc_id), weights=LEXICAL_ONLY)
+        key = _plain(snippet)
+        return next((p for p in found if key in _plain(p.text)), found[0] if found else None)
 
     def as_langchain(self, filters: Filters = Filters()) -> "AapLangChainRetriever":
         return AapLangChainRetriever(retriever=self, filters=filters)

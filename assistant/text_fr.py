@@ -35,6 +35,15 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic apostrophes and spaces made plain: how questions are matched.
+
+    >>> fold("Jusqu’à quand peut-on déposer ?")
+    "jusqu'a quand peut-on deposer ?"
+    """
+    return " ".join(fold_accents(text.lower().replace("’", "'").replace("œ", "oe")).split())
+
+
 def analyse(text: str) -> list[str]:
     """Lower case, split on non-word characters, drop stop words, stem, then fold accents."""
     words = [w for w in TOKEN.findall(text.lower().replace("’", "'")) if w not in STOP_WORDS and not w.isdigit() or

@@ -1,0 +1,75 @@
+"""Facts of the call, answered from the call pack: the direct answer first, then the call's own words, cited.
+
+« Qui peut candidater ? » → « L'appel s'adresse aux communes et aux intercommunalités. [1] » followed by the
+quote. What the call does not say (« Faut-il un CLSPD ? ») is an answer too: say so, then what the fiches know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..call_facts import CallFact, CallFacts, UnstatedFact, render
+from ..criteria import CallCriteria
+from ..documents import Kind
+from ..retrieval import HybridRetriever, Passage
+from ..text_fr import fold
+from .base import Citations, is_answer_sentence, readable
+from .extractive import SentenceScorer, select_sentences
+from .models import Answer
+from .query import AnswerType, Query
+
+KNOWLEDGE_SENTENCES = 3
+NOTHING_MORE = "Les fiches de la base de connaissances ne donnent pas d'autre information sur ce point."
+
+
+class CallFactAnswerer:
+    def __init__(self, criteria: CallCriteria, facts: CallFacts, retriever: HybridRetriever):
+        self.criteria, self.facts, self.retriever = criteria, facts, retriever
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
+        fact: CallFact = query.fact
+        sentence, extra = fact.answer, None
+        if query.answer_type is AnswerType.YES_NO:
+            option = fact.polar_answer(fold(query.question))
+            if option is not None:
+                sentence, extra = option.answer, option.extra_quote
+        quotes = list(fact.quotes) + (list(self.facts.get(extra).quotes) if extra and self.facts.get(extra) else [])
+        citations = Citations()
+        lines = []
+        for quote in quotes:
+            passage = self.retriever.passage_containing(self.criteria.id, quote.text)
+            if passage is not None:
+                lines.append((quote.text, citations.cite(passage, quote.text)))
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(n for _, n in lines[:1]))
+        text = f"{render(sentence, self.criteria)} {marks}".strip()
+        if lines:
+            text += "\n\n" + "\n".join(f"- Texte de l'appel : « {q.rstrip(' .;')} » [{n}]" for q, n in lines)
+        yield Answer(answer=text, mode="none", citations=citations.all())
+
+
+class UnstatedAnswerer:
+    """The call is silent on it: say so, then the fiches' sentences on the subject (a fiche is not the call)."""
+
+    def __init__(self, criteria: CallCriteria, retriever: HybridRetriever, scorer: SentenceScorer,
+                 titles: dict[str, str]):
+        self.criteria, self.retriever, self.scorer, self.titles = criteria, retriever, scorer, titles
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
+        fact: UnstatedFact = query.fact
+        citations = Citations()
+        text = fact.answer
+        if fact.quote:
+            passage = self.retriever.passage_containing(self.criteria.id, fact.quote)
+            if passage is not None:
+                text += f" [{citations.cite(passage, fact.quote)}]"
+        found = [p for p in self.retriever.search(f"{query.text} {fact.search}", k=6)
+                 if p.kind != Kind.CALL.value]
+        scored = [s for s in self.scorer.score(query.text, list(query.vector), found) if is_answer_sentence(s.text)]
+        chosen = select_sentences(scored, found)[:KNOWLEDGE_SENTENCES]
+        if chosen:
+            text += "\n\nCe qu'en disent les fiches de la base de connaissances (qui ne sont pas le texte de l'appel) :\n"
+            text += "\n".join(f"- {readable(s.text, self.titles)} [{citations.cite(found[s.passage_index], s.text)}]"
+                              for s in chosen)
+        else:
+            text += f"\n\n{NOTHING_MORE}"
+        yield Answer(answer=text, mode="none", citations=citations.all())

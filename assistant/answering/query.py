@@ -1,0 +1,303 @@
+"""Understand a question once: a `Query` that every later step reads (retrieval, scope, the answerer).
+
+>>> understand_text("Jusqu'à quand peut-on déposer le dossier ?", Understanding.empty()).answer_type
+<AnswerType.WHEN: 'when'>
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from ..call_facts import CallFact, CallFacts, UnstatedFact
+from ..criteria import CallCriteria
+from ..glossary import Glossary, Subject
+from ..text_fr import analyse, fold
+from .models import Turn
+from .own_documents import asks_what_own_documents_say
+
+
+class Intent(str, Enum):
+    CALL_FACT = "fait de l'appel"
+    UNSTATED = "non précisé par l'appel"
+    DEFINITION = "définition"
+    HOW_TO = "mode d'emploi"
+    IDEAS = "idées d'actions"
+    OWN_DOCUMENTS = "documents de la collectivité"
+    CONVERSATION = "conversation"
+    OTHER = "autre"
+
+
+class AnswerType(str, Enum):
+    WHO = "who"
+    WHEN = "when"
+    SUBMIT = "where/how to submit"
+    HOW_MANY = "how many"
+    YES_NO = "yes/no"
+    LIST = "list"
+    DEFINITION = "definition"
+    HOW = "how"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: what every step after it reads, so that nothing re-detects it."""
+
+    question: str  # as the user typed it
+    text: str  # standalone: what retrieval searches for
+    intent: Intent
+    answer_type: AnswerType
+    terms: tuple[str, ...] = ()  # stemmed words of `text`
+    axes: tuple[str, ...] = ()  # axes the question names (none: all)
+    ages: tuple[int, int] | None = None  # target ages it names
+    subjects: tuple[Subject, ...] = ()  # defined subjects it names (acronyms, programmes)
+    fact: CallFact | UnstatedFact | None = None
+    generic_request: bool = False  # a request for ideas whose only subject is the call itself
+    vector: tuple[float, ...] = field(default=(), repr=False)
+    borrowed: bool = False  # an elliptic follow-up completed from the previous question
+
+    def with_vector(self, vector) -> "Query":
+        return replace(self, vector=tuple(float(x) for x in vector))
+
+
+# -- the question's wording -------------------------------------------------------------------------------------
+WH_WORD = re.compile(r"\b(qui|que|quoi|qu'|quel|quels|quelle|quelles|quand|comment|combien|ou|pourquoi|lequel|"
+                     r"laquelle|lesquels|lesquelles)\b")
+INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|je)\b")
+EST_CE_QUE = re.compile(r"^\s*(?:et\s+)?est[- ]ce\s+qu")
+DECLARATIVE_POLAR = re.compile(r"\b(peut|peuvent|pouvons|faut|doit|doivent|devons|oblig|possible|autorise|"
+                               r"a le droit|ont le droit|necessaire|exige|suffit|interdit)\w*")
+HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi commencer|quelles? (?:etapes|demarche|"
+                 r"methode)s?|que faire pour|quoi faire pour|les etapes|concretement,? comment)\b|\bcomment (?:faire|"
+                 r"s'y prendre|on fait|mettre en place|organiser|monter|mobiliser|impliquer|associer|evaluer|reperer|"
+                 r"construire|lancer|animer|financer|toucher|travailler|agir|rediger|former|mesurer|convaincre)")
+DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
+                        r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
+                        r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
+                        r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)")
+BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?P<rest>[^?]{1,40})\s*\?\s*$")
+IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
+                   r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
+                   r"(\bque (faire|mettre en place|proposer)\b)|(\bidees?\b)|(\bquoi (faire|proposer|mettre en place)\b)|"
+                   r"(\bqu'est-ce qu'on (peut|pourrait) (faire|proposer|mettre en place)\b)|(\bpistes?\b)|"
+                   r"(\binspir)|(\bexemples? d'actions?\b)|(\bactions? (possibles|envisageables|concretes|a mener|"
+                   r"a proposer|a mettre en place)\b)")
+NOT_IDEAS = re.compile(r"\bcombien\b|\bnombre\b|\bminimum\b|\bmaximum\b|\bobligatoire|\bfaut[- ]il\b.*\btous\b|"
+                       r"\bchaque axe\b|\bchacun des axes\b")
+GREETING = re.compile(r"^\s*(bonjour|bonsoir|salut|hello|coucou|merci( beaucoup| bien)?|au revoir|bonne (journee|soiree)|"
+                      r"ok|d'accord|super|parfait|top|genial|tres bien|qui es-tu|tu es qui|vous etes qui|"
+                      r"qui etes-vous)[\s!.,?]*$")
+WHEN = re.compile(r"\bquand\b|\bdate\b|\bdelai\b|\becheance\b|\bquel jour\b|\bjusqu'(?:a|au)\b|\bavant quand\b")
+HOW_MANY = re.compile(r"\bcombien\b|\bnombre (?:de|d')|\bminimum\b|\bmaximum\b|\bmontant\b|\bquelle somme\b")
+WHO = re.compile(r"^\s*(?:et\s+)?(?:qui|a qui|avec qui|aupres de qui)\b|\bquels? (?:acteurs|partenaires|structures|"
+                 r"collectivites|services|interlocuteurs)\b|\bpour qui\b")
+SUBMIT = re.compile(r"\b(?:ou|comment) (?:deposer|envoyer|transmettre|soumettre|candidater|postuler)\b|\bplateforme\b|"
+                    r"\bcourrier\b|\ben ligne\b")
+LIST = re.compile(r"\bquels sont\b|\bquelles sont\b|\bliste\b|\blesquel")
+
+# -- target ages --------------------------------------------------------------------------------------------------
+AGE_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|a|à|et)\s*(\d{1,2})\s*ans\b")
+AGE_UNDER = re.compile(r"\b(?:moins de|sous les|en dessous de|jusqu'a)\s*(\d{1,2})\s*ans\b")
+AGE_OVER = re.compile(r"\b(?:plus de|au-dela de|a partir de|des)\s*(\d{1,2})\s*ans\b")
+AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e\b"), (11, 15)),
+             (re.compile(r"\blyceens?\b|\blycee\b"), (15, 18)),
+             (re.compile(r"\b(?:ecole (?:primaire|elementaire)|primaire|cm1|cm2|ecoliers?)\b"), (6, 11)),
+             (re.compile(r"\bjeunes majeurs\b|\b18-25\b"), (18, 25))]
+
+# -- follow-ups ---------------------------------------------------------------------------------------------------
+CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
+REFERRING = re.compile(r"\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
+                       r"celui-la|celle-la|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
+                       r"le porte|les finance|y|en)\b|\b(?:qui|comment|combien|ou)\s+(?:le|la|les|l')\b")
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the understanding step knows: the call, its facts, the defined subjects."""
+
+    criteria: CallCriteria | None
+    facts: CallFacts
+    glossary: Glossary
+
+    @classmethod
+    def empty(cls) -> "Understanding":
+        return cls(None, CallFacts(), Glossary([]))
+
+
+def understand(question: str, history: list[Turn], known: Understanding) -> Query:
+    """The `Query` of a question in its conversation: an elliptic follow-up borrows what it lacks from the
+    previous question (« Et pour l'axe 4 ? » after a request for ideas = that request, for axis 4); a complete new
+    question inherits nothing."""
+    own = understand_text(question, known)
+    previous_text = next((t.content for t in reversed(history) if t.role == "user"), None)
+    if not previous_text or not is_elliptic(own):
+        return own
+    previous = understand(previous_text, [], known)
+    return _complete(own, previous, known)
+
+
+def understand_text(question: str, known: Understanding) -> Query:
+    folded = fold(question)
+    subjects = tuple(known.glossary.find(question))
+    axes = tuple(named_axes(folded, known.criteria)) if known.criteria else ()
+    ages = target_ages(folded)
+    answer_type = _answer_type(folded)
+    intent, fact = _intent(question, folded, subjects, answer_type, known)
+    if intent is Intent.DEFINITION:
+        answer_type = AnswerType.DEFINITION
+    terms = tuple(analyse(question))
+    return Query(question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+                 ages=ages, subjects=subjects, fact=fact,
+                 generic_request=intent is Intent.IDEAS and _is_generic_request(terms, subjects, ages))
+
+
+def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known: Understanding):
+    if GREETING.match(folded):
+        return Intent.CONVERSATION, None
+    if asks_what_own_documents_say(question):
+        return Intent.OWN_DOCUMENTS, None
+    if IDEAS.search(folded) and not NOT_IDEAS.search(folded) and answer_type is not AnswerType.YES_NO:
+        return Intent.IDEAS, None
+    if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
+        return Intent.DEFINITION, None
+    fact = known.facts.match(question)
+    if fact is not None:
+        return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
+    if HOW.search(folded):
+        return Intent.HOW_TO, None
+    return Intent.OTHER, None
+
+
+def _asks_only_about(folded: str, subject: Subject) -> bool:
+    """« Qu'est-ce que le PSFP ? » or « Le PRE ? » asks for a definition; « Qu'est-ce que le PSFP apporte aux
+    parents ? » does not: once the subject's name and the definition words are taken out, nothing is left."""
+    if not DEFINITION.search(folded) and not BARE_SUBJECT.match(folded):
+        return False
+    rest = folded
+    for pattern in subject.patterns:
+        rest = pattern.sub(" ", rest)
+    rest = DEFINITION.sub(" ", rest)
+    words = [w for w in analyse(rest) if w not in {"exact", "just", "programm", "disposit", "sigl", "acronym", "mot",
+                                                   "terme", "action", "fich"}]
+    return not words
+
+
+def _answer_type(folded: str) -> AnswerType:
+    if is_yes_no(folded):
+        return AnswerType.YES_NO
+    if WHEN.search(folded):
+        return AnswerType.WHEN
+    if HOW_MANY.search(folded):
+        return AnswerType.HOW_MANY
+    if SUBMIT.search(folded):
+        return AnswerType.SUBMIT
+    if WHO.search(folded):
+        return AnswerType.WHO
+    if HOW.search(folded):
+        return AnswerType.HOW
+    if LIST.search(folded):
+        return AnswerType.LIST
+    return AnswerType.OTHER
+
+
+def is_yes_no(folded: str) -> bool:
+    """« Peut-on… ? », « Une intercommunalité peut-elle… ? », « Est-ce que… ? », « On est obligés de… ? »."""
+    head = folded.split(",")[-1] if "," in folded else folded  # « Notre commune n'a pas de CLSPD, pouvons-nous… »
+    wh = WH_WORD.search(head)
+    if EST_CE_QUE.search(head):
+        return True
+    inversion = INVERSION.search(head)
+    if inversion and (wh is None or wh.start() > inversion.start()):
+        return not re.match(r"^\s*(?:et\s+)?(?:qui|que|quoi|qu'|quel|quelle|quels|quelles|quand|comment|combien|ou|"
+                            r"pourquoi|a qui|avec qui)\b", head)
+    return wh is None and folded.rstrip().endswith("?") and bool(DECLARATIVE_POLAR.search(head))
+
+
+def named_axes(folded: str, criteria: CallCriteria) -> list[str]:
+    """Axes named in the question (« axe 3 », « l'attractivité ») in the call's own words (`keywords`)."""
+    named = [criteria.axes[int(n) - 1].id for n in re.findall(r"\baxes?\s*n?°?\s*([1-9])\b", folded)
+             if int(n) <= len(criteria.axes)]
+    ordinals = {"premier": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
+    named += [criteria.axes[n - 1].id for word, n in ordinals.items()
+              if re.search(rf"\b{word} axe\b", folded) and n <= len(criteria.axes)]
+    for axis in criteria.axes:
+        if any(re.search(rf"(?<!\w){re.escape(fold(k))}", folded) for k in getattr(axis, "keywords", ())):
+            named.append(axis.id)
+    return list(dict.fromkeys(named))
+
+
+def target_ages(folded: str) -> tuple[int, int] | None:
+    if match := AGE_RANGE.search(folded):
+        low, high = sorted((int(match.group(1)), int(match.group(2))))
+        return (low, high) if 3 <= low <= 30 and high <= 30 else None
+    if match := AGE_UNDER.search(folded):
+        return (max(6, int(match.group(1)) - 5), int(match.group(1)) - 1)
+    if match := AGE_OVER.search(folded):
+        return (int(match.group(1)) + ("plus de" in match.group(0)), 25)
+    for pattern, ages in AGE_WORDS:
+        if pattern.search(folded):
+            return ages
+    return None
+
+
+# Words of a request for ideas that name no subject (« Quelles actions proposer pour notre commune ? »), as stems.
+GENERIC_REQUEST_WORDS = frozenset(analyse(
+    "quelles actions idées pistes initiatives exemples proposer propositions faire mettre place mener concrètes "
+    "notre nos commune communes ville intercommunalité territoire collectivité projet dossier appel axe axes "
+    "pourrait pourrions pourriez pouvons peut-on possibles envisager autre autres donner donnez"))
+
+
+def _is_generic_request(terms: tuple[str, ...], subjects, ages) -> bool:
+    return not subjects and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in terms)
+
+
+SLOT_WORDS = frozenset({"axe", "an", "ag", "exact", "just", "detail", "plus", "pareil", "cas", "concern"})
+
+
+def _own_content(query: Query) -> list[str]:
+    """The question's words beyond the slots a follow-up fills (axis, ages) and filler words."""
+    return [t for t in query.terms if t not in SLOT_WORDS and not t.isdigit()]
+
+
+def is_elliptic(query: Query) -> bool:
+    """A turn that cannot stand alone: a continuation (« Et pour l'axe 4 ? ») or a reference to what came before
+    (« Qui le finance ? ») with little of its own. « Comment évaluer notre plan ? » is complete."""
+    if query.intent is Intent.CONVERSATION or query.fact is not None or query.subjects:
+        return False
+    content = _own_content(query)
+    if not content:
+        return True
+    folded = fold(query.question)
+    if CONTINUATION.match(folded):
+        return len(content) <= 3
+    return len(content) <= 2 and REFERRING.search(folded) is not None
+
+
+def _complete(own: Query, previous: Query, known: Understanding) -> Query:
+    """The follow-up, completed with what it lacks from the previous question; its own slots win."""
+    intent = previous.intent if own.intent is Intent.OTHER and not _own_content(own) else own.intent
+    text = _merge_text(own, previous)
+    answer_type = own.answer_type if own.answer_type is not AnswerType.OTHER else previous.answer_type
+    if intent is Intent.DEFINITION:
+        answer_type = AnswerType.DEFINITION
+    return replace(own, text=text, intent=intent, answer_type=answer_type, terms=tuple(analyse(text)),
+                   axes=own.axes or previous.axes, ages=own.ages or previous.ages, subjects=previous.subjects,
+                   fact=previous.fact if intent in (Intent.CALL_FACT, Intent.UNSTATED) else None,
+                   generic_request=previous.generic_request and intent is Intent.IDEAS, borrowed=True)
+
+
+AXIS_MENTION = re.compile(r"(?i)\baxes?\s*n?°?\s*[1-9]\b")
+
+
+def _merge_text(own: Query, previous: Query) -> str:
+    """The previous question with the follow-up's own slots (axis, ages) put in place of its own:
+    « Quelles actions pour l'axe 1 ? » + « Et pour l'axe 4 ? » → « Quelles actions pour l'axe 4 ? »."""
+    text = previous.question
+    for pattern in (AXIS_MENTION, AGE_RANGE):
+        new, old = pattern.search(own.question), pattern.search(text)
+        if new and old:
+            return text[:old.start()] + new.group(0) + text[old.end():]
+    rest = CONTINUATION.sub("", fold(own.question)).strip(" ?!.")
+    return f"{text.rstrip(' ?')} : {rest} ?" if rest else text

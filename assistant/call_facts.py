@@ -1,0 +1,156 @@
+"""What the call states (and does not state) on the questions candidates ask: `knowledge/calls/<id>/facts.yaml`.
+
+Each fact is recognised in a question by its own patterns (data of the call, not code), and answered by one direct
+sentence backed by a verbatim quote of the call. A yes/no question gets the answer its wording calls for
+(« Peut-on envoyer le dossier par courrier ? » → « Non : … »).
+
+>>> facts = CallFacts(facts=[CallFact(id="deadline", asks=["date limite"], answer="Avant le 30 avril.",
+...                                    quotes=[Quote(text="avant le 30 avril")])])
+>>> facts.match("Quelle est la date limite ?").id
+'deadline'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .criteria import CallCriteria
+from .errors import ConfigurationError
+from .text_fr import fold
+
+FRENCH_NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf",
+                  10: "dix"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _compile(patterns: list[str]) -> re.Pattern:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise ConfigurationError(f"Motif invalide dans facts.yaml : {exc}") from exc
+
+
+class Quote(_Strict):
+    text: str = Field(description="Words of the call, verbatim.")
+    section: str = ""
+
+
+class PolarAnswer(_Strict):
+    when: str
+    answer: str
+    extra_quote: str | None = Field(None, description="Id of another fact whose quote supports this answer too.")
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return _compile([self.when])
+
+
+class CallFact(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    id: str
+    asks: list[str] = Field(min_length=1)
+    answer: str
+    quotes: list[Quote] = Field(min_length=1)
+    polar: list[PolarAnswer] = Field(default_factory=list)
+    polar_default: str | None = None
+    priority: int = 0
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return _compile(self.asks)
+
+    def polar_answer(self, folded_question: str) -> PolarAnswer | None:
+        """The yes/no answer that the question's wording calls for (first `when` that matches), else the default."""
+        for option in self.polar:
+            if option.pattern.search(folded_question):
+                return option
+        return PolarAnswer(when="", answer=self.polar_default) if self.polar_default else None
+
+
+class UnstatedFact(_Strict):
+    """A question the call does not answer: say so, then what the knowledge base knows (`search`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    id: str
+    asks: list[str] = Field(min_length=1)
+    requires_question: str | None = Field(None, description="The question must also match this (e.g. an obligation).")
+    priority: int = Field(0, description="Wins over a fact of lower priority that the question also matches.")
+    answer: str
+    search: str
+    quote: str | None = None
+    quote_section: str = ""
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return _compile(self.asks)
+
+    def matches(self, folded_question: str) -> re.Match | None:
+        if self.requires_question and not re.search(self.requires_question, folded_question):
+            return None
+        return self.pattern.search(folded_question)
+
+
+class CallFacts(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    facts: list[CallFact] = Field(default_factory=list)
+    unstated: list[UnstatedFact] = Field(default_factory=list)
+
+    def match(self, question: str) -> CallFact | UnstatedFact | None:
+        """The fact the question asks about: of those it matches, the highest priority, then the longest match."""
+        folded = fold(question)
+        best, best_key = None, (0, 0)
+        for fact in [*self.unstated, *self.facts]:  # on a tie, an unstated fact is the more specific one
+            found = fact.matches(folded) if isinstance(fact, UnstatedFact) else fact.pattern.search(folded)
+            key = (fact.priority, len(found.group(0))) if found else (0, 0)
+            if found and key > best_key:
+                best, best_key = fact, key
+        return best
+
+    def get(self, fact_id: str) -> CallFact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+    @field_validator("facts")
+    @classmethod
+    def _unique_ids(cls, facts: list[CallFact]) -> list[CallFact]:
+        ids = [f.id for f in facts]
+        if len(ids) != len(set(ids)):
+            raise ValueError("identifiants de faits en double")
+        return facts
+
+
+def load_call_facts(call_dir: Path) -> CallFacts:
+    """The call's facts; an empty set when the call pack has no `facts.yaml` (answers are then extractive)."""
+    path = Path(call_dir) / "facts.yaml"
+    if not path.exists():
+        return CallFacts()
+    try:
+        return CallFacts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigurationError(f"{path} : faits de l'appel invalides ({exc}).") from exc
+
+
+def render(template: str, criteria: CallCriteria) -> str:
+    """Fill the placeholders a fact's answer may use with the call's own lists (axes, finalités, actors)."""
+    count = len(criteria.axes)
+    values = {
+        "axes_sentence": f"L'appel compte {FRENCH_NUMBERS.get(count, count)} axes d'intervention, avec au moins "
+                         f"{'une' if criteria.min_actions_per_axis == 1 else criteria.min_actions_per_axis} action "
+                         "concrète dans chacun : " + " ; ".join(f"{a.number}. {a.label}" for a in criteria.axes) + ".",
+        "finalites_sentence": f"L'appel finance des plans d'actions qui visent une ou plusieurs de ses "
+                              f"{FRENCH_NUMBERS.get(len(criteria.finalites), len(criteria.finalites))} finalités : "
+                              + " ; ".join(f.label for f in criteria.finalites) + ".",
+        "actors_sentence": "L'appel demande de mobiliser une majorité des acteurs pouvant contribuer au projet : "
+                           + ", ".join(a.label for a in criteria.actors) + ".",
+    }
+    return template.format(**values) if "{" in template else template

@@ -1,0 +1,110 @@
+"""The subjects the knowledge base defines: acronyms of `reference/` and the programmes the fiches describe.
+
+A question names a subject (« Que veut dire CLSPD ? », « C'est quoi TAPAJ ? ») when one of its names appears in it
+as whole words, accents and case ignored (acronyms: as written in capitals, or alone in lower case).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loaders import load_practices, split_front_matter
+from .text_fr import fold
+
+# « - **CLSPD / CISPD** — conseil local … : instance présidée … »
+GLOSSARY_LINE = re.compile(r"^- \*\*(?P<terms>[^*]+)\*\*(?P<aside>[^—]*)—\s*(?P<definition>.+)$")
+ACRONYM = re.compile(r"^[A-Z0-9][A-Za-z0-9'’-]*[A-Z][A-Za-z0-9'’-]*$")
+MAX_NAME_WORDS = 5  # longer fiche titles are sentences, not names
+
+
+@dataclass
+class Subject:
+    """A defined subject: its names, its glossary line (reference document) and the fiche that describes it."""
+
+    names: list[str]
+    definition: str | None = None  # the glossary line's text, without Markdown
+    reference_doc: str | None = None
+    fiche: str | None = None  # doc id of the practice fiche
+    fiche_title: str | None = None
+    patterns: list[re.Pattern] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.names[0]
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    folded = re.escape(fold(name))
+    return re.compile(rf"(?<![\w-]){folded}s?(?![\w-])")
+
+
+def _fiche_names(title: str) -> list[str]:
+    """« Unplugged (programme CPS au collège) » → [Unplugged]; « Consultations jeunes consommateurs (CJC) » → both."""
+    names = []
+    head = re.split(r"\s+(?:\(|—|:|–)\s*|,\s+", title, maxsplit=1)[0].strip(" «»\"")
+    head = re.sub(r"^Dispositif\s+«\s*|\s*»$", "", head)
+    if len(head.split()) <= MAX_NAME_WORDS:
+        names.append(head)
+    first = re.split(r"\s+et\s+", head, maxsplit=1)[0]  # « Médiation sociale et adultes-relais »
+    names += [part.strip() for part in first.split(" / ") if part.strip() != head and len(part.split()) <= MAX_NAME_WORDS]
+    for inner in re.findall(r"\(([^)]+)\)", title):
+        if ACRONYM.match(inner.strip()):
+            names.append(inner.strip())
+    if "—" in title:  # « TAPAJ — Travail alternatif payé à la journée »
+        tail = title.split("—", 1)[1].strip()
+        if len(tail.split()) <= MAX_NAME_WORDS + 2:
+            names.append(tail)
+    return names
+
+
+class Glossary:
+    def __init__(self, subjects: list[Subject]):
+        self.subjects = subjects
+        for subject in subjects:
+            subject.patterns = [_name_pattern(n) for n in subject.names if len(fold(n)) >= 2]
+
+    @classmethod
+    def from_knowledge(cls, knowledge_dir: Path) -> "Glossary":
+        subjects: dict[str, Subject] = {}
+        for path in sorted((Path(knowledge_dir) / "reference").glob("*.md")):
+            meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
+            for line in body.splitlines():
+                match = GLOSSARY_LINE.match(line.strip())
+                if not match:
+                    continue
+                terms = [t.strip() for t in match.group("terms").split("/") if t.strip()]
+                definition = f"{match.group('terms').strip()}{match.group('aside').rstrip()} — {match.group('definition').strip()}"
+                subject = Subject(names=terms, definition=definition, reference_doc=str(meta.get("id")))
+                for term in terms:
+                    subjects.setdefault(fold(term), subject)
+        for practice in load_practices(knowledge_dir):
+            names = _fiche_names(practice.meta.title)
+            known = next((subjects[fold(n)] for n in names if fold(n) in subjects), None)
+            subject = known or Subject(names=names)
+            subject.fiche, subject.fiche_title = practice.meta.id, practice.meta.title
+            for name in names:
+                if name not in subject.names:
+                    subject.names.append(name)
+                subjects.setdefault(fold(name), subject)
+        unique = list({id(s): s for s in subjects.values()}.values())
+        return cls(unique)
+
+    def find(self, question: str) -> list[Subject]:
+        """Subjects named in the question, longest name first (« conseil local de sécurité » before « sécurité »)."""
+        folded = fold(question)
+        found: list[tuple[int, Subject]] = []
+        for subject in self.subjects:
+            lengths = [len(p.pattern) for p, name in zip(subject.patterns, subject.names)
+                       if p.search(folded) and _named(name, question)]
+            if lengths:
+                found.append((max(lengths), subject))
+        return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def _named(name: str, question: str) -> bool:
+    """A short acronym that is also a French word (« PRE », « CIO ») counts only written in capitals."""
+    if ACRONYM.match(name) and len(name) <= 3:
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
+    return True
