@@ -22,6 +22,13 @@ class Axis(_Strict):
     number: int
     short: str
     label: str
+    # words that name the axis in a question (« gouvernance », « parentalité »…), besides its labels
+    keywords: tuple[str, ...] = ()
+    # the axis that carries the project's steering: the prevention council and the governance fiche belong to it
+    steering: bool = False
+    # for plans drafted from the catalogue: who leads this axis's actions, and the month its first action starts
+    lead_service: str = "service prévention"
+    start_month: int = Field(3, ge=1)
 
 
 class Finalite(_Strict):
@@ -51,9 +58,17 @@ class Submission(_Strict):
     url: str
 
 
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+NUMBER_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+
+
 class CallCriteria(_Strict):
+    """Everything specific to one call. Code reads the call's name, axes and their number here, never in literals."""
+
     id: str
     title: str
+    short_title: str = ""  # a short name for titles (« MILDECA 2024 »); the full title when empty
     publisher: str
     updated: dt.date
     deadline: dt.date
@@ -67,6 +82,28 @@ class CallCriteria(_Strict):
     @property
     def axis_ids(self) -> list[str]:
         return [a.id for a in self.axes]
+
+    @property
+    def name(self) -> str:
+        """The call's short name, for titles: `short_title`, or the full title."""
+        return self.short_title or self.title
+
+    @property
+    def steering_axis(self) -> str | None:
+        """The id of the axis that carries the project's steering, if the call has one."""
+        return next((a.id for a in self.axes if a.steering), None)
+
+    @property
+    def deadline_fr(self) -> str:
+        """The deadline as the French write it: « 30 avril 2024 », « 1er juin 2025 »."""
+        day = "1er" if self.deadline.day == 1 else str(self.deadline.day)
+        return f"{day} {MONTHS_FR[self.deadline.month - 1]} {self.deadline.year}"
+
+    def axes_count_words(self) -> str:
+        """The number of axes in French words: « quatre axes », « trois axes », « un axe »."""
+        n = len(self.axes)
+        word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+        return f"{word} {'axe' if n == 1 else 'axes'}"
 
     @property
     def finalite_ids(self) -> list[str]:
