@@ -21,13 +21,9 @@ from .profile import Profile
 from .selection import GOVERNANCE_FICHE, Candidate, FicheSelector, needs_qpv
 
 EVALUATION_FICHE = "evaluation-plan-local"
-AXIS_START = {"pilotage": 1, "protection": 4, "attractivite": 4, "alternatives": 3}
-AXIS_SERVICE = {"pilotage": "coordination prévention", "protection": "service jeunesse et éducation",
-                "attractivite": "service prévention", "alternatives": "service jeunesse"}
 # actor categories that usually run an action on the ground (and can co-lead it with the collectivité)
 OPERATORS = ("associations", "departement", "bailleurs", "caf", "education_nationale", "ars", "pjj")
 MAX_PARTNERS = 9
-KIND_LABEL = {"commune": "commune", "intercommunalite": "intercommunalité"}
 
 
 def _plain(text: str) -> str:
@@ -101,12 +97,12 @@ class Territory:
 
     def existing_for(self, practice: Practice, axis: str) -> list[str]:
         """The profile's partners that this fiche involves (named in it, or of the same category as its partners).
-        The prevention council steers the whole plan: it is a partner of the pilotage actions only."""
+        The prevention council steers the whole plan: it is a partner of the steering axis's actions only."""
         fiche_actors = self.actors_of(" ; ".join(practice.meta.partners) + " " + practice.section("Partenaires"))
         body = folded_body(practice.body)
         return [p for p in self.profile.existing_partners
                 if (f" {_fold(p)} " in body or self.actors_of(p) & fiche_actors)
-                and (axis == "pilotage" or not COUNCIL.search(_fold(p)))]
+                and (axis == self.criteria.steering_axis or not COUNCIL.search(_fold(p)))]
 
     @staticmethod
     def named_in(practice: Practice, partners: Sequence[str]) -> list[str]:
@@ -150,8 +146,8 @@ def implementation_steps(practice: Practice, limit: int = 4) -> list[str]:
     return [_lower_first(_plain(s).rstrip(" :.")) for s in steps[:limit]]
 
 
-def _calendar(axis: str, rank: int) -> dict:
-    start = min(AXIS_START.get(axis, 3) + 2 * rank, PLAN_MONTHS - 6)
+def _calendar(first_month: int, rank: int) -> dict:
+    start = min(first_month + 2 * rank, PLAN_MONTHS - 6)
     prepare_end = start + 2
     return {"start_month": start, "end_month": PLAN_MONTHS, "phases": [
         {"label": "préparation avec les partenaires", "start_month": start, "end_month": prepare_end},
@@ -214,7 +210,7 @@ class CatalogueDrafter:
         if not existing and not missing:  # every partner of the fiche was filtered out: keep the fiche's own
             missing = clean_partners(practice.meta.partners)[:MAX_PARTNERS]
         if candidate.id == GOVERNANCE_FICHE:
-            return self._governance_action(practice, territory, existing, missing)
+            return self._governance_action(practice, candidate.axis, territory, existing, missing)
         low, high = candidate.ages or territory.ages
         sentences = [f"{_upper_first(territory.at)}, pour les {low}-{high} ans : {_first_sentences(practice)}"]
         steps = implementation_steps(practice)
@@ -232,12 +228,13 @@ class CatalogueDrafter:
             "axis": candidate.axis, "title": practice.meta.title, "description": _at_least_concrete(sentences, practice),
             "public": f"{practice.meta.public} — retenu {territory.at} : {low} à {high} ans",
             "lead": self._lead(candidate.axis, territory, territory.named_in(practice, existing)),
-            "partners": existing + missing, "new_partners": missing, "calendar": _calendar(candidate.axis, rank),
+            "partners": existing + missing, "new_partners": missing,
+            "calendar": _calendar(self.criteria.axis(candidate.axis).start_month, rank),
             "indicators": list(practice.meta.indicators), "finalites": self._finalites(practice, profile),
             "sources": [practice.meta.id], "budget_eur": None, "origin": "catalogue",
         }
 
-    def _governance_action(self, practice: Practice, territory: Territory, existing, missing) -> dict:
+    def _governance_action(self, practice: Practice, axis: str, territory: Territory, existing, missing) -> dict:
         council = territory.profile.council
         if not territory.has_council:
             title = f"Installer le {council} {territory.of} et son groupe thématique « jeunes et trafics »"
@@ -249,14 +246,14 @@ class CatalogueDrafter:
                        "le crée, avec un mandat écrit (diagnostic partagé, plan d'actions, suivi).")
         else:
             title = f"Faire du groupe thématique du {council} l'instance de pilotage du projet"
-            opening = (f"Le groupe de travail du {council} devient l'instance de pilotage du projet présenté à la "
-                       "MILDECA, avec la liste de ses membres et son calendrier.")
+            opening = (f"Le groupe de travail du {council} devient l'instance de pilotage du projet déposé pour "
+                       f"l'appel {self.criteria.name}, avec la liste de ses membres et son calendrier.")
         steps = implementation_steps(practice, limit=6)
         description = f"{opening} {_first_sentences(practice, 12, 50)} Étapes : {' ; '.join(steps)}."
         lead = (f"{'président' if territory.is_interco else 'maire'} {territory.of}, avec le coordonnateur du "
                 f"{council}")
         return {
-            "axis": "pilotage", "title": title, "description": description,
+            "axis": axis, "title": title, "description": description,
             "public": practice.meta.public, "lead": lead, "partners": existing + missing, "new_partners": missing,
             "calendar": {"start_month": 1, "end_month": PLAN_MONTHS, "phases": [
                 {"label": "installation (mandat, composition, charte)", "start_month": 1, "end_month": 3},
@@ -267,7 +264,7 @@ class CatalogueDrafter:
         }
 
     def _lead(self, axis: str, territory: Territory, existing: Sequence[str]) -> str:
-        service = f"{AXIS_SERVICE.get(axis, 'service prévention')} {territory.of}"
+        service = f"{self.criteria.axis(axis).lead_service} {territory.of}"
         operator = next((p for p in existing if territory.actors_of(p) & set(OPERATORS)), None)
         return f"{service}, avec {operator}" if operator else service
 
@@ -280,10 +277,11 @@ class CatalogueDrafter:
     def summary(self, territory: Territory) -> str:
         p = territory.profile
         population = f"{p.population:,}".replace(",", " ")
-        qpv = (f"qui compte {plural(p.qpv_count, 'quartier prioritaire', 'quartiers prioritaires')} de la politique "
+        qpv = (f"compte {plural(p.qpv_count, 'quartier prioritaire', 'quartiers prioritaires')} de la politique "
                "de la ville" if p.qpv_count
-               else "sans quartier prioritaire de la politique de la ville")
-        parts = [f"{p.name} est une {KIND_LABEL.get(p.kind, p.kind)} de {population} habitants, {qpv}."]
+               else "ne compte aucun quartier prioritaire de la politique de la ville")
+        kind = next((a.label for a in self.criteria.eligible_applicants if a.id == p.kind), p.kind)  # the call's word
+        parts = [f"{p.name}, {kind} de {population} habitants, {qpv}."]
         if p.context:
             parts.append(f"Situation décrite : {p.context.rstrip('.')}.")
         if p.problems:
@@ -302,7 +300,7 @@ class CatalogueDrafter:
             serving = [a for a in actions if finalite in a.get("finalites", [])]
             statement = f"{_upper_first(label)} ({territory.at}, pour les {territory.ages[0]}-{territory.ages[1]} ans)."
             # the indicator of an action whose fiche is mainly about this finalité speaks best for it
-            serving.sort(key=lambda a: (self._main_finalite(a) != finalite, a["axis"] == "pilotage"))
+            serving.sort(key=lambda a: (self._main_finalite(a) != finalite, a["axis"] == self.criteria.steering_axis))
             if finalite == "dynamique_partenariale" or not serving:
                 mobilised = {a for action in actions for p in [action.get("lead", ""), *action.get("partners", [])]
                              for a in territory.actors_of(p)}

@@ -20,8 +20,7 @@ from ..retrieval import Filters
 from ..text_fr import analyse
 from .profile import Profile
 
-GOVERNANCE_FICHE = "clspd-cispd"  # always on the pilotage axis: the instance that carries the project
-GOVERNANCE_AXIS = "pilotage"
+GOVERNANCE_FICHE = "clspd-cispd"  # always on the call's steering axis: the instance that carries the project
 PER_AXIS_MIN, PER_AXIS_MAX = 2, 3
 THIRD_PICK_RATIO = 0.55  # a third fiche on an axis only if it scores at least this share of the axis's best
 SECONDARY_AXIS = 0.75  # a fiche counts less on an axis that is not its main one (the first of its `axes`)
@@ -176,7 +175,7 @@ class FicheSelector:
             picks[candidate.axis].append(candidate)
             used.add(candidate.id)
 
-        governance = next((c for c in ranked.get(GOVERNANCE_AXIS, []) if c.id == GOVERNANCE_FICHE), None)
+        governance = next((c for c in ranked.get(self.criteria.steering_axis, []) if c.id == GOVERNANCE_FICHE), None)
         if governance is not None:
             governance.forced = True
             take(governance)
