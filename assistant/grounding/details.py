@@ -23,8 +23,10 @@ NUMBER_WORDS = {
     "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19,
     "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
 }  # "un", "une" and "neuf" are too often not numbers
-ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2, "troisieme": 3,
-            "3e": 3, "quatrieme": 4, "4e": 4, "dernier": -1}
+# ordinals of an axis (« le troisième axe »), as far as AXIS_NUMBER reads numbers: the call's axes say how many exist
+ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "second": 2, "seconde": 2, "dernier": -1} | {
+    word: n for n, stem in enumerate(("deux", "trois", "quatr", "cinqu", "six", "sept", "huit", "neuv"), start=2)
+    for word in (f"{stem}ieme", f"{n}e")}
 NOT_NOUNS = {"et", "ou", "les", "des", "par", "pour", "sur", "dans", "avec", "une", "aux", "qui", "que", "selon", "contre",
              "environ", "entre", "dont", "plus", "moins"}
 # "hors PSAD" says what "ne relèvent pas de la PSAD" says. "sans" denies only the words right after it ("pratiques
@@ -46,7 +48,7 @@ AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
 YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
 PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
 AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*|no\s*)?([1-9])\b")
-AXIS_ORDINAL = re.compile(r"\b(premier|premiere|deuxieme|second|seconde|troisieme|quatrieme|1er|2e|3e|4e)\s+axe\b")
+AXIS_ORDINAL = re.compile(rf"\b({'|'.join(w for w in ORDINALS if w != 'dernier')})\s+axe\b")
 
 
 def parse_number(text: str) -> float:
