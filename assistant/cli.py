@@ -21,9 +21,61 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _criteria():
+    """The configured call's requirements (its pack's criteria.yaml): cheap, no model loaded."""
+    from .config import Settings
+    from .criteria import load_criteria
+
+    return load_criteria(Settings().call_dir)
+
+
+def call_summary() -> str:
+    """The configured call, in French, for `aap --help`: its title, publisher, applicants, deadline and axes."""
+    try:
+        criteria = _criteria()
+    except Exception as exc:  # noqa: BLE001 — a broken pack must not hide the help
+        return f"Appel configuré (AAP_CALL_ID) : illisible ({exc})."
+    applicants = ", ".join(a.label for a in criteria.eligible_applicants)
+    axes = "\n".join(f"  {a.number}. {a.short} (--axis {a.id})" for a in criteria.axes)
+    return (f"Appel configuré (AAP_CALL_ID={criteria.id}) : {criteria.title} ({criteria.publisher}). Candidats : "
+            f"{applicants} ; dépôt avant le {criteria.deadline_fr}.\n\n"
+            f"{criteria.axes_count_words().capitalize()} :\n{axes}")
+
+
+def axes_summary() -> str:
+    """The configured call's axis ids, for `aap ask --help`."""
+    try:
+        criteria = _criteria()
+    except Exception as exc:  # noqa: BLE001
+        return f"Axes de l'appel configuré : illisibles ({exc})."
+    return f"Axes de l'appel configuré (--axis) : {', '.join(criteria.axis_ids)}."
+
+
+def _write_epilog(formatter: click.HelpFormatter, text: str) -> None:
+    for paragraph in text.split("\n\n"):
+        formatter.write_paragraph()
+        with formatter.indentation():
+            for line in paragraph.split("\n"):
+                formatter.write_text(line)
+
+
+class CallGroup(click.Group):
+    """A group whose help ends with the configured call: the words of a call come from its pack, never from code."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _write_epilog(formatter, call_summary())
+
+
+class AxesCommand(click.Command):
+    """A command whose help ends with the configured call's axis ids."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _write_epilog(formatter, axes_summary())
+
+
+@click.group(cls=CallGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Assistant pour répondre à l'appel à projets MILDECA 2024 (communes et intercommunalités).
+    """Assistant pour répondre à l'appel à projets configuré (AAP_CALL_ID), pour les collectivités candidates.
 
     Réglages : variables d'environnement AAP_* ou fichier .env (voir le README).
     """
@@ -93,10 +145,9 @@ def remove(doc_id: str) -> None:
     click.echo(f"{removed} passage(s) supprimé(s).")
 
 
-@main.command()
+@main.command(cls=AxesCommand)
 @click.argument("question")
-@click.option("--axis", type=click.Choice(["pilotage", "protection", "attractivite", "alternatives"]),
-              help="Limiter la recherche aux fiches d'un axe.")
+@click.option("--axis", metavar="ID", help="Limiter la recherche aux fiches d'un axe (identifiants : voir plus bas).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (answer, mode, insufficient_evidence, citations…).")
 def ask(question: str, axis: str | None, as_json: bool) -> None:
     """Poser une question ; la réponse cite ses sources [n].
@@ -108,6 +159,8 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
     from .errors import AapError
 
     try:
+        if axis is not None and axis not in (ids := _criteria().axis_ids):
+            _fail(Exception(f"axe inconnu « {axis} » (--axis) ; axes de l'appel configuré : {', '.join(ids)}."))
         answer = _assistant().ask(question, axis=axis)
     except AapError as exc:
         _fail(exc)
@@ -131,8 +184,8 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fichier à écrire (défaut : la sortie standard ; pour docx : plan-<territoire>.docx).")
 def draft(profile_path: Path, fmt: str, out: Path | None) -> None:
-    """Rédiger un premier plan d'actions pour un territoire : objectifs, actions concrètes sur les quatre axes
-    (public, porteur, partenaires, calendrier, indicateurs, fiches sources).
+    """Rédiger un premier plan d'actions pour un territoire : objectifs, actions concrètes sur chacun des axes de
+    l'appel configuré (public, porteur, partenaires, calendrier, indicateurs, fiches sources).
 
     Sans modèle de langage, le plan est construit à partir des fiches de bonnes pratiques. Le plan reste un
     brouillon à relire avec les partenaires.

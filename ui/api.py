@@ -35,8 +35,11 @@ def register(assistant: Assistant) -> None:
 
     @french_errors
     def ask(question: str, axis: str = "") -> dict:
-        """Une réponse citée, comme `aap ask --json` (axis : pilotage, protection, attractivite, alternatives ou vide)."""
         return assistant.ask(question, axis=axis or None).public_dict()
+
+    # the axes are the served call's, read from its pack
+    ask.__doc__ = (f"Une réponse citée, comme `aap ask --json` (axis : {', '.join(assistant.criteria.axis_ids)} "
+                   "ou vide).")
 
     @french_errors
     def draft(profile: str | dict) -> dict:

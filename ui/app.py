@@ -10,21 +10,21 @@ import gradio as gr
 from assistant import Assistant
 
 from . import api, chat, documents, plan, review
-from .format import footer_markdown
-from .server import launch
+from .format import footer_markdown, md_safe
+from .server import app_title, launch
 
 __all__ = ["create_app", "launch"]
 
-TITLE = "Assistant appel à projets MILDECA 2024"
 
 
 def create_app(assistant: Assistant) -> gr.Blocks:
-    settings = assistant.settings
+    settings, criteria = assistant.settings, assistant.criteria
     max_age = settings.ui_temp_max_age_s
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(min(max_age, 600), max_age)) as app:
+    title = app_title(criteria)
+    with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(min(max_age, 600), max_age)) as app:
         api.register(assistant)  # first, so that the four endpoints get their plain names
-        gr.Markdown(f"# {TITLE}\nPrévention de la participation des jeunes aux trafics de stupéfiants : questions sur "
-                    "l'appel, brouillon de plan d'actions, relecture, et vos propres documents.")
+        gr.Markdown(f"# {md_safe(title)}\n**{md_safe(criteria.title)}** ({md_safe(criteria.publisher)}) : questions "
+                    "sur l'appel, brouillon de plan d'actions, relecture, et vos propres documents.")
         last_answer = gr.State(None)  # the last chat answer (its public JSON), for the review desk
         with gr.Tabs(elem_id="aap-tabs") as tabs:
             with gr.Tab("Questions", id="chat", elem_id="aap-tab-chat"):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
+
 import gradio as gr
 
 from assistant import Assistant
 from assistant.config import Settings
+from assistant.criteria import CallCriteria
 
 from .errors import QUEUE_FULL
 
-HEAD = '<meta name="description" content="Assistant appel à projets MILDECA 2024">' \
-       '<script>document.documentElement.lang = "fr";</script>'
+HEAD = '<meta name="description" content="{description}"><script>document.documentElement.lang = "fr";</script>'
 CSS = """
 .aap-review ol { padding-left: 2em; }
 .aap-sentence { border-left: 6px solid; padding: 0.3em 0.8em; margin: 0.6em 0; list-style-position: outside; }
@@ -40,6 +42,11 @@ THEME = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"]
                           font_mono=["ui-monospace", "Consolas", "monospace"])
 
 
+def app_title(criteria: CallCriteria) -> str:
+    """« Assistant appel à projets MILDECA 2024 »: the served call's short name, from its pack."""
+    return f"Assistant appel à projets {criteria.name}"
+
+
 def login(settings: Settings) -> tuple[str, str] | None:
     if settings.auth is None:
         return None
@@ -67,11 +74,12 @@ def configure_queue(app: gr.Blocks, concurrency: int, max_size: int) -> gr.Block
     return app
 
 
-def launch_options(settings: Settings) -> dict:
-    return dict(auth=login(settings), max_file_size=f"{settings.max_upload_mb}mb", show_error=False, head=HEAD,
-                css=CSS, theme=THEME, footer_links=["api"], run_history=False, enable_monitoring=False,
-                mcp_server=False, share=False, ssr_mode=False, allowed_paths=None, pwa=False,
-                auth_message="Assistant appel à projets MILDECA 2024 : identifiez-vous.")
+def launch_options(settings: Settings, criteria: CallCriteria) -> dict:
+    title = app_title(criteria)
+    return dict(auth=login(settings), max_file_size=f"{settings.max_upload_mb}mb", show_error=False,
+                head=HEAD.format(description=html.escape(title, quote=True)), css=CSS, theme=THEME,
+                footer_links=["api"], run_history=False, enable_monitoring=False, mcp_server=False, share=False,
+                ssr_mode=False, allowed_paths=None, pwa=False, auth_message=f"{title} : identifiez-vous.")
 
 
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, *,
@@ -88,5 +96,5 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
     if not quiet:
         print(f"Application ouverte sur http://{host}:{port} (Ctrl+C pour l'arrêter).", flush=True)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, quiet=True,
-               **launch_options(settings))
+               **launch_options(settings, assistant.criteria))
     return app

@@ -115,7 +115,7 @@ def test_launch_options_are_safe_by_default(ui_assistant):
 
     age = ui_assistant.settings.ui_temp_max_age_s
     assert create_app(ui_assistant).delete_cache == (min(age, 600), age)  # temporary files expire
-    options = launch_options(ui_assistant.settings)
+    options = launch_options(ui_assistant.settings, ui_assistant.criteria)
     assert options["auth"] is None and options["run_history"] is False and options["share"] is False
     assert options["max_file_size"] == f"{ui_assistant.settings.max_upload_mb}mb"
     assert not options["allowed_paths"] and options["enable_monitoring"] is False
