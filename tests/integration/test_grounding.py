@@ -181,19 +181,19 @@ def test_aap_check_reads_a_text_and_an_answer_json(tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(main, ["ingest"], catch_exceptions=False).exit_code == 0
     draft = tmp_path / "relecture.md"
-    draft.write_text("# Dépôt\n\nLes dossiers sont déposés avant le 30 avril 2024 sur la plateforme Démarches "
-                     "simplifiées.\n\nLes dossiers sont déposés avant le 15 juin 2024.\n", encoding="utf-8")
+    draft.write_text("# Dépôt\n\nLes dossiers sont déposés avant le 15 septembre 2025 sur le guichet de l'Agence de "
+                     "test.\n\nLes dossiers sont déposés avant le 15 juin 2025.\n", encoding="utf-8")
     text = runner.invoke(main, ["check", str(draft)], catch_exceptions=False)
     assert text.exit_code == 1  # one sentence is not supported
-    assert "✔ appuyée" in text.output and "NON APPUYÉE" in text.output and "15 juin 2024" in text.output
+    assert "✔ appuyée" in text.output and "NON APPUYÉE" in text.output and "15 juin 2025" in text.output
     as_json = runner.invoke(main, ["check", str(draft), "--json"], catch_exceptions=False)
     data = json.loads(as_json.output)
     assert [s["verdict"] for s in data["sentences"]] == ["supported", "unsupported"]
     assert data["summary"] == {"supported": 1, "weak": 0, "unsupported": 1}
     answer = tmp_path / "reponse.json"
-    answer.write_text(json.dumps({"answer": "Les dossiers sont déposés avant le 30 avril 2024 [1].", "citations": [
-        {"n": 1, "doc_id": "test-call", "title": "Appel de test", "section": "Dépôt",
-         "excerpt": "Les dossiers sont déposés avant le 30 avril 2024 sur la plateforme Démarches simplifiées."}]}),
+    answer.write_text(json.dumps({"answer": "Les dossiers sont déposés avant le 15 septembre 2025 [1].", "citations": [
+        {"n": 1, "doc_id": "test-call", "title": "Appel à projets test — Prévention de l'exemple", "section": "Dépôt",
+         "excerpt": "Les dossiers sont déposés avant le 15 septembre 2025 sur le guichet de l'Agence de test."}]}),
         encoding="utf-8")
     ok = runner.invoke(main, ["check", str(answer)], catch_exceptions=False)
     assert ok.exit_code == 0 and "Reprise mot pour mot" in ok.output

@@ -187,15 +187,18 @@ def test_terse_fiches_still_give_concrete_actions_and_a_missing_axis_is_a_french
     small = Path(__file__).resolve().parents[1] / "data" / "knowledge"
     shutil.copytree(small, tmp_path / "knowledge")
     settings = Settings(_env_file=None, knowledge_dir=tmp_path / "knowledge", call_id="test-call")
-    criteria = load_criteria(settings.call_dir)
-    with pytest.raises(ConfigurationError, match="aucune fiche de bonne pratique pour l'axe 1 « Concevoir"):
-        Planner(criteria, load_practices(settings.knowledge_dir), kb=None).draft(GOOD)
-    # two more short fiches (copies of the test ones) on the missing axes: every action they give is concrete
+    criteria = load_criteria(settings.call_dir)  # the test call: three axes, its own finalités and applicants
+    profile = {**GOOD, "kind": "syndicat mixte", "priority_finalites": ["soutien_educatif", "vie_de_quartier"]}
+    with pytest.raises(ConfigurationError, match="aucune fiche de bonne pratique pour l'axe 1 « Repérer"):
+        Planner(criteria, load_practices(settings.knowledge_dir), kb=None).draft(profile)
+    # one more short fiche (a copy of a test one) on the missing axis: every action they give is concrete
     folder = tmp_path / "knowledge" / "practices"
-    for source, new_id, axis in (("alpha", "gamma", "pilotage"), ("beta", "delta", "attractivite")):
-        text = (folder / f"{source}.md").read_text(encoding="utf-8")
-        text = text.replace(f"id: {source}", f"id: {new_id}").replace("axes: [protection]", f"axes: [{axis}]")
-        (folder / f"{new_id}.md").write_text(text.replace("axes: [alternatives]", f"axes: [{axis}]"), encoding="utf-8")
-    plan = Planner(criteria, load_practices(settings.knowledge_dir), kb=None).draft(GOOD)
-    assert len(plan.actions) == 4 and all(a.is_concrete for a in plan.actions)
+    text = (folder / "alpha.md").read_text(encoding="utf-8")
+    text = text.replace("id: alpha", "id: gamma").replace("axes: [accompagnement]", "axes: [reperage]")
+    (folder / "gamma.md").write_text(text, encoding="utf-8")
+    plan = Planner(criteria, load_practices(settings.knowledge_dir), kb=None).draft(profile)
+    assert [a.axis for a in plan.actions] == ["reperage", "accompagnement", "animation"]
+    assert all(a.is_concrete for a in plan.actions)
     assert all(len(a.description.split()) >= 25 for a in plan.actions)
+    assert plan.profile.kind == "syndicat" and "Grandval, syndicat mixte de 18 000 habitants" in plan.summary
+    assert plan.actions[0].lead.startswith("service de la vie locale")  # the axis's lead service, from the pack
