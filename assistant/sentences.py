@@ -77,3 +77,22 @@ def split_sentences(text: str) -> list[str]:
         if rest:
             sentences.append(rest)
     return sentences
+
+
+def clean_markdown(text: str) -> str:
+    """The text without Markdown links and emphasis, one space between words."""
+    text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)  # [label](url)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def source_sentences(text: str) -> list[tuple[str, int]]:
+    """(sentence without Markdown, index of its paragraph or list item) for the sentences of a passage that make a
+    claim (three words or more; headings left out): what the grounding checker compares a text with."""
+    out = []
+    for b, block in enumerate(_blocks(text)):
+        if block.startswith("#"):
+            continue
+        out += [(s, b) for s in map(clean_markdown, split_sentences(block)) if len(s.split()) >= 3]
+    return out

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
-from ..sentences import _blocks, split_sentences
+from ..sentences import source_sentences
 from ..text_fr import analyse
 from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
@@ -321,16 +321,6 @@ class GroundingChecker:
         units = [Unit(source, (s,), "cited") for s, _ in found]
         units += [Unit(source, (a, b), "cited") for (a, x), (b, y) in zip(found, found[1:]) if x == y]
         return units
-
-
-def source_sentences(text: str) -> list[tuple[str, int]]:
-    """(sentence without Markdown, index of its paragraph or list item) for the sentences of a passage."""
-    out = []
-    for b, block in enumerate(_blocks(text)):
-        if block.startswith("#"):
-            continue
-        out += [(s, b) for s in map(clean_markdown, split_sentences(block)) if len(s.split()) >= 3]
-    return out
 
 
 def _squash(text: str) -> str:

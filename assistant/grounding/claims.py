@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..sentences import CITATION, _blocks, split_sentences
+from ..sentences import CITATION, _blocks, clean_markdown, split_sentences  # noqa: F401 (clean_markdown: re-exported)
 
 MARK = re.compile(r"\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")  # a longer number is no citation
 BOLD_LABEL = re.compile(r"^\*\*[^*]+\*\*\s*:\s*")
@@ -31,13 +31,6 @@ class Claim:
         """The sentence without a leading "**Label** :" (the title an answer puts before a quoted sentence). A plain
         "À Ville, pour les 11-15 ans :" stays: it is part of what the sentence claims."""
         return self.unlabelled or self.plain
-
-
-def clean_markdown(text: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)  # [label](url)
-    text = re.sub(r"(\*\*|__|`)", "", text)
-    text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
-    return " ".join(text.split())
 
 
 def cited_numbers(sentence: str) -> tuple[int, ...]:
