@@ -99,8 +99,8 @@ def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
 
     try:
         assistant = _assistant(rebuild=rebuild)
-        with Progress(TextColumn("Encodage des passages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True, console=None) as bar:
+        with Progress(TextColumn("Encodage des passages et de leurs phrases"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=True, console=None) as bar:
             task = bar.add_task("encodage", total=None)
             report = assistant.ingest(paths, rebuild=rebuild,
                                       progress=lambda done, total: bar.update(task, completed=done, total=total))

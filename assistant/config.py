@@ -75,5 +75,9 @@ class Settings(BaseSettings):
         return self.data_dir / "bm25"
 
     @property
+    def sentences_dir(self) -> Path:
+        return self.data_dir / "sentences"
+
+    @property
     def call_dir(self) -> Path:
         return self.knowledge_dir / "calls" / self.call_id

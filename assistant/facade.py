@@ -44,7 +44,8 @@ class Assistant:
             dimension=embeddings.dimension, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
             lock_timeout_s=settings.lock_timeout_s, replace_model=rebuild,
         )
-        kb = KnowledgeBase(embeddings, store, settings.lexical_dir / settings.collection)
+        kb = KnowledgeBase(embeddings, store, settings.lexical_dir / settings.collection,
+                           settings.sentences_dir / f"{settings.collection}.npz")
         return cls(settings, kb, load_criteria(settings.call_dir))
 
     # -- knowledge -----------------------------------------------------------------------------------------
@@ -88,19 +89,19 @@ class Assistant:
     # -- answers -------------------------------------------------------------------------------------------
     @cached_property
     def qa(self) -> "QuestionAnswering":
-        from .answering.extractive import SentenceScorer
         from .answering.generative import LLMAnswerer
         from .answering.service import QuestionAnswering
         from .llm import make_chat_model, model_label
         from .retrieval import HybridRetriever
         from .scope import ScopeGuard
+        from .sentence_scoring import SentenceScorer
 
         model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
         llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
                                                      model_label(self.settings))
         return QuestionAnswering(
             retriever=HybridRetriever(self.kb, top_k=self.settings.top_k),
-            scorer=SentenceScorer(self.kb.embeddings),
+            scorer=SentenceScorer(self.kb.sentences),  # the sentence vectors of ingestion, shared with the checker
             scope=ScopeGuard.from_knowledge(self.kb.embeddings, self.settings.knowledge_dir, self.criteria),
             criteria=self.criteria, llm=llm,
         )
@@ -137,7 +138,7 @@ class Assistant:
     # -- grounding -----------------------------------------------------------------------------------------
     @cached_property
     def grounding(self) -> "GroundingChecker":
-        if "qa" in self.__dict__:  # already answering: one checker, sharing the answerer's sentence vectors
+        if "qa" in self.__dict__:  # already answering: one checker (both read the sentence vectors of `kb.sentences`)
             return self.qa.grounding
         from .grounding import GroundingChecker
         from .retrieval import HybridRetriever

@@ -1,4 +1,5 @@
-"""The searchable knowledge: embeddings + Chroma store + the BM25 index derived from it."""
+"""The searchable knowledge: embeddings + Chroma store + what is derived from it: the BM25 index and the vectors of
+every sentence of every chunk (`sentence_vectors`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .chunking import split_document
 from .documents import Chunk, SourceDocument
 from .embeddings import NamedEmbeddings
 from .lexical import LexicalIndex, fingerprint
+from .sentence_vectors import SentenceSync, SentenceVectors
 from .store import ChunkStore, DocState
 
 ProgressCallback = Callable[[int, int], None]
@@ -24,6 +26,8 @@ class IngestReport:
     chunks_unchanged: int = 0
     chunks_removed: int = 0
     total_chunks: int = 0
+    sentences_added: int = 0  # sentence vectors computed for answers and the grounding checker
+    sentences_removed: int = 0
     seconds: float = 0.0
     embedding_seconds: float = 0.0
     user_documents_kept: int = 0  # by a rebuild
@@ -35,21 +39,26 @@ class IngestReport:
             f"{self.documents_removed} retiré(s).",
             f"Passages : {self.chunks_added} ajouté(s), {self.chunks_unchanged} inchangé(s), "
             f"{self.chunks_removed} supprimé(s) ; {self.total_chunks} dans la base.",
+            f"Phrases encodées pour les réponses : {self.sentences_added} ajoutée(s), {self.sentences_removed} "
+            "retirée(s).",
             f"Durée : {self.seconds:.1f} s (dont encodage {self.embedding_seconds:.1f} s).",
         ]
         if self.user_documents_kept:
             lines.append(f"{self.user_documents_kept} document(s) ajouté(s) par les utilisateurs réencodé(s) et gardé(s).")
-        if not self.chunks_added and not self.chunks_removed and not self.documents_changed:
+        if not (self.chunks_added or self.chunks_removed or self.documents_changed or self.sentences_added
+                or self.sentences_removed):
             lines.insert(0, "La base était déjà à jour : rien n'a été ajouté.")
         lines += [f"Refusé : {reason}" for reason in self.rejected]
         return "\n".join(lines)
 
 
 class KnowledgeBase:
-    def __init__(self, embeddings: NamedEmbeddings, store: ChunkStore, lexical_dir):
+    def __init__(self, embeddings: NamedEmbeddings, store: ChunkStore, lexical_dir, sentences_path=None):
+        """`sentences_path`: the saved sentence vectors (None: kept in memory only, embedded on first sight)."""
         self.embeddings, self.store, self._lexical_dir = embeddings, store, lexical_dir
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: str | None = None
+        self.sentences = SentenceVectors(embeddings, sentences_path, store)  # follows other writers by itself
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -110,9 +119,12 @@ class KnowledgeBase:
                         plans.append(([], [], state.ids))
                         report.documents_removed += 1
             to_embed = [c for new, _, _ in plans for c in new]
-            t0 = time.perf_counter()
-            vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in to_embed], progress)
+            sentences = self._sentences_to_embed(to_embed, {i for _, _, stale in plans for i in stale}, rebuild)
+            t0 = time.perf_counter()  # passages and their sentences in one pass, under one progress bar
+            vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in to_embed] + sentences,
+                                                                    progress)
             report.embedding_seconds = time.perf_counter() - t0
+            vectors, sentence_vectors = vectors[:len(to_embed)], vectors[len(to_embed):]
             by_id = dict(zip((c.id for c in to_embed), vectors))
             if rebuild:  # written aside, then swapped in: a crash leaves the old base or the new one, whole
                 self.store.replace_all(to_embed, vectors)
@@ -126,7 +138,10 @@ class KnowledgeBase:
                     report.chunks_added += len(new)
                     report.chunks_removed += len(stale)
             self.sync_lexical()
-        self._lexical_generation = self.store.seen_generation  # our own write: the index is already in step
+            synced = self.sync_sentences(dict(zip(sentences, sentence_vectors)), fresh=rebuild)
+            report.sentences_added, report.sentences_removed = synced.added, synced.removed
+        self._lexical_generation = self.store.seen_generation  # our own write: the indexes are already in step
+        self.sentences.mark_seen()
         report.total_chunks = len(self.lexical)
         report.seconds = time.perf_counter() - started
         return report
@@ -140,8 +155,27 @@ class KnowledgeBase:
             self.store.delete(sorted(state.ids))
             self.store.compact()  # a removed document must not stay readable in the database file
             self.sync_lexical()
+            self.sync_sentences()
         self._lexical_generation = self.store.seen_generation
+        self.sentences.mark_seen()
         return len(state.ids)
+
+    def sync_sentences(self, computed: dict | None = None, fresh: bool = False) -> SentenceSync:
+        """Under the write lock, after the store's writes: make the sentence vectors cover the store's chunks and
+        those only (vectors the ingestion has `computed` are used; `fresh`: a rebuild keeps nothing of the old ones)."""
+        current = fingerprint(self.store.ids())
+        if not fresh and self.sentences.in_step(current):
+            return SentenceSync(total=len(self.sentences))
+        return self.sentences.sync(self.store.all_chunks(), current, computed, fresh=fresh)
+
+    def _sentences_to_embed(self, new: list[Chunk], stale: set[str], rebuild: bool) -> list[str]:
+        """The sentences an ingestion embeds with its chunks: those of its new chunks that the sentence index lacks,
+        and, when the index is behind the store (a base ingested before it existed, an ingestion killed between the
+        two), those of the chunks that stay."""
+        chunks = list(new)
+        if not rebuild and not self.sentences.in_step(fingerprint(self.store.ids())):
+            chunks += [c for c in self.store.all_chunks() if c.id not in stale]
+        return self.sentences.missing(chunks, fresh=rebuild)
 
     def chunks(self, ids: Sequence[str]) -> list[Chunk]:
         return self.store.get(ids)

@@ -1,76 +1,24 @@
 """Mode `none`: the answer is made of sentences taken word for word from the retrieved passages, each cited.
 
-The sentences are ranked by their similarity to the question (the same embedding model as retrieval, cached per
-sentence), with a small bonus for the question's words and for the passage's rank; the most direct comes first.
+The sentences are ranked by their similarity to the question (the same embedding model as retrieval, embedded at
+ingestion), with a small bonus for the question's words and for the passage's rank; the most direct comes first.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
-
-import numpy as np
-
-from ..embeddings import NamedEmbeddings
 from ..retrieval import Passage
-from ..sentences import split_sentences
-from ..text_fr import analyse
+from ..sentence_scoring import (CALL_BONUS, LEXICAL_BONUS, MIN_WORDS, RANK_BONUS,  # noqa: F401 (moved there)
+                                ScoredSentence, SentenceScorer)
 from .models import Citation
 
 MAX_SENTENCES = 6
 MAX_PER_PASSAGE = 3
-MIN_WORDS = 5
 # Keep sentences within this score of the best one: wider for the best sentence's own document, narrower for the
 # others, which are more often loosely related. Chosen on the in-scope questions of tests/eval/questions.yaml and
 # heldout.yaml (share of cited sentences from a gold document 0.73 -> 0.80, questions citing a gold document 0.95 -> 0.93).
 SAME_DOCUMENT_CUT = 0.04
 OTHER_DOCUMENT_CUT = 0.02
-LEXICAL_BONUS = 0.04
-RANK_BONUS = 0.03
-CALL_BONUS = 0.015  # the call text is the authority on its own rules
 EXCERPT_CHARS = 900
-
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    text: str
-    passage_index: int
-    score: float
-
-
-class SentenceScorer:
-    """Embeds sentences once (LRU cache) and scores them against a question."""
-
-    def __init__(self, embeddings: NamedEmbeddings, cache_size: int = 20_000):
-        self._embeddings = embeddings
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-
-    def vectors(self, sentences: list[str]) -> np.ndarray:
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
-        if missing:
-            for sentence, vector in zip(missing, self._embeddings.embed_documents(missing)):
-                self._cache[sentence] = np.asarray(vector, dtype=np.float32)
-        for sentence in sentences:
-            self._cache.move_to_end(sentence)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return np.stack([self._cache[s] for s in sentences]) if sentences else np.zeros((0, 1))
-
-    def score(self, question: str, query_vector: list[float], passages: list[Passage]) -> list[ScoredSentence]:
-        candidates = [(i, s) for i, p in enumerate(passages) for s in split_sentences(p.text)
-                      if len(s.split()) >= MIN_WORDS and not s.rstrip().endswith(":")]  # a list's lead-in says nothing alone
-        if not candidates:
-            return []
-        sims = self.vectors([s for _, s in candidates]) @ np.asarray(query_vector, dtype=np.float32)
-        terms = set(analyse(question))
-        scored = []
-        for (i, sentence), sim in zip(candidates, sims):
-            overlap = len(terms & set(analyse(sentence))) / max(len(terms), 1)
-            bonus = LEXICAL_BONUS * overlap + RANK_BONUS * (1 - i / max(len(passages), 1))
-            bonus += CALL_BONUS if passages[i].kind == "appel" else 0.0
-            scored.append(ScoredSentence(sentence, i, float(sim) + bonus))
-        return sorted(scored, key=lambda s: -s.score)
 
 
 def select_sentences(scored: list[ScoredSentence], passages: list[Passage]) -> list[ScoredSentence]:

@@ -93,13 +93,11 @@ class _Job:
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
                  thresholds: Thresholds = Thresholds()):
-        """`vectors`: an object with `vectors(list[str]) -> np.ndarray` (e.g. the answerer's `SentenceScorer`, whose
-        cache then serves both); by default one of our own."""
-        from ..answering.extractive import SentenceScorer
-
+        """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
+        index (`kb.sentences`, filled at ingestion), which the answers share."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
         self.kb = retriever.kb
-        self.vectors = vectors or SentenceScorer(self.kb.embeddings)
+        self.vectors = vectors if vectors is not None else self.kb.sentences
         self._details: dict[str, Details] = {}
         self._offered: dict[str, set[str]] = {}
         self._lexicon_fingerprint: str | None = None
