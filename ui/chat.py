@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import gradio as gr
@@ -13,6 +14,10 @@ from assistant.llm import model_label
 from .errors import french_errors
 from .format import answer_messages, md_safe, mode_badge, partial_message
 
+# While a model writes, the chat is redrawn at most this often. Each redraw re-renders the whole conversation in the
+# browser (every past answer and its source cards): redrawn for every streamed piece, a long conversation made each
+# new answer slower to show (docs/benchmarks.md, « tour 1 et tour 20 dans l'application »).
+STREAM_INTERVAL_S = 0.25
 EXAMPLES = [
     "Jusqu'à quand peut-on déposer le dossier ?",
     "Qui peut candidater à cet appel à projets ?",
@@ -33,19 +38,23 @@ def axis_choices(assistant: Assistant) -> list[tuple[str, str]]:
 
 
 @french_errors
-def respond(assistant: Assistant, text: str, axis_id: str, messages: list, history: list):
+def respond(assistant: Assistant, text: str, axis_id: str, messages: list, history: list,
+            interval_s: float | None = None):
     """Stream one exchange: outputs are (chat messages, conversation, last answer, question box, mode badge).
 
-    Partial texts (LLM modes) only update the chat; the question is cleared once the answer is complete, so that
-    nothing is lost if it fails.
+    Partial texts (LLM modes) only update the chat, at most once every `interval_s` (default STREAM_INTERVAL_S; each
+    partial text holds the whole answer so far, so none is lost); the question is cleared once the answer is
+    complete, so that nothing is lost if it fails.
     """
+    interval_s = STREAM_INTERVAL_S if interval_s is None else interval_s
     messages = list(messages or [])
     asked = messages + [{"role": "user", "content": md_safe(text or "")}]
-    answer = None
+    answer, shown = None, None
     for item in assistant.ask_stream(text, history=history, axis=axis_id or None):
         if isinstance(item, Answer):
             answer = item
-        else:
+        elif shown is None or time.monotonic() - shown >= interval_s:
+            shown = time.monotonic()
             yield asked + [partial_message(item)], gr.skip(), gr.skip(), gr.skip(), gr.skip()
     history = list(history or []) + [{"role": "user", "content": text.strip()},
                                      {"role": "assistant", "content": answer.answer}]
@@ -78,11 +87,15 @@ def build(assistant: Assistant, last_answer: gr.State) -> ChatTab:
         yield from respond(assistant, text, axis_id, messages, history)
 
     outputs = [chatbot, turns, last_answer, question, badge]
+    # the progress animation (spinner and timer) goes on the question box: drawn over the chat, it repainted the
+    # whole conversation at every frame while an answer was being written, a cost that grew with every turn
+    progress = dict(show_progress_on=[question])
     question.submit(send, [question, axis, chatbot, turns], outputs, api_visibility="private",
-                    concurrency_id="assistant")
+                    concurrency_id="assistant", **progress)
     for button, text in zip(example_buttons, EXAMPLES):
         button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
-            send, [question, axis, chatbot, turns], outputs, api_visibility="private", concurrency_id="assistant")
+            send, [question, axis, chatbot, turns], outputs, api_visibility="private", concurrency_id="assistant",
+            **progress)
     new_conversation.click(lambda: ([], [], None), None, [chatbot, turns, last_answer], api_visibility="private",
                            queue=False)
     chatbot.clear(lambda: ([], None), None, [turns, last_answer], api_visibility="private", queue=False)
