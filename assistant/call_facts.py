@@ -63,6 +63,8 @@ class CallFact(_Strict):
     polar: list[PolarAnswer] = Field(default_factory=list)
     polar_default: str | None = None
     priority: int = 0
+    follows_subject: bool = Field(False, description="A general question (« pour quel âge ? ») that, as a follow-up, "
+                                                     "is about the previous question's subject rather than the call.")
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -116,6 +118,22 @@ class CallFacts(_Strict):
             if found and key > best_key:
                 best, best_key = fact, key
         return best
+
+    def statements(self, criteria: CallCriteria) -> dict[str, list[str]]:
+        """Every sentence the facts answer with (rendered for the call), with the verbatim quotes that establish it:
+        the reviewers' checker takes these as the call's own data (a paraphrase written from the quote)."""
+        out: dict[str, list[str]] = {}
+        for fact in self.facts:
+            quotes = [q.text for q in fact.quotes]
+            for sentence in [fact.answer, fact.polar_default, *(o.answer for o in fact.polar)]:
+                if sentence:
+                    extra = [q.text for o in fact.polar if o.answer == sentence and o.extra_quote
+                             for q in (self.get(o.extra_quote).quotes if self.get(o.extra_quote) else [])]
+                    out[render(sentence, criteria)] = quotes + extra
+        for fact in self.unstated:
+            if fact.quote:
+                out[render(fact.answer, criteria)] = [fact.quote]
+        return out
 
     def get(self, fact_id: str) -> CallFact | None:
         return next((f for f in self.facts if f.id == fact_id), None)

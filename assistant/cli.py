@@ -170,6 +170,8 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
     if answer.notice:
         click.echo(f"⚠ {answer.notice}\n")
     click.echo(answer.answer)
+    if answer.grounding.relevance_note:
+        click.echo(f"\n⚠ {answer.grounding.relevance_note}")
     if answer.citations:
         click.echo("\nSources :")
         for c in answer.citations:
@@ -315,6 +317,31 @@ def eval_retrieval(question_files: tuple[Path, ...], models: str) -> None:
     folder = settings.knowledge_dir.parent / "tests" / "eval"
     paths = list(question_files) or [folder / f"{name}.yaml" for name in ("questions", "heldout", "fresh")]
     click.echo(run_retrieval_eval(settings, paths, [m.strip() for m in models.split(",") if m.strip()]))
+
+
+@evaluate.command(name="answers")
+@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Jeu d'évaluation (défaut : tests/eval/answers.yaml).")
+@click.option("--half", type=click.Choice(["tuning", "test", "both"]), default="tuning", show_default=True,
+              help="Moitié du jeu : réglage, test (à ne lire qu'à la fin), ou les deux.")
+@click.option("--errors", "show_errors", is_flag=True, help="Lister les réponses fausses, avec ce qui manque.")
+def eval_answers(set_path: Path | None, half: str, show_errors: bool) -> None:
+    """Justesse des réponses, mesurée sur leur texte : par type de question, part des réponses qui donnent les
+    faits attendus, part où le fait clé est dans la première phrase, réponses hors sujet, questions signalées hors
+    champ (à raison ou à tort), relances de conversation justes. La base doit être indexée (aap ingest).
+
+    Exemple : aap eval answers --half both
+    """
+    from .answer_evaluation import run_answer_eval
+    from .errors import AapError
+
+    try:
+        assistant = _assistant()
+        assistant.ingest()
+        path = set_path or assistant.settings.knowledge_dir.parent / "tests" / "eval" / "answers.yaml"
+        click.echo(run_answer_eval(assistant, path, half=half, show_errors=show_errors))
+    except AapError as exc:
+        _fail(exc)
 
 
 @evaluate.command(name="grounding")

@@ -16,11 +16,15 @@ from .loaders import load_knowledge, load_user_file
 from .store import ChunkStore, DocState
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+    from .call_facts import CallFacts
     from .answering.models import Answer, Turn
     from .answering.service import QuestionAnswering
     from .grounding import GroundingChecker, GroundingReport
     from .plans import ActionPlan, ComplianceReport, Profile
     from .plans.planner import Planner
+    from .retrieval import AapLangChainRetriever
 
 MAX_CHECK_CHARS = 50_000
 UserFile = Path | tuple[Path, str]  # a path, or (path on disk, name the user gave it)
@@ -96,15 +100,33 @@ class Assistant:
         from .scope import ScopeGuard
         from .sentence_scoring import SentenceScorer
 
+        from .answering.actions import fiche_ages
+        from .glossary import Glossary
+        from .loaders import load_practices
+
         model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
         llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
                                                      model_label(self.settings))
+        practices = load_practices(self.settings.knowledge_dir)
         return QuestionAnswering(
             retriever=HybridRetriever(self.kb, top_k=self.settings.top_k),
             scorer=SentenceScorer(self.kb.sentences),  # the sentence vectors of ingestion, shared with the checker
             scope=ScopeGuard.from_knowledge(self.kb.embeddings, self.settings.knowledge_dir, self.criteria),
-            criteria=self.criteria, llm=llm,
+            criteria=self.criteria, llm=llm, facts=self.call_facts,
+            glossary=Glossary.from_knowledge(self.settings.knowledge_dir),
+            titles={p.meta.id: p.meta.title for p in practices},
+            fiche_ages={p.meta.id: fiche_ages(p.meta.public) for p in practices},
+            proven=frozenset(p.meta.id for p in practices if p.meta.evidence == "probant"),
         )
+
+    @property
+    def retriever(self) -> "AapLangChainRetriever":
+        """The hybrid search as a LangChain `BaseRetriever` (`assistant.retriever.invoke("date limite ?")`)."""
+        return self.qa.retriever.as_langchain()
+
+    def answer_chain(self) -> "Runnable":
+        """The answer pipeline as a LangChain `Runnable`: `chain.invoke("Qui peut candidater ?")` → `Answer`."""
+        return self.qa.as_runnable()
 
     def ask(self, question: str, history: Sequence["Turn | dict"] = (), axis: str | None = None) -> "Answer":
         """A cited answer, or an honest « the documents do not cover this » (`insufficient_evidence`)."""
@@ -143,7 +165,15 @@ class Assistant:
         from .grounding import GroundingChecker
         from .retrieval import HybridRetriever
 
-        return GroundingChecker(HybridRetriever(self.kb, top_k=self.settings.top_k), self.criteria)
+        return GroundingChecker(HybridRetriever(self.kb, top_k=self.settings.top_k), self.criteria,
+                                statements=self.call_facts.statements(self.criteria))
+
+    @cached_property
+    def call_facts(self) -> "CallFacts":
+        """What the call pack states on candidates' questions (`facts.yaml`): answers and checker both use it."""
+        from .call_facts import load_call_facts
+
+        return load_call_facts(self.settings.call_dir)
 
     def check(self, text: str, passages: Sequence | None = None) -> "GroundingReport":
         """Sentence by sentence: the passage that supports `text`, or why none does. Its `[n]` marks refer to

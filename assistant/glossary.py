@@ -28,6 +28,7 @@ class Subject:
     reference_doc: str | None = None
     fiche: str | None = None  # doc id of the practice fiche
     fiche_title: str | None = None
+    public: str | None = None  # the fiche's public, as its front matter says
     patterns: list[re.Pattern] = field(default_factory=list)
 
     @property
@@ -36,8 +37,9 @@ class Subject:
 
 
 def _name_pattern(name: str) -> re.Pattern:
-    folded = re.escape(fold(name))
-    return re.compile(rf"(?<![\w-]){folded}s?(?![\w-])")
+    """Whole words, each word in the singular or the plural (« maison des adolescents », « Maisons des … »)."""
+    words = [re.escape(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w) + r"[sx]?" for w in fold(name).split()]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])")
 
 
 def _fiche_names(title: str) -> list[str]:
@@ -48,7 +50,8 @@ def _fiche_names(title: str) -> list[str]:
     if len(head.split()) <= MAX_NAME_WORDS:
         names.append(head)
     first = re.split(r"\s+et\s+", head, maxsplit=1)[0]  # « Médiation sociale et adultes-relais »
-    names += [part.strip() for part in first.split(" / ") if part.strip() != head and len(part.split()) <= MAX_NAME_WORDS]
+    names += [part.strip() for part in first.split(" / ") if part.strip() != head and (
+        2 <= len(part.split()) <= MAX_NAME_WORDS or ACRONYM.match(part.strip()))]
     for inner in re.findall(r"\(([^)]+)\)", title):
         if ACRONYM.match(inner.strip()):
             names.append(inner.strip())
@@ -81,9 +84,10 @@ class Glossary:
                     subjects.setdefault(fold(term), subject)
         for practice in load_practices(knowledge_dir):
             names = _fiche_names(practice.meta.title)
-            known = next((subjects[fold(n)] for n in names if fold(n) in subjects), None)
+            known = next((subjects[fold(n)] for n in names if fold(n) in subjects), None) or _defined_as(
+                names, subjects.values())
             subject = known or Subject(names=names)
-            subject.fiche, subject.fiche_title = practice.meta.id, practice.meta.title
+            subject.fiche, subject.fiche_title, subject.public = practice.meta.id, practice.meta.title, practice.meta.public
             for name in names:
                 if name not in subject.names:
                     subject.names.append(name)
@@ -101,6 +105,17 @@ class Glossary:
             if lengths:
                 found.append((max(lengths), subject))
         return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def _defined_as(names: list[str], subjects) -> Subject | None:
+    """The glossary subject whose expansion is the fiche's name (« MDA — maison des adolescents » ↔ the fiche
+    « Maisons des adolescents »)."""
+    for subject in subjects:
+        if subject.definition and subject.fiche is None:
+            expansion = fold(subject.definition.split("—", 1)[-1].split(":")[0])
+            if any(_name_pattern(n).fullmatch(expansion.strip(" .")) for n in names):
+                return subject
+    return None
 
 
 def _named(name: str, question: str) -> bool:

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TypeVar
+
 from langchain_core.language_models import BaseChatModel
 
 from .config import Settings
-from .errors import ConfigurationError
+from .errors import AapError, ConfigurationError
+
+T = TypeVar("T")
+
+
+class LLMFailure(AapError):
+    """The model timed out, raised, or returned nothing usable; the message is French. Callers fall back to the
+    offline answer or plan with a notice that names it."""
+
+
+def within_deadline(pool: Executor, call: Callable[[], T], timeout_s: float) -> T:
+    """`call()` run in `pool`, waited for at most `timeout_s`; a timeout or any provider error is an LLMFailure."""
+    future = pool.submit(call)
+    try:
+        return future.result(timeout=timeout_s)
+    except FutureTimeout as exc:
+        future.cancel()
+        raise LLMFailure(f"le modèle n'a pas répondu en {timeout_s:g} s") from exc
+    except Exception as exc:  # provider errors of every kind become one French failure
+        raise LLMFailure(f"le modèle a renvoyé une erreur ({type(exc).__name__})") from exc
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:

@@ -83,12 +83,13 @@ class ScopeGuard:
                  threshold: float = THRESHOLD):
         self._embeddings = embeddings
         self._inside = np.array(embeddings.embed_documents(inside))
-        self._outside = np.array(embeddings.embed_documents(outside))
+        self._outside = np.array(embeddings.embed_documents(outside)) if outside else np.zeros((0, 1))
         self.lexical_weight, self.unknown_weight, self.threshold = lexical_weight, unknown_weight, threshold
 
     @classmethod
     def from_knowledge(cls, embeddings: NamedEmbeddings, knowledge_dir: Path, criteria: CallCriteria) -> "ScopeGuard":
-        spec = yaml.safe_load((Path(knowledge_dir) / "scope.yaml").read_text(encoding="utf-8"))
+        path = Path(knowledge_dir) / "scope.yaml"  # optional: without it, nothing is known to be outside
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"inside": [], "outside": []}
         inside = [p.meta.title for p in load_practices(knowledge_dir)]
         inside += [f"{heading} : {criteria.title}" for heading in _call_headings(knowledge_dir, criteria)]
         inside += [a.label for a in criteria.axes] + [f.label for f in criteria.finalites] + spec["inside"]
@@ -99,7 +100,7 @@ class ScopeGuard:
         """`known(stem)` tells whether the base uses a stemmed word (the BM25 vocabulary); None skips that signal.
         `user_similarity`: cosine of the closest retrieved passage of a user's document (0 when none was)."""
         vector = np.array(query_vector if query_vector is not None else self._embeddings.embed_query(question))
-        closest_outside = float((self._outside @ vector).max())
+        closest_outside = float((self._outside @ vector).max()) if len(self._outside) else 0.0
         margin = float((self._inside @ vector).max()) - closest_outside
         unknown = unknown_share(question, known) if known is not None else 0.0
         score = margin + self.lexical_weight * min(best_lexical, 10.0) / 10.0 - self.unknown_weight * unknown

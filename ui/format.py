@@ -114,6 +114,8 @@ def answer_messages(answer: Mapping[str, Any]) -> list[dict]:
     if summary:
         text += (f"\n\n*Vérification rapide : {summary.get('supported', 0)} phrase(s) reprise(s) des sources, "
                  f"{summary.get('weak', 0)} à vérifier, {summary.get('unsupported', 0)} sans source.*")
+        if summary.get("relevance_note"):
+            text += f"\n\n⚠️ *{md_safe(summary['relevance_note'])}*"
     return [{"role": "assistant", "content": text}] + [source_message(c) for c in answer.get("citations", [])]
 
 

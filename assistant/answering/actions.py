@@ -1,4 +1,5 @@
-"""« Quelles actions pour… » questions: for each axis (or the one asked), two or three actions from the fiches."""
+"""« Quelles actions pour… » questions: for each axis (or the one asked), two or three actions from the fiches that
+fit the question's constraints (an action whose own public excludes the asked ages is not proposed)."""
 
 from __future__ import annotations
 
@@ -8,47 +9,38 @@ from dataclasses import dataclass, field
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..retrieval import Filters, HybridRetriever, Passage
-from ..text_fr import analyse
-from .extractive import ScoredSentence, SentenceScorer, cite
+from .base import Citations, is_answer_sentence
+from .extractive import ScoredSentence, SentenceScorer
 from .models import Answer
+from .query import Query
 
-ACTION_REQUEST = re.compile(
-    r"(\b(quelles?|quels?|des|d'|d’|autres?|exemples? d['’])\s*(actions?|idées?|pistes?|initiatives?)\b)"
-    r"|(\bpropos\w*\b.*\b(actions?|idées?|pistes?)\b)|(\bque (faire|mettre en place|proposer)\b)"
-    r"|(\bidées?\b.*\baxe\b)", re.I)
-AXIS_WORDS = {
-    "pilotage": ("pilotage", "mobiliser les acteurs", "gouvernance", "concevoir le projet"),
-    "protection": ("protéger", "protection", "parentalité", "compétences psychosociales"),
-    "attractivite": ("attractivité", "attractivite", "image positive", "contre-discours"),
-    "alternatives": ("alternatives", "occuper le terrain", "espace public", "insertion"),
-}
 ACTIONS_PER_AXIS = 3
+# where a fiche says what to do: its implementation first, else its description (never its indicators, partners or
+# the summary of its front matter)
+IDEA_SECTIONS = ("mise en œuvre", "description")
 NO_FICHE_FOR_AXIS = "Aucune fiche ne correspond à cet axe pour cette question."
+# a sentence that says what an action is *not* for (« ne concernent pas les 12-15 ans ») is no idea to propose
+EXCLUDING = re.compile(r"\bne (?:concerne|concernent|s'adresse|s’adresse|s'adressent|s’adressent|vise|visent|convient|"
+                       r"conviennent)\s+pas\b|\bpas adapté|\bréservé", re.I)
+AGE_SPAN = re.compile(r"(\d{1,2})\s*(?:à|-|–)\s*(\d{1,2})\s*ans|(\d{1,2})\s*ans et plus|(\d{1,2})\s*ans")
 
 
-# Words of a request for ideas that name no subject ("Quelles actions proposer pour notre commune ?"), as stems.
-GENERIC_REQUEST_WORDS = frozenset(analyse(
-    "quelles actions idées pistes initiatives exemples proposer propositions faire mettre place mener concrètes "
-    "notre nos commune communes ville intercommunalité territoire collectivité projet dossier appel axe axes "
-    "pourrait pourrions pourriez pouvons peut-on possibles envisager autre autres"))
+def fiche_ages(public: str) -> tuple[int, int] | None:
+    """The ages a fiche's public spans (« jeunes de 16 à 25 ans » → (16, 25)); None when it names none."""
+    ages = []
+    for low, high, plus, single in AGE_SPAN.findall(public):
+        if low:
+            ages += [int(low), int(high)]
+        elif plus:
+            ages += [int(plus), 25]
+        elif single:
+            ages.append(int(single))
+    return (min(ages), max(ages)) if ages else None
 
 
-def is_action_request(question: str) -> bool:
-    return bool(ACTION_REQUEST.search(question))
-
-
-def is_generic_request(question: str) -> bool:
-    """A request for ideas whose only subject is the call itself: every word is a request word (or an axis number)."""
-    return is_action_request(question) and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in analyse(question))
-
-
-def requested_axes(question: str, criteria: CallCriteria) -> list[str]:
-    """Axes named in the question ("axe 3", "l'attractivité"); all of them when none is."""
-    text = question.lower()
-    named = [criteria.axes[int(n) - 1].id for n in re.findall(r"\baxe\s*n?°?\s*([1-9])\b", text)
-             if int(n) <= len(criteria.axes)]
-    named += [axis for axis, words in AXIS_WORDS.items() if any(w in text for w in words) and axis in criteria.axis_ids]
-    return list(dict.fromkeys(named)) or criteria.axis_ids
+def fits_ages(wanted: tuple[int, int] | None, public: tuple[int, int] | None) -> bool:
+    """An action whose public does not meet the asked ages is not proposed for them."""
+    return wanted is None or public is None or (public[0] <= wanted[1] and wanted[0] <= public[1])
 
 
 @dataclass
@@ -61,19 +53,36 @@ class ActionSources:
     picks: list[tuple[str, ScoredSentence]] = field(default_factory=list)  # (axis, sentence of passages[i])
 
 
-def pick_action_sources(question: str, retriever: HybridRetriever, scorer: SentenceScorer,
-                        query_vector: list[float], axes: list[str]) -> ActionSources:
+def _idea_passages(passages: list[Passage]) -> list[Passage]:
+    """A fiche's passages that say what to do: its implementation first, else its description."""
+    return ([p for p in passages if p.section.lower().startswith(IDEA_SECTIONS[0])]
+            or [p for p in passages if p.section.lower().startswith(IDEA_SECTIONS)])
+
+
+def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: SentenceScorer, axes: list[str],
+                        ages: dict[str, tuple[int, int] | None], proven: frozenset[str] = frozenset()
+                        ) -> ActionSources:
+    """Per axis, up to ACTIONS_PER_AXIS fiches that fit the question (its ages, its words), each with its sentence
+    closest to the request. `ages`: the ages each fiche's public spans, by doc id; `proven`: the fiches whose
+    evidence is « probant », the only ones kept when the question asks for evaluated actions."""
     sources = ActionSources(axes=list(axes))
     used_docs: set[str] = set()
+    vector = list(query.vector)
     for axis in axes:
-        found = retriever.search(question, k=12, filters=Filters(axis=axis, kind=Kind.PRACTICE.value))
+        found = retriever.search(query.text, k=12, filters=Filters(axis=axis, kind=Kind.PRACTICE.value))
+        found = [p for p in found if fits_ages(query.ages, ages.get(p.doc_id))
+                 and (not query.proven_only or p.doc_id in proven)]
         found = [p for p in found if p.axes and p.axes[0] == axis] or found  # fiches whose main axis it is first
         taken = 0
         for passage in found:
             if passage.doc_id in used_docs or taken >= ACTIONS_PER_AXIS:
                 continue
-            candidates = [p for p in found if p.doc_id == passage.doc_id and "Fiche en bref" not in p.section] or [passage]
-            scored = scorer.score(question, query_vector, candidates)
+            candidates = _idea_passages([p for p in found if p.doc_id == passage.doc_id]) or _idea_passages(
+                retriever.search(query.text, k=4, filters=Filters(doc_id=passage.doc_id), vector=vector))
+            if not candidates:
+                continue
+            scored = [s for s in scorer.score(query.text, vector, candidates)
+                      if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)]
             if not scored:
                 continue
             best = scored[0]
@@ -84,11 +93,24 @@ def pick_action_sources(question: str, retriever: HybridRetriever, scorer: Sente
     return sources
 
 
-def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str | None = None) -> Answer:
+def short_title(title: str) -> str:
+    """« Unplugged (programme CPS au collège) » → « Unplugged »: the name of the fiche's action, for a summary."""
+    return re.split(r"\s+(?:\(|—|:)\s*", title, maxsplit=1)[0].strip()
+
+
+def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str | None = None,
+                    ages: tuple[int, int] | None = None, proven_only: bool = False) -> Answer:
     """The offline answer: per axis, the chosen fiches with their sentence, cited."""
-    lines, citations = cite([s for _, s in sources.picks], sources.passages)
-    numbered = dict(zip(range(len(sources.picks)), lines))
-    parts = ["Pistes d'actions tirées des fiches de bonnes pratiques, axe par axe :"]
+    citations = Citations()
+    numbered = {i: (s.text, citations.cite(sources.passages[s.passage_index], s.text))
+                for i, (_, s) in enumerate(sources.picks)}
+    audience = f" pour les {ages[0]}-{ages[1]} ans" if ages else ""
+    audience += " dont l'efficacité a été évaluée (niveau de preuve « probant »)" if proven_only else ""
+    names = list(dict.fromkeys(short_title(p.title) for p in sources.passages))
+    # a lead-in (it ends with « : »), so that the quick check weighs the cited lines below, not this summary
+    lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
+        f" ({', '.join(names)})" if names else "") + ", axe par axe :"
+    parts = [lead]
     for axis in sources.axes:
         meta = criteria.axis(axis)
         parts.append(f"\n### Axe {meta.number} — {meta.short}")
@@ -98,7 +120,7 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
         for i, sentence in entries:
             text, n = numbered[i]
             parts.append(f"- **{sources.passages[sentence.passage_index].title}** : {text} [{n}]")
-    return Answer(answer="\n".join(parts), mode="none", citations=citations, notice=notice)
+    return Answer(answer="\n".join(parts), mode="none", citations=citations.all(), notice=notice)
 
 
 def axes_left_out(text: str, axes: list[str], criteria: CallCriteria) -> list[int]:

@@ -21,32 +21,46 @@ class DefinitionAnswerer:
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
         subject = query.subjects[0]
-        citations = Citations()
-        lines: list[str] = []
+        parts: list[tuple[str, Passage, list[str]]] = []  # (line, passage, its quoted sentences)
         if subject.definition and subject.reference_doc:
             passage = self.retriever.passage_containing(subject.reference_doc, subject.definition)
             if passage is not None:
                 quote = _line_in(passage.text, subject.definition) or subject.definition
-                lines.append(f"{_plain_definition(subject.definition)} [{citations.cite(passage, quote)}]")
+                parts.append((_plain_definition(subject.definition), passage, [quote]))
         if subject.fiche:
             description = self._description(subject.fiche, subject.fiche_title or subject.label)
             sentences = [s for s in split_sentences(description.text) if is_answer_sentence(s) and len(s.split()) >= 5
                          ][:DESCRIPTION_SENTENCES] if description else []
             if sentences:
-                n = citations.cite(description, sentences[0])
-                for sentence in sentences[1:]:
-                    citations.cite(description, sentence)
                 body = " ".join(sentences)
-                lines.append(f"{body} [{n}]" if not lines else
-                             f"La fiche « {subject.fiche_title} » le décrit ainsi : {body} [{n}]")
-        if not lines:  # defined nowhere after all: the caller's extractive answer takes over
+                shared_line = subject.definition is not None and "/" in subject.definition.split("—")[0]
+                if not parts or shared_line:  # « CLSPD / CISPD — … »: the fiche's own sentence names the one asked
+                    parts.insert(0, (body, description, sentences))
+                else:
+                    parts.append((f"La fiche « {subject.fiche_title} » le décrit ainsi : {body}", description, sentences))
+            if subject.public:
+                summary = self.retriever.passage_containing(subject.fiche, f"Public visé : {subject.public}")
+                if summary is not None:
+                    sentence = f"Public visé : {subject.public}."
+                    parts.append((sentence, summary, [sentence]))
+        if not parts:  # defined nowhere after all: the caller's extractive answer takes over
             return
+        citations = Citations()
+        lines = []
+        for line, passage, quotes in parts:
+            n = [citations.cite(passage, q) for q in quotes][0]
+            lines.append(f"{line} [{n}]")
         yield Answer(answer="\n\n".join(lines), mode="none", citations=citations.all())
 
     def _description(self, doc_id: str, title: str) -> Passage | None:
-        found = self.retriever.search(f"{title} description", k=6, filters=Filters(doc_id=doc_id), weights=LEXICAL_ONLY)
-        return next((p for p in found if p.section.lower().startswith("description")), None) or (
-            next((p for p in found if "en bref" not in p.section.lower()), None))
+        """The first passage of the fiche's « Description » section (its opening sentences define the subject)."""
+        found = self.retriever.search(f"{title} description", k=8, filters=Filters(doc_id=doc_id), weights=LEXICAL_ONLY)
+        described = [p for p in found if p.section.lower().startswith("description")] or [
+            p for p in found if "en bref" not in p.section.lower()]
+        if not described:
+            return None
+        positions = {c.id: c.position for c in self.retriever.kb.chunks([i for p in described for i in p.chunk_ids])}
+        return min(described, key=lambda p: min(positions.get(i, 1 << 30) for i in p.chunk_ids))
 
 
 def _plain_definition(line: str) -> str:

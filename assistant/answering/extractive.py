@@ -6,10 +6,16 @@ ingestion), with a small bonus for the question's words and for the passage's ra
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
+from ..criteria import CallCriteria
 from ..retrieval import Passage
 from ..sentence_scoring import (CALL_BONUS, LEXICAL_BONUS, MIN_WORDS, RANK_BONUS,  # noqa: F401 (moved there)
                                 ScoredSentence, SentenceScorer)
-from .models import Citation
+from .base import Citations, excerpt, is_answer_sentence, readable  # noqa: F401 (excerpt: re-exported)
+from .models import Answer
+from .query import AnswerType, Query
 
 MAX_SENTENCES = 6
 MAX_PER_PASSAGE = 3
@@ -18,23 +24,25 @@ MAX_PER_PASSAGE = 3
 # heldout.yaml (share of cited sentences from a gold document 0.73 -> 0.80, questions citing a gold document 0.95 -> 0.93).
 SAME_DOCUMENT_CUT = 0.04
 OTHER_DOCUMENT_CUT = 0.02
-EXCERPT_CHARS = 900
 
 
-def select_sentences(scored: list[ScoredSentence], passages: list[Passage]) -> list[ScoredSentence]:
-    """The best sentence first, then the next best within reach of it, few per passage, no repeats."""
+def select_sentences(scored: list[ScoredSentence], passages: list[Passage], widen: bool = False
+                     ) -> list[ScoredSentence]:
+    """The best sentence first, then the next best within reach of it, few per passage, no repeats.
+    `widen`: the passages are one fiche's section (a how-to), so more of its sentences are within reach."""
     if not scored:
         return []
     chosen: list[ScoredSentence] = []
     per_passage: dict[int, int] = {}
     lead_doc = passages[scored[0].passage_index].doc_id
+    same_cut = SAME_DOCUMENT_CUT * (2 if widen else 1)
     for sentence in scored:
-        if len(chosen) >= MAX_SENTENCES or sentence.score < scored[0].score - SAME_DOCUMENT_CUT:
+        if len(chosen) >= MAX_SENTENCES or sentence.score < scored[0].score - same_cut:
             break
         same_doc = passages[sentence.passage_index].doc_id == lead_doc
         if not same_doc and sentence.score < scored[0].score - OTHER_DOCUMENT_CUT:
             continue
-        if per_passage.get(sentence.passage_index, 0) >= MAX_PER_PASSAGE or any(
+        if per_passage.get(sentence.passage_index, 0) >= MAX_PER_PASSAGE * (2 if widen else 1) or any(
                 sentence.text == c.text for c in chosen):
             continue
         chosen.append(sentence)
@@ -42,32 +50,55 @@ def select_sentences(scored: list[ScoredSentence], passages: list[Passage]) -> l
     return chosen
 
 
-def excerpt(passage: Passage, quotes: list[str]) -> str:
-    """The passage, cut around its first quoted sentence when it is long."""
-    text = passage.text
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    first = text.find(quotes[0]) if quotes else -1
-    start = max(0, first - 200) if first >= 0 else 0
-    cut = text[start:start + EXCERPT_CHARS]
-    return ("… " if start else "") + cut.strip() + (" …" if start + EXCERPT_CHARS < len(text) else "")
+# Sentences that carry what the question asks for get a small bonus: a date for « quand », a number for
+# « combien », an actor for « qui ». Chosen on the tuning half of tests/eval/answers.yaml.
+DATE = re.compile(r"\b\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+                  r"décembre)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|"
+                    r"cent|mille)\b", re.I)
+DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?|h|jours?|minutes?)\b|"
+                      r"\b(?:deux|trois|quatre|six|douze|quatorze)\s+(?:séances|semaines|mois|ans|années|heures|jours)\b",
+                      re.I)
+TYPE_BONUS = 0.03
 
 
-def cite(chosen: list[ScoredSentence], passages: list[Passage]) -> tuple[list[tuple[str, int]], list[Citation]]:
-    """Number the cited passages in order of first use: [(sentence, n)], citations."""
-    numbers: dict[int, int] = {}
-    lines = []
-    for sentence in chosen:
-        n = numbers.setdefault(sentence.passage_index, len(numbers) + 1)
-        lines.append((sentence.text, n))
-    citations = []
-    for index, n in numbers.items():
-        passage = passages[index]
-        quotes = [s.text for s in chosen if s.passage_index == index]
-        citations.append(Citation(n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-                                  kind=passage.kind, excerpt=excerpt(passage, quotes), quotes=quotes,
-                                  score=round(passage.similarity, 4)))
-    return lines, sorted(citations, key=lambda c: c.n)
+def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | None) -> bool:
+    """Does the sentence hold the kind of thing the question asks for?"""
+    match answer_type:
+        case AnswerType.WHEN:
+            return DATE.search(sentence) is not None
+        case AnswerType.HOW_MANY:
+            return NUMBER.search(sentence) is not None
+        case AnswerType.HOW_LONG:
+            return DURATION.search(sentence) is not None
+        case AnswerType.WHO:
+            return criteria is not None and any(a.is_named_in(sentence) for a in criteria.actors)
+        case AnswerType.YES_NO:
+            return sentence.lstrip().lower().startswith(("oui", "non"))
+    return True
+
+
+class ExtractiveAnswerer:
+    """Mode `none` for everything that is not a fact of the call, a definition, a how-to or ideas: the most relevant
+    sentences of the best passages, the one that carries the expected answer type first, each cited."""
+
+    def __init__(self, scorer: SentenceScorer, criteria: CallCriteria | None, titles: dict[str, str]):
+        self.scorer, self.criteria, self.titles = scorer, criteria, titles
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
+        scored = []
+        for s in self.scorer.score(query.text, list(query.vector), passages):
+            if not is_answer_sentence(s.text):
+                continue
+            bonus = TYPE_BONUS if query.answer_type not in (AnswerType.OTHER, AnswerType.YES_NO) and carries(
+                query.answer_type, s.text, self.criteria) else 0.0
+            scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
+        chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)
+        if not chosen:
+            return
+        citations = Citations()
+        lines = [(readable(s.text, self.titles), citations.cite(passages[s.passage_index], s.text)) for s in chosen]
+        yield Answer(answer=compose(lines), mode="none", citations=citations.all())
 
 
 def compose(lines: list[tuple[str, int]]) -> str:

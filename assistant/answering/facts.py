@@ -62,9 +62,11 @@ class UnstatedAnswerer:
             passage = self.retriever.passage_containing(self.criteria.id, fact.quote)
             if passage is not None:
                 text += f" [{citations.cite(passage, fact.quote)}]"
-        found = [p for p in self.retriever.search(f"{query.text} {fact.search}", k=6)
-                 if p.kind != Kind.CALL.value]
-        scored = [s for s in self.scorer.score(query.text, list(query.vector), found) if is_answer_sentence(s.text)]
+        # the fact's own search words say what the fiches should be asked (« lauréats 2024, enveloppe »)
+        wanted = f"{fact.search} ({query.text})"
+        vector = self.retriever.kb.embeddings.embed_query(wanted)
+        found = [p for p in self.retriever.search(wanted, k=6, vector=vector) if p.kind != Kind.CALL.value]
+        scored = [s for s in self.scorer.score(wanted, vector, found) if is_answer_sentence(s.text)]
         chosen = select_sentences(scored, found)[:KNOWLEDGE_SENTENCES]
         if chosen:
             text += "\n\nCe qu'en disent les fiches de la base de connaissances (qui ne sont pas le texte de l'appel) :\n"

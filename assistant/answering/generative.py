@@ -8,24 +8,19 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..prompts import load_prompt
 from ..retrieval import Passage
-from ..llm import message_text
+from ..llm import LLMFailure, message_text, within_deadline
 from .extractive import excerpt
 from .models import Answer, Citation, Turn
 
 # at most 9 digits: a hostile "[111…1]" of thousands of digits must not reach int()
 CITATION_GROUP = re.compile(r"\[(\s*\d{1,9}(?:\s*[,;]\s*\d{1,9})*\s*)\]")
 CANNOT_ANSWER = re.compile(r"ne permettent pas de répondre|ne couvrent pas|ne contiennent pas d'information", re.I)
-
-
-class LLMFailure(Exception):
-    """The model timed out, raised, or returned nothing usable; the message is French."""
 
 
 # A fence tag, also written with a look-alike bracket ("‹/passage>" reads as a closing tag to a model).
@@ -46,9 +41,10 @@ def fenced_passages(passages: list[Passage]) -> list[dict]:
              "text": fence(p.text)} for i, p in enumerate(passages, 1)]
 
 
-def build_messages(call_title: str, question: str, passages: list[Passage]) -> list:
+def build_messages(call_title: str, question: str, passages: list[Passage], fact: str = "") -> list:
+    """`fact`: the call's own answer to the question (call pack), which the model leads with."""
     system, user = load_prompt("answer").render(call_title=call_title, question=question,
-                                                passages=fenced_passages(passages))
+                                                passages=fenced_passages(passages), fact=fence(fact))
     return [SystemMessage(system), HumanMessage(user)]
 
 
@@ -91,19 +87,13 @@ class LLMAnswerer:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
     def _call(self, messages: list) -> str:
-        future = self._pool.submit(self.model.invoke, messages)
-        try:
-            return message_text(future.result(timeout=self.timeout_s))
-        except FutureTimeout as exc:
-            future.cancel()
-            raise LLMFailure(f"le modèle n'a pas répondu en {self.timeout_s:g} s") from exc
-        except Exception as exc:  # provider errors of every kind become one French failure
-            raise LLMFailure(f"le modèle a renvoyé une erreur ({type(exc).__name__})") from exc
+        return message_text(within_deadline(self._pool, lambda: self.model.invoke(messages), self.timeout_s))
 
-    def stream_text(self, question: str, passages: list[Passage], messages: list | None = None) -> Iterator[str]:
+    def stream_text(self, question: str, passages: list[Passage], messages: list | None = None, fact: str = ""
+                    ) -> Iterator[str]:
         """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall.
         `messages`: another prompt than the answer's, over the same numbered `passages`."""
-        messages = messages or build_messages(self.call_title, question, passages)
+        messages = messages or build_messages(self.call_title, question, passages, fact)
         pieces: queue.Queue = queue.Queue()
         done = object()
 

@@ -39,11 +39,12 @@ class Answer(BaseModel):
     notice: str | None = Field(None, description="A French notice for the user (e.g. the LLM failed, offline fallback).")
     removed_citations: list[int] = Field(default_factory=list, description="[n] marks of the LLM that matched no passage.")
     retrieval_query: str = ""
+    intent: str = Field("", description="How the question was understood (fait de l'appel, définition…).")
 
     def public_dict(self) -> dict:
         """The object that `aap ask --json` prints and the web API `/ask` returns."""
         data = self.model_dump(include={"answer", "mode", "insufficient_evidence", "citations", "grounding", "notice",
-                                        "removed_citations", "closest_sources"})
+                                        "removed_citations", "closest_sources", "intent"})
         for citation in data["citations"] + data["closest_sources"]:
             citation.pop("kind", None)
         return data

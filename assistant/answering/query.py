@@ -13,7 +13,7 @@ from enum import Enum
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..criteria import CallCriteria
 from ..glossary import Glossary, Subject
-from ..text_fr import analyse, fold
+from ..text_fr import TOKEN, analyse, fold
 from .models import Turn
 from .own_documents import asks_what_own_documents_say
 
@@ -34,6 +34,7 @@ class AnswerType(str, Enum):
     WHEN = "when"
     SUBMIT = "where/how to submit"
     HOW_MANY = "how many"
+    HOW_LONG = "how long"
     YES_NO = "yes/no"
     LIST = "list"
     DEFINITION = "definition"
@@ -55,8 +56,20 @@ class Query:
     subjects: tuple[Subject, ...] = ()  # defined subjects it names (acronyms, programmes)
     fact: CallFact | UnstatedFact | None = None
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
+    proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     vector: tuple[float, ...] = field(default=(), repr=False)
     borrowed: bool = False  # an elliptic follow-up completed from the previous question
+
+    def unmatched_words(self) -> str:
+        """What the question says besides the fact its pattern recognised (« Avant quelle date doit-on voter le
+        budget primitif ? » → « doit-on voter le budget primitif »)."""
+        if self.intent is Intent.DEFINITION:
+            return ""
+        folded = fold(self.question)
+        found = None if self.fact is None or self.borrowed else (
+            self.fact.matches(folded) if isinstance(self.fact, UnstatedFact) else self.fact.pattern.search(folded))
+        matched = set(TOKEN.findall(found.group(0))) if found else set()
+        return " ".join(w for w in TOKEN.findall(self.question) if fold(w) not in matched)
 
     def with_vector(self, vector) -> "Query":
         return replace(self, vector=tuple(float(x) for x in vector))
@@ -72,24 +85,32 @@ DECLARATIVE_POLAR = re.compile(r"\b(peut|peuvent|pouvons|faut|doit|doivent|devon
 HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi commencer|quelles? (?:etapes|demarche|"
                  r"methode)s?|que faire pour|quoi faire pour|les etapes|concretement,? comment)\b|\bcomment (?:faire|"
                  r"s'y prendre|on fait|mettre en place|organiser|monter|mobiliser|impliquer|associer|evaluer|reperer|"
-                 r"construire|lancer|animer|financer|toucher|travailler|agir|rediger|former|mesurer|convaincre)")
+                 r"construire|lancer|animer|financer|toucher|travailler|agir|rediger|former|mesurer|convaincre)|"
+                 r"\bcomment (?:on|l'|le|la|les|y)\b|\bpar ou commencer\b|\bcomment (?:commencer|demarrer|s'organiser)\b")
 DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
-                        r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)")
+                        r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)|"
+                        r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste")
 BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?P<rest>[^?]{1,40})\s*\?\s*$")
 IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
                    r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
                    r"(\bque (faire|mettre en place|proposer)\b)|(\bidees?\b)|(\bquoi (faire|proposer|mettre en place)\b)|"
                    r"(\bqu'est-ce qu'on (peut|pourrait) (faire|proposer|mettre en place)\b)|(\bpistes?\b)|"
                    r"(\binspir)|(\bexemples? d'actions?\b)|(\bactions? (possibles|envisageables|concretes|a mener|"
-                   r"a proposer|a mettre en place)\b)")
+                   r"a proposer|a mettre en place)\b)|(\b(mettre|faire|prevoir|proposer) dans (l'axe|cet axe|l'axe)\b)|"
+                   r"(\bque (leur |lui |nous )?(faire|proposer|mettre en place|offrir)\b)|(\bquels programmes\b)")
+EXPLICIT_IDEAS = re.compile(r"\b(idees?|pistes?|quelles actions|quels projets|exemples?)\b")
+SITUATION = re.compile(r"\bque faire (quand|si|lorsqu|face|avec|en cas|pour)\b|\bcomment (reagir|faire face|agir)\b")
 NOT_IDEAS = re.compile(r"\bcombien\b|\bnombre\b|\bminimum\b|\bmaximum\b|\bobligatoire|\bfaut[- ]il\b.*\btous\b|"
                        r"\bchaque axe\b|\bchacun des axes\b")
+PROVEN = re.compile(r"\b(evalue(?:e|s|es)?|probants?|fait (?:leurs|ses) preuves|efficacite (?:demontree|prouvee)|"
+                    r"valides?|qui marchent|qui fonctionnent)\b")
 GREETING = re.compile(r"^\s*(bonjour|bonsoir|salut|hello|coucou|merci( beaucoup| bien)?|au revoir|bonne (journee|soiree)|"
                       r"ok|d'accord|super|parfait|top|genial|tres bien|qui es-tu|tu es qui|vous etes qui|"
                       r"qui etes-vous)[\s!.,?]*$")
 WHEN = re.compile(r"\bquand\b|\bdate\b|\bdelai\b|\becheance\b|\bquel jour\b|\bjusqu'(?:a|au)\b|\bavant quand\b")
+HOW_LONG = re.compile(r"\bcombien de temps\b|\bduree\b|\bdure(?:nt)? combien\b|\bsur combien (?:de|d')")
 HOW_MANY = re.compile(r"\bcombien\b|\bnombre (?:de|d')|\bminimum\b|\bmaximum\b|\bmontant\b|\bquelle somme\b")
 WHO = re.compile(r"^\s*(?:et\s+)?(?:qui|a qui|avec qui|aupres de qui)\b|\bquels? (?:acteurs|partenaires|structures|"
                  r"collectivites|services|interlocuteurs)\b|\bpour qui\b")
@@ -108,7 +129,8 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
 
 # -- follow-ups ---------------------------------------------------------------------------------------------------
 CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
-REFERRING = re.compile(r"\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
+REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
+                       r"celles?|ceux)\b|\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
                        r"celui-la|celle-la|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
                        r"le porte|les finance|y|en)\b|\b(?:qui|comment|combien|ou)\s+(?:le|la|les|l')\b")
 
@@ -132,10 +154,12 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     question inherits nothing."""
     own = understand_text(question, known)
     previous_text = next((t.content for t in reversed(history) if t.role == "user"), None)
-    if not previous_text or not is_elliptic(own):
+    if not previous_text:
         return own
     previous = understand(previous_text, [], known)
-    return _complete(own, previous, known)
+    if is_elliptic(own) or _on_previous_subject(own, previous):
+        return _complete(own, previous, known)
+    return own
 
 
 def understand_text(question: str, known: Understanding) -> Query:
@@ -148,7 +172,8 @@ def understand_text(question: str, known: Understanding) -> Query:
     if intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION
     terms = tuple(analyse(question))
-    return Query(question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+    proven = PROVEN.search(folded) is not None
+    return Query(proven_only=proven, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact,
                  generic_request=intent is Intent.IDEAS and _is_generic_request(terms, subjects, ages))
 
@@ -158,14 +183,16 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
         return Intent.CONVERSATION, None
     if asks_what_own_documents_say(question):
         return Intent.OWN_DOCUMENTS, None
-    if IDEAS.search(folded) and not NOT_IDEAS.search(folded) and answer_type is not AnswerType.YES_NO:
+    situation = SITUATION.search(folded) or (HOW.search(folded) and not EXPLICIT_IDEAS.search(folded))
+    if IDEAS.search(folded) and not NOT_IDEAS.search(folded) and answer_type is not AnswerType.YES_NO \
+            and not situation:
         return Intent.IDEAS, None
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
         return Intent.DEFINITION, None
     fact = known.facts.match(question)
     if fact is not None:
         return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
-    if HOW.search(folded):
+    if HOW.search(folded) or SITUATION.search(folded):
         return Intent.HOW_TO, None
     return Intent.OTHER, None
 
@@ -180,13 +207,17 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
         rest = pattern.sub(" ", rest)
     rest = DEFINITION.sub(" ", rest)
     words = [w for w in analyse(rest) if w not in {"exact", "just", "programm", "disposit", "sigl", "acronym", "mot",
-                                                   "terme", "action", "fich"}]
+                                                   "terme", "action", "fich", "ca", "cela", "concret"}]
     return not words
 
 
 def _answer_type(folded: str) -> AnswerType:
+    if SITUATION.search(folded):
+        return AnswerType.HOW
     if is_yes_no(folded):
         return AnswerType.YES_NO
+    if HOW_LONG.search(folded):
+        return AnswerType.HOW_LONG
     if WHEN.search(folded):
         return AnswerType.WHEN
     if HOW_MANY.search(folded):
@@ -212,7 +243,8 @@ def is_yes_no(folded: str) -> bool:
     if inversion and (wh is None or wh.start() > inversion.start()):
         return not re.match(r"^\s*(?:et\s+)?(?:qui|que|quoi|qu'|quel|quelle|quels|quelles|quand|comment|combien|ou|"
                             r"pourquoi|a qui|avec qui)\b", head)
-    return wh is None and folded.rstrip().endswith("?") and bool(DECLARATIVE_POLAR.search(head))
+    return wh is None and folded.rstrip().endswith("?") and (bool(DECLARATIVE_POLAR.search(head)) or (
+        len(head.split()) >= 4 and not IDEAS.search(folded)))
 
 
 def named_axes(folded: str, criteria: CallCriteria) -> list[str]:
@@ -263,8 +295,9 @@ def _own_content(query: Query) -> list[str]:
 
 def is_elliptic(query: Query) -> bool:
     """A turn that cannot stand alone: a continuation (« Et pour l'axe 4 ? ») or a reference to what came before
-    (« Qui le finance ? ») with little of its own. « Comment évaluer notre plan ? » is complete."""
-    if query.intent is Intent.CONVERSATION or query.fact is not None or query.subjects:
+    (« Qui le finance ? ») with little of its own. « Comment évaluer notre plan ? » is complete, and so is a question
+    on a fact of the call (« Et la date limite ? »)."""
+    if query.intent is Intent.CONVERSATION or isinstance(query.fact, CallFact) or query.subjects:
         return False
     content = _own_content(query)
     if not content:
@@ -275,17 +308,53 @@ def is_elliptic(query: Query) -> bool:
     return len(content) <= 2 and REFERRING.search(folded) is not None
 
 
+def _on_previous_subject(own: Query, previous: Query) -> bool:
+    """« Combien touchent les jeunes ? » after « le dispositif argent de poche »: a short question that names no
+    subject of its own, or refers back, is about the previous one's (not about a fact of the call)."""
+    if not previous.subjects or own.subjects or own.intent in (Intent.CONVERSATION, Intent.IDEAS):
+        return False
+    folded = fold(own.question)
+    refers = REFERRING.search(folded) is not None
+    if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
+        return refers or (own.fact.follows_subject and CONTINUATION.match(folded) is not None)
+    return refers or (isinstance(own.fact, UnstatedFact) and len(_own_content(own)) <= 3)
+
+
 def _complete(own: Query, previous: Query, known: Understanding) -> Query:
-    """The follow-up, completed with what it lacks from the previous question; its own slots win."""
-    intent = previous.intent if own.intent is Intent.OTHER and not _own_content(own) else own.intent
+    """The follow-up, completed with what it lacks from the previous question; its own slots win. A question on
+    the previous subject (« Et c'est obligatoire pour candidater ? » after « Que veut dire CLSPD ? ») is read again
+    with that subject: a fact of the call about it may answer it."""
     text = _merge_text(own, previous)
+    if previous.subjects and (own.intent is not Intent.OTHER or _own_content(own)):
+        fact = known.facts.match(text)
+        if fact is not None and fact.priority > 0:
+            return replace(own, text=text, intent=Intent.UNSTATED if isinstance(fact, UnstatedFact) else
+                           Intent.CALL_FACT, fact=fact, subjects=previous.subjects, terms=tuple(analyse(text)),
+                           borrowed=True)
+    if previous.intent in (Intent.CALL_FACT, Intent.UNSTATED) and not previous.subjects:
+        fact = known.facts.match(text)  # « Et pour une intercommunalité ? » after « Qui peut candidater ? »
+        if fact is not None:
+            return replace(own, text=text, intent=Intent.UNSTATED if isinstance(fact, UnstatedFact) else
+                           Intent.CALL_FACT, fact=fact, terms=tuple(analyse(text)), borrowed=True)
+    if previous.subjects and DEFINITION.search(fold(own.question)) and not _own_content(own):
+        return replace(own, text=previous.subjects[0].label, intent=Intent.DEFINITION,
+                       answer_type=AnswerType.DEFINITION, subjects=previous.subjects, borrowed=True)
+    if previous.subjects and (own.intent is not Intent.OTHER or _own_content(own)):
+        text = f"{previous.subjects[0].label} : {CONTINUATION.sub('', own.question).strip()}"
+    intent = previous.intent if own.intent is Intent.OTHER and not _own_content(own) else own.intent
+    if previous.intent is Intent.IDEAS and own.intent is Intent.OTHER and len(_own_content(own)) <= 3:
+        intent = Intent.IDEAS  # « Lesquelles sont évaluées ? » after a request for ideas: the same, narrowed
+    if intent in (Intent.CALL_FACT, Intent.UNSTATED) and previous.subjects:
+        intent = Intent.OTHER  # « Combien touchent les jeunes ? » after « argent de poche »: not the call's amount
     answer_type = own.answer_type if own.answer_type is not AnswerType.OTHER else previous.answer_type
     if intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION
+    fact = own.fact if own.fact is not None else previous.fact
     return replace(own, text=text, intent=intent, answer_type=answer_type, terms=tuple(analyse(text)),
                    axes=own.axes or previous.axes, ages=own.ages or previous.ages, subjects=previous.subjects,
-                   fact=previous.fact if intent in (Intent.CALL_FACT, Intent.UNSTATED) else None,
-                   generic_request=previous.generic_request and intent is Intent.IDEAS, borrowed=True)
+                   fact=fact if intent in (Intent.CALL_FACT, Intent.UNSTATED) else None,
+                   generic_request=previous.generic_request and intent is Intent.IDEAS,
+                   proven_only=own.proven_only or previous.proven_only, borrowed=True)
 
 
 AXIS_MENTION = re.compile(r"(?i)\baxes?\s*n?°?\s*[1-9]\b")

@@ -3,34 +3,75 @@
 from __future__ import annotations
 
 import dataclasses
-
+import re
 from collections.abc import Iterator, Sequence
 
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from ..call_facts import CallFacts
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..errors import InvalidInput
+from ..glossary import Glossary
 from ..grounding import GroundingChecker
 from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
-from ..scope import ScopeGuard
-from .actions import (axes_left_out, compose_actions, is_action_request, is_generic_request, pick_action_sources,
-                      requested_axes)
-from .extractive import SentenceScorer, cite, compose, excerpt, select_sentences
-from .followup import retrieval_query
+from ..scope import ScopeGuard, unknown_share
+from .actions import axes_left_out, compose_actions, pick_action_sources
+from .base import Answerer, excerpt
+from .definitions import DefinitionAnswerer
+from .extractive import ExtractiveAnswerer, SentenceScorer
+from .facts import CallFactAnswerer, UnstatedAnswerer
 from .generative import LLMAnswerer, LLMFailure, build_action_messages
-from .own_documents import asks_what_own_documents_say
+from .howto import HowToAnswerer
 from .models import Answer, Citation, GroundingSummary, Turn
+from .query import Intent, Query, Understanding, understand
+from .relevance import judge_relevance
 
 MAX_QUESTION_CHARS = 2000
 NOT_COVERED = ("Les documents disponibles (le texte de l'appel, les fiches de bonnes pratiques et vos documents) ne "
                "couvrent pas cette question. Je préfère ne pas répondre plutôt que d'inventer.")
+CONVERSATION = ("Bonjour ! Je réponds aux questions sur l'appel à projets « {title} » à partir de son texte et des "
+                "fiches de bonnes pratiques, en citant mes sources. Par exemple : « Qui peut candidater ? », "
+                "« Quelle est la date limite ? », « Des idées d'actions pour l'axe 2 ? ».")
+# A question recognised as a fact of the call, or naming a defined subject, is in scope unless the scope guard finds
+# it far out (« paiement en ligne sur le site de la mairie » is not about submitting the file). Chosen on the tuning
+# half of tests/eval/answers.yaml.
+RECOGNISED_MARGIN = 0.045
+RECOGNISED_UNKNOWN_MAX = 0.5  # weighted share of the words besides the recognised fact that the base never uses
+INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION)
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """What flows between the pipeline's steps."""
+
+    query: Query
+    axis: str | None = None
+    passages: list[Passage] = dataclasses.field(default_factory=list)
+    in_scope: bool = True
 
 
 class QuestionAnswering:
+    """understand → retrieve → scope → answer → finish; each answerer is a peer behind `Answerer`."""
+
     def __init__(self, retriever: HybridRetriever, scorer: SentenceScorer, scope: ScopeGuard,
-                 criteria: CallCriteria, llm: LLMAnswerer | None = None, grounding: GroundingChecker | None = None):
+                 criteria: CallCriteria, llm: LLMAnswerer | None = None, grounding: GroundingChecker | None = None,
+                 facts: CallFacts | None = None, glossary: Glossary | None = None,
+                 titles: dict[str, str] | None = None, fiche_ages: dict | None = None,
+                 proven: frozenset[str] = frozenset()):
         self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
-        self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer)
+        self.known = Understanding(criteria, facts or CallFacts(), glossary or Glossary([]))
+        self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer,
+                                                       statements=self.known.facts.statements(criteria))
+        self.titles, self.fiche_ages, self.proven = titles or {}, fiche_ages or {}, proven
+        self.answerers: dict[Intent, Answerer] = {
+            Intent.CALL_FACT: CallFactAnswerer(criteria, self.known.facts, retriever),
+            Intent.UNSTATED: UnstatedAnswerer(criteria, retriever, scorer, self.titles),
+            Intent.DEFINITION: DefinitionAnswerer(retriever),
+            Intent.HOW_TO: HowToAnswerer(retriever, scorer, self.titles),
+        }
+        self.extractive = ExtractiveAnswerer(scorer, criteria, self.titles)
 
     # -- public ---------------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None) -> Answer:
@@ -42,54 +83,150 @@ class QuestionAnswering:
 
     def stream(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None
                ) -> Iterator[str | Answer]:
-        """Partial answer texts (LLM modes), then the final `Answer`."""
-        question, turns = self._validate(question, history, axis)
-        query = standalone = self._standalone(question, turns)
-        wants_actions = is_action_request(question)
-        axes = [axis] if axis else requested_axes(question, self.criteria)
-        if wants_actions and len(axes) < len(self.criteria.axes):  # "des idées pour l'axe 3": say what axe 3 is
-            query = f"{query} ({' ; '.join(self.criteria.axis(a).label for a in axes)})"
-        query_vector = self.retriever.kb.embeddings.embed_query(query)
-        passages = []
-        if asks_what_own_documents_say(question):  # answered from the user's documents, when there are some
-            passages = self.retriever.search(query, filters=Filters(axis=axis, kind=Kind.LOCAL.value),
-                                             vector=query_vector)
-        passages = passages or self.retriever.search(query, filters=Filters(axis=axis), vector=query_vector)
-        verdict = self._judge_scope(query, passages, query_vector, is_generic_request(question))
-        if not passages or not verdict.in_scope:
-            yield inert(self._not_covered(passages, query))
-            return
-        if wants_actions:
-            yield from self._actions(standalone, query, query_vector, axes)
-            return
-        if self.llm is not None:
-            text = ""
-            try:
-                for piece in self.llm.stream_text(question if query == question else query, passages):
-                    text += piece
-                    yield defuse_markup(text)
-                yield self._finish(self.llm.finish(text, passages), query)
-                return
-            except LLMFailure as failure:
-                notice = (f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, "
-                          "faite d'extraits cités des documents.")
-                yield self._finish(self._extractive(query, query_vector, passages, notice), query)
-                return
-        yield self._finish(self._extractive(query, query_vector, passages), query)
+        """Partial answer texts (LLM modes), then the final `Answer`: understand → retrieve → scope → answer →
+        finish, the same steps as `as_runnable()`."""
+        step = self._understand_step({"question": question, "history": history, "axis": axis})
+        step = self._scope_step(self._retrieve_step(step))
+        for item in self._answer_items(step):
+            yield self._finish(item, step.query) if isinstance(item, Answer) else item
+
+    def as_runnable(self) -> Runnable:
+        """The same pipeline as a LangChain `Runnable` (input: a question, or {"question", "history", "axis"};
+        output: the `Answer`), so that it composes in a chain and tracing sees each step."""
+        def answer(step: Step) -> Answer:
+            return self._finish(_last(self._answer_items(step)), step.query)
+
+        return (RunnableLambda(self._understand_step, name="understand")
+                | RunnableLambda(self._retrieve_step, name="retrieve")
+                | RunnableLambda(self._scope_step, name="scope")
+                | RunnableLambda(answer, name="answer"))
+
+    # -- the pipeline's steps -------------------------------------------------------------------------------
+    def _understand_step(self, request: str | dict) -> "Step":
+        request = {"question": request} if isinstance(request, str) else dict(request)
+        question, turns = self._validate(request.get("question"), request.get("history") or (), request.get("axis"))
+        return Step(query=self.understand(question, turns, request.get("axis")), axis=request.get("axis"))
+
+    def _retrieve_step(self, step: "Step") -> "Step":
+        if step.query.intent is Intent.CONVERSATION:
+            return step
+        return dataclasses.replace(step, passages=self._retrieve(step.query, step.axis))
+
+    def _scope_step(self, step: "Step") -> "Step":
+        in_scope = step.query.intent is Intent.CONVERSATION or self._in_scope(step.query, step.passages)
+        return dataclasses.replace(step, in_scope=in_scope)
+
+    def _answer_items(self, step: "Step") -> Iterator[str | Answer]:
+        if step.query.intent is Intent.CONVERSATION:
+            yield Answer(answer=CONVERSATION.format(title=self.criteria.title), mode="none")
+        elif not step.in_scope:
+            yield self._not_covered(step.passages, step.query.text)
+        else:
+            yield from self._answer(step.query, step.passages)
+
+    def understand(self, question: str, turns: list[Turn], axis: str | None = None) -> Query:
+        """The question's `Query`, with its vector; with an LLM, a follow-up is made standalone by the model."""
+        query = understand(question, turns, self.known)
+        if axis:
+            query = dataclasses.replace(query, axes=(axis,))
+        if turns and query.borrowed and self.llm is not None:
+            query = dataclasses.replace(query, text=self.llm.condense(question, turns))
+        text = query.text
+        if query.intent is Intent.IDEAS and query.axes and len(query.axes) < len(self.criteria.axes):
+            text = f"{text} ({' ; '.join(self.criteria.axis(a).label for a in query.axes)})"  # what « axe 3 » is
+            query = dataclasses.replace(query, text=text)
+        return query.with_vector(self.retriever.kb.embeddings.embed_query(query.text))
 
     # -- steps ----------------------------------------------------------------------------------------------
-    def _actions(self, request: str, query: str, query_vector, axes: list[str]) -> Iterator[str | Answer]:
-        """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche.
-        `request`: the question as the user meant it (made standalone); `query`: what the fiches are searched with."""
-        sources = pick_action_sources(query, self.retriever, self.scorer, query_vector, axes)
-        if self.llm is None or not sources.passages:
-            yield self._finish(compose_actions(sources, self.criteria), query)
+    def _retrieve(self, query: Query, axis: str | None) -> list[Passage]:
+        vector = list(query.vector)
+        if query.intent is Intent.OWN_DOCUMENTS:  # answered from the user's documents, when there are some
+            own = self.retriever.search(query.text, filters=Filters(axis=axis, kind=Kind.LOCAL.value), vector=vector)
+            if own:
+                return own
+        found = self.retriever.search(query.text, filters=Filters(axis=axis), vector=vector)
+        fiche = next((s.fiche for s in query.subjects if s.fiche), None)
+        if fiche and query.intent in (Intent.OTHER, Intent.HOW_TO):  # « PSFP : pour quel âge ? »: from its fiche
+            found = self.retriever.search(query.text, filters=Filters(axis=axis, doc_id=fiche), vector=vector) or found
+        return found
+
+    def _in_scope(self, query: Query, passages: list[Passage]) -> bool:
+        verdict = self.scope.judge(query.text, max((p.lexical for p in passages), default=0.0), list(query.vector),
+                                   known=self.retriever.kb.lexical.knows,
+                                   user_similarity=max((p.similarity for p in passages if p.kind == Kind.LOCAL.value),
+                                                       default=0.0))
+        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects)
+        if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
+                and unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows) < RECOGNISED_UNKNOWN_MAX:
+            return True
+        if query.generic_request:  # « Quelles actions proposer pour notre commune ? »: the call is the subject
+            return True
+        return bool(passages) and verdict.in_scope
+
+    def _answer(self, query: Query, passages: list[Passage]) -> Iterator[str | Answer]:
+        """Offline: the intent's answerer (extractive when it has nothing). With an LLM: the model answers over the
+        offline answer's evidence first (a fact of the call is handed to it), and that answer is the fallback."""
+        if query.intent is Intent.IDEAS:
+            yield from self._actions(query)
             return
-        messages = build_action_messages(self.criteria.title, request, [self.criteria.axis(a) for a in axes],
-                                         sources.passages, [axis for axis, _ in sources.picks])
+        offline = self._offline(query, passages)
+        if self.llm is None or offline.insufficient_evidence:
+            yield offline
+            return
+        evidence = self._evidence_first(offline, passages)
+        fact = offline.answer.split("\n")[0] if query.intent is Intent.CALL_FACT else ""
         text = ""
         try:
-            for piece in self.llm.stream_text(request, sources.passages, messages):
+            for piece in self.llm.stream_text(query.question if not query.borrowed else query.text, evidence,
+                                              fact=re.sub(r"\s*\[\d+\]", "", fact)):
+                text += piece
+                yield defuse_markup(text)
+            answer = self.llm.finish(text, evidence)
+            if answer.insufficient_evidence:
+                raise LLMFailure("il a répondu que les documents ne permettaient pas de répondre, alors que la "
+                                 "réponse hors ligne en cite")
+            yield answer
+        except LLMFailure as failure:
+            yield offline.model_copy(update={"notice": (
+                f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, faite "
+                "d'extraits cités des documents.")})
+
+    def _evidence_first(self, offline: Answer, passages: list[Passage]) -> list[Passage]:
+        """The passages the offline answer cites first, then the retrieved ones, as many as retrieval gives."""
+        cited = [p for c in offline.citations for p in self._passages_of(c)]
+        seen, ordered = set(), []
+        for p in cited + passages:
+            if p.chunk_ids not in seen:
+                seen.add(p.chunk_ids)
+                ordered.append(p)
+        return ordered[:max(len(passages), len(cited))]
+
+    def _passages_of(self, citation: Citation) -> list[Passage]:
+        found = self.retriever.passage_containing(citation.doc_id, citation.quotes[0] if citation.quotes else
+                                                  citation.excerpt[:200])
+        return [found] if found is not None else []
+
+    def _offline(self, query: Query, passages: list[Passage]) -> Answer:
+        for answerer in (self.answerers.get(query.intent), self.extractive):
+            answer = _last(answerer.stream(query, passages)) if answerer is not None else None
+            if answer is not None:
+                return answer
+        return self._not_covered(passages, query.text)
+
+    def _actions(self, query: Query) -> Iterator[str | Answer]:
+        """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche."""
+        axes = list(query.axes) or self.criteria.axis_ids
+        sources = pick_action_sources(query, self.retriever, self.scorer, axes, self.fiche_ages, self.proven)
+        offline = compose_actions(sources, self.criteria, ages=query.ages, proven_only=query.proven_only)
+        if self.llm is None or not sources.passages:
+            yield offline
+            return
+        messages = build_action_messages(self.criteria.title, query.question if not query.borrowed else query.text,
+                                         [self.criteria.axis(a) for a in axes], sources.passages,
+                                         [axis for axis, _ in sources.picks])
+        text = ""
+        try:
+            for piece in self.llm.stream_text(query.question, sources.passages, messages):
                 text += piece
                 yield defuse_markup(text)
             answer = self.llm.finish(text, sources.passages)
@@ -100,19 +237,9 @@ class QuestionAnswering:
         except LLMFailure as failure:
             notice = (f"Le modèle de langage n'a pas pu proposer d'actions ({failure}) : voici les pistes tirées "
                       "des fiches de bonnes pratiques.")
-            yield self._finish(compose_actions(sources, self.criteria, notice), query)
+            yield offline.model_copy(update={"notice": notice})
             return
-        yield self._finish(answer, query)
-
-    def _judge_scope(self, query: str, passages: list[Passage], query_vector, generic_request: bool):
-        verdict = self.scope.judge(query, max((p.lexical for p in passages), default=0.0), query_vector,
-                                   known=self.retriever.kb.lexical.knows,
-                                   user_similarity=max((p.similarity for p in passages if p.kind == Kind.LOCAL.value),
-                                                       default=0.0))
-        if generic_request and not verdict.in_scope:
-            # "Quelles actions proposer pour notre commune ?" names no subject of its own: the call is the subject.
-            return dataclasses.replace(verdict, in_scope=True)
-        return verdict
+        yield answer
 
     def _validate(self, question: str, history, axis: str | None) -> tuple[str, list[Turn]]:
         question = (question or "").strip()
@@ -128,20 +255,6 @@ class QuestionAnswering:
             raise InvalidInput("L'historique de conversation est mal formé.") from exc
         return question, turns
 
-    def _standalone(self, question: str, turns: list[Turn]) -> str:
-        if not turns:
-            return question
-        if self.llm is not None:
-            return self.llm.condense(question, turns)
-        return retrieval_query(question, turns)
-
-    def _extractive(self, query: str, query_vector, passages: list[Passage], notice: str | None = None) -> Answer:
-        chosen = select_sentences(self.scorer.score(query, query_vector, passages), passages)
-        if not chosen:
-            return self._not_covered(passages, query)
-        lines, citations = cite(chosen, passages)
-        return Answer(answer=compose(lines), mode="none", citations=citations, notice=notice)
-
     def _not_covered(self, passages: list[Passage], query: str) -> Answer:
         closest = [Citation(n=i, doc_id=p.doc_id, title=p.title, section=p.section, kind=p.kind,
                             excerpt=excerpt(p, []), score=round(p.similarity, 4)) for i, p in enumerate(passages[:3], 1)]
@@ -152,10 +265,23 @@ class QuestionAnswering:
         return Answer(answer=text, mode="none" if self.llm is None else self.llm.label, insufficient_evidence=True,
                       closest_sources=closest, retrieval_query=query)
 
-    def _finish(self, answer: Answer, query: str) -> Answer:
+    def _finish(self, answer: Answer, query: Query) -> Answer:
         answer = inert(answer)
-        return answer.model_copy(update={"retrieval_query": query,
-                                         "grounding": summarize_grounding(answer, self.grounding)})
+        if answer.insufficient_evidence:
+            return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value})
+        summary = summarize_grounding(answer, self.grounding, from_call_data=query.intent in (Intent.CALL_FACT, Intent.UNSTATED))
+        relevant, note = judge_relevance(query, answer, self.criteria)
+        summary = summary.model_copy(update={"answers_question": relevant, "relevance_note": note})
+        return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value,
+                                         "grounding": summary})
+
+
+def _last(items) -> Answer | None:
+    final = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+    return final
 
 
 def inert(answer: Answer) -> Answer:
@@ -170,9 +296,17 @@ def inert(answer: Answer) -> Answer:
         "closest_sources": [citation(c) for c in answer.closest_sources]})
 
 
-def summarize_grounding(answer: Answer, checker: GroundingChecker) -> GroundingSummary:
+def summarize_grounding(answer: Answer, checker: GroundingChecker, from_call_data: bool = False) -> GroundingSummary:
     """How many of the answer's sentences its sources support, weakly support or do not support (the reviewers'
-    checker, `assistant.grounding`, run on the answer and its citations)."""
+    checker, `assistant.grounding`, run on the answer and its citations).
+
+    `from_call_data`: the answer's lead sentence states a fact of the call pack (or that the call is silent on a
+    point), written from the call itself; the call's own data are evidence for it, so only what follows goes
+    through the checker."""
     if answer.insufficient_evidence or not answer.answer.strip():
         return GroundingSummary()
+    if from_call_data:
+        lead, _, quotes = answer.answer.partition("\n\n")
+        summary = checker.check(quotes, answer.citations).summary if quotes.strip() else GroundingSummary()
+        return summary.model_copy(update={"supported": summary.supported + 1})
     return checker.check(answer.answer, answer.citations).summary

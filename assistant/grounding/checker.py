@@ -92,10 +92,12 @@ class _Job:
 
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
-                 thresholds: Thresholds = Thresholds()):
+                 thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None):
         """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
         index (`kb.sentences`, filled at ingestion), which the answers share."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
+        # the call pack's own sentences (facts.yaml) and the quotes that establish each: the call's data are evidence
+        self.statements = {_squash(k).rstrip("."): v for k, v in (statements or {}).items()}
         self.kb = retriever.kb
         self.vectors = vectors if vectors is not None else self.kb.sentences
         self._details: dict[str, Details] = {}
@@ -208,12 +210,14 @@ class GroundingChecker:
 
     # -- scoring --------------------------------------------------------------------------------------------
     def _verbatim(self, job: _Job) -> Source | None:
-        """A sentence copied word for word from a passage it cites is supported by it, with nothing to weigh."""
+        """A sentence copied word for word from a passage it cites is supported by it, with nothing to weigh; so is
+        a sentence of the call's own data (`statements`) cited with the passage that holds its quote."""
         forms = {_squash(job.claim.plain), _squash(job.claim.without_label)}
         forms = {f.rstrip(".") for f in forms if len(f.split()) >= 3}
+        quotes = [_squash(q).rstrip(".") for f in forms for q in self.statements.get(f, [])]
         for source in job.cited or job.given:
             haystack = _squash(clean_markdown(source.text))
-            if any(f in haystack for f in forms):
+            if any(f in haystack for f in forms) or any(q in haystack for q in quotes):
                 return source
         return None
 

@@ -10,7 +10,6 @@ import html
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..prompts import load_prompt
-from ..llm import message_text
+from ..llm import LLMFailure, message_text, within_deadline
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
 from .messages import french_problems
 from .models import PLAN_LABELS, PLAN_MONTHS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
@@ -30,10 +29,6 @@ REPAIR_ROUNDS = 2
 FICHES_PER_AXIS = 4
 COMPLETED_NOTE = ("Action complétée à partir du catalogue de fiches : le modèle n'a pas proposé d'action concrète "
                   "sur cet axe.")
-
-
-class LLMFailure(Exception):
-    """The model raised or timed out; the message is French."""
 
 
 # -- the schema the model fills (structured output), lenient so that every problem reaches the validation step --
@@ -183,14 +178,7 @@ class LLMDrafter:
     def _ask(self, messages: list) -> dict | None:
         """The model's plan as a dict; None when it answered something that is not one. Raises LLMFailure."""
         runnable = self._structured or self.model
-        future = self._pool.submit(runnable.invoke, messages)
-        try:
-            result = future.result(timeout=self.timeout_s)
-        except FutureTimeout as exc:
-            future.cancel()
-            raise LLMFailure(f"pas de réponse en {self.timeout_s:g} s") from exc
-        except Exception as exc:  # provider errors of every kind become one French failure
-            raise LLMFailure(f"erreur {type(exc).__name__}") from exc
+        result = within_deadline(self._pool, lambda: runnable.invoke(messages), self.timeout_s)
         if self._structured is None:
             return extract_json(message_text(result))
         parsed, raw = result.get("parsed"), result.get("raw")

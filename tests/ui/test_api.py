@@ -56,7 +56,7 @@ def test_ask_returns_the_json_of_aap_ask(client, ui_assistant, ui_knowledge):
     result = client.predict(question, api_name="/ask")  # axis has a default
     assert result == ui_assistant.ask(question).public_dict()
     assert set(result) == {"answer", "mode", "insufficient_evidence", "citations", "grounding", "notice",
-                           "removed_citations", "closest_sources"}
+                           "removed_citations", "closest_sources", "intent"}
     assert result["mode"] == "none" and "30 avril 2024" in result["answer"] and result["citations"]
     assert "kind" not in result["citations"][0]
 

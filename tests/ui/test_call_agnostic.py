@@ -99,3 +99,16 @@ def test_an_axis_of_another_call_is_refused_in_french(monkeypatch):
 def test_the_mildeca_call_keeps_its_words():
     output = _help(["--help"])
     assert "MILDECA 2024" in output and "Quatre axes" in output and "(--axis pilotage)" in output
+
+
+def test_answers_speak_of_the_served_call_only(test_assistant):
+    """Answers of every kind, on the test call: the call's own title and axes, nothing of the MILDECA call."""
+    test_assistant.ingest()
+    criteria = test_assistant.criteria
+    answers = [test_assistant.ask(q) for q in ("Bonjour", "Quelles actions proposer pour notre commune ?",
+                                               "Quelle est la date limite ?", "Comment organiser le repérage ?")]
+    for answer in answers:
+        assert not _leaks(answer.answer + json.dumps(answer.public_dict(), ensure_ascii=False)), answer.answer
+    assert criteria.title in answers[0].answer
+    assert answers[1].answer.count("### Axe") == len(criteria.axes)
+    assert all(f"Axe {a.number} — {a.short}" in answers[1].answer for a in criteria.axes)

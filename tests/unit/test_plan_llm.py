@@ -148,8 +148,8 @@ def test_garbage_gives_the_catalogue_plan_with_a_notice(criteria, practices, cat
 
 
 @pytest.mark.parametrize("model, reason", [
-    (BrokenFake(messages=iter([])), "erreur ConnectionError"),
-    (SlowFake(messages=iter([AIMessage("{}")])), "pas de réponse en 0.3 s"),
+    (BrokenFake(messages=iter([])), "erreur (ConnectionError)"),
+    (SlowFake(messages=iter([AIMessage("{}")])), "pas répondu en 0.3 s"),
 ])
 def test_a_failing_or_silent_model_gives_the_catalogue_plan_with_a_notice(criteria, practices, catalogue_plan,
                                                                           model, reason):

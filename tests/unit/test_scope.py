@@ -26,9 +26,12 @@ def test_empty_and_stop_word_questions_do_not_divide_by_zero():
 
 
 def test_a_request_for_ideas_with_no_subject_of_its_own_is_generic():
-    from assistant.answering.actions import is_generic_request
+    from assistant.answering.query import Understanding, understand_text
 
-    assert is_generic_request("Quelles actions proposer pour notre commune ?")
-    assert is_generic_request("Des idées pour l'axe 3 ?")
-    assert not is_generic_request("Des idées d'actions pour le columbarium du cimetière ?")
-    assert not is_generic_request("Quelle est la date limite ?")  # not a request for ideas
+    def generic(question: str) -> bool:
+        return understand_text(question, Understanding.empty()).generic_request
+
+    assert generic("Quelles actions proposer pour notre commune ?")
+    assert generic("Des idées pour l'axe 3 ?")
+    assert not generic("Des idées d'actions pour le columbarium du cimetière ?")
+    assert not generic("Quelle est la date limite ?")  # not a request for ideas

