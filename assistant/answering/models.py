@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from ..grounding.models import GroundingSummary  # counted by the grounding checker
 
-__all__ = ["Answer", "Citation", "GroundingSummary", "Role", "Turn"]
+__all__ = ["Answer", "AnswerGrounding", "Citation", "GroundingSummary", "Role", "Turn"]
 
 Role = Literal["user", "assistant"]
 
@@ -29,12 +29,20 @@ class Citation(BaseModel):
     score: float
 
 
+class AnswerGrounding(GroundingSummary):
+    """The quick check under an answer: the checker's counts, and whether the answer answers the question."""
+
+    answers_question: bool = Field(True, description="Does its lead carry what the question asks (a date for "
+                                                     "« quand », yes or no…), from passages close to it?")
+    relevance_note: str | None = Field(None, description="Why the answer may not answer the question (French).")
+
+
 class Answer(BaseModel):
     answer: str
     mode: str
     insufficient_evidence: bool = False
     citations: list[Citation] = Field(default_factory=list)
-    grounding: GroundingSummary = Field(default_factory=GroundingSummary)
+    grounding: AnswerGrounding = Field(default_factory=AnswerGrounding)
     closest_sources: list[Citation] = Field(default_factory=list, description="When nothing answers: the nearest passages.")
     notice: str | None = Field(None, description="A French notice for the user (e.g. the LLM failed, offline fallback).")
     removed_citations: list[int] = Field(default_factory=list, description="[n] marks of the LLM that matched no passage.")

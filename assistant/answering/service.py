@@ -24,7 +24,7 @@ from .extractive import ExtractiveAnswerer, SentenceScorer
 from .facts import CallFactAnswerer, UnstatedAnswerer
 from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
-from .models import Answer, Citation, GroundingSummary, Turn
+from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .query import Intent, Query, Understanding, understand
 from .relevance import judge_relevance
 
@@ -271,7 +271,7 @@ class QuestionAnswering:
             return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value})
         summary = summarize_grounding(answer, self.grounding, from_call_data=query.intent in (Intent.CALL_FACT, Intent.UNSTATED))
         relevant, note = judge_relevance(query, answer, self.criteria)
-        summary = summary.model_copy(update={"answers_question": relevant, "relevance_note": note})
+        summary = AnswerGrounding(**summary.model_dump(), answers_question=relevant, relevance_note=note)
         return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value,
                                          "grounding": summary})
 

@@ -16,9 +16,6 @@ class GroundingSummary(BaseModel):
     supported: int = 0
     weak: int = 0
     unsupported: int = 0
-    answers_question: bool = Field(True, description="For an answer: does its lead carry what the question asks "
-                                                     "(a date for « quand », yes or no…), from passages close to it?")
-    relevance_note: str | None = Field(None, description="Why the answer may not answer the question (French).")
 
 
 class SourcePassage(BaseModel):
