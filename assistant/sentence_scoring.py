@@ -41,8 +41,8 @@ class ScoredSentence:
 
 
 def candidate_sentences(text: str) -> list[str]:
-    """The sentences of a passage that can answer: at least MIN_WORDS words, and not a list's lead-in (« Partenaires : »
-    says nothing alone)."""
+    """The sentences of a passage that can answer: at least MIN_WORDS words, and not a list's lead-in
+    (« Partenaires : » says nothing alone)."""
     return [s for s in split_sentences(text) if len(s.split()) >= MIN_WORDS and not s.rstrip().endswith(":")]
 
 

@@ -1,13 +1,19 @@
 """`make bench`: speed and memory figures, measured side by side in one run (docs/benchmarks.md).
 
-Run: python -m benchmarks.run [--grow 50000]
+Run: python -m benchmarks.run [--grow 50000] [--only first,app] [--data DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
+import json
+import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +33,25 @@ QUESTIONS = [
     "Comment financer des médiateurs sociaux ?", "TAPAJ pour les jeunes en errance",
     "rôle de la PJJ dans le plan", "Quelles alternatives pour les jeunes de 16 ans sans solution ?",
 ]
+# Each on a topic of its own: asked once each in a fresh process, every one is the first question on its topic.
+FIRST_QUESTIONS = QUESTIONS + [
+    "Comment associer les bailleurs sociaux à la réoccupation des halls ?", "Qu'est-ce qu'un PAEJ ?",
+    "Comment mesurer les effets du programme PSFP ?", "Quel rôle pour l'Éducation nationale ?",
+    "théâtre forum avec des témoignages d'anciens guetteurs", "chantiers éducatifs rémunérés pour les 16-17 ans",
+]
+# A conversation of 20 turns in the app; the 20th asks the 1st question again: both do the same work in the core.
+CONVERSATION = [
+    "Jusqu'à quand peut-on déposer le dossier ?", "Quels acteurs mobiliser pour le pilotage ?",
+    "Comment soutenir les parents d'adolescents ?", "Et pour les plus jeunes ?", "programme Unplugged au collège",
+    "Que faire après le démantèlement d'un point de deal ?", "recrutement de mineurs sur Snapchat",
+    "Comment financer des médiateurs sociaux ?", "TAPAJ pour les jeunes en errance", "rôle de la PJJ dans le plan",
+    "Quelles alternatives pour les jeunes de 16 ans sans solution ?", "Des idées d'actions pour l'axe 3 ?",
+    "Et pour l'axe 4 ?", "Qu'est-ce qu'un PAEJ ?", "Comment mesurer les effets du programme PSFP ?",
+    "Quel rôle pour l'Éducation nationale ?", "théâtre forum avec des témoignages d'anciens guetteurs",
+    "chantiers éducatifs rémunérés pour les 16-17 ans", "Qui peut candidater à cet appel à projets ?",
+    "Jusqu'à quand peut-on déposer le dossier ?",
+]
+SECTIONS = ("answers", "first", "reload", "drafts", "grounding", "serve", "app", "grow")
 
 
 def percentiles(samples: list[float]) -> str:
@@ -48,44 +73,127 @@ def main() -> None:
     enforce_offline()
     parser = argparse.ArgumentParser()
     parser.add_argument("--grow", type=int, default=50_000, help="taille de la base agrandie (0 : ne pas mesurer)")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"mesures à faire, parmi {','.join(SECTIONS)} (l'ingestion est toujours mesurée)")
+    parser.add_argument("--data", type=Path,
+                        help="dossier de données déjà ingéré : l'ingestion n'est pas mesurée")
+    parser.add_argument("--first-questions-of", type=Path, help=argparse.SUPPRESS)  # the fresh process of `first`
     args = parser.parse_args()
+    if args.first_questions_of:
+        print(json.dumps(first_questions(args.first_questions_of)))
+        return
+    only = set(args.only.split(","))
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), _env_file=None)
+        settings = Settings(data_dir=args.data or Path(tmp), _env_file=None)
         assistant = Assistant.from_settings(settings)
-        # ingestion rate next to the bare embedding rate of the same chunks
-        docs = load_knowledge(settings.knowledge_dir)
-        chunks = [c for d in docs for c in split_document(d)]
-        start = time.perf_counter()
-        report = assistant.ingest()
-        ingest_s = time.perf_counter() - start
-        start = time.perf_counter()
-        assistant.kb.embeddings.embed_documents_with_progress([c.indexed_text for c in chunks[:120]])
-        bare_rate = 120 / (time.perf_counter() - start)
-        lines += [f"Base livrée : {len(docs)} documents, {report.total_chunks} passages.",
-                  f"Ingestion complète : {ingest_s:.1f} s, soit {report.total_chunks / ingest_s:.1f} passages/s ; "
-                  f"encodage seul des mêmes passages : {bare_rate:.1f} passages/s "
-                  f"(rapport {report.total_chunks / ingest_s / bare_rate:.2f}).",
-                  f"Seconde ingestion (rien à faire) : {timed(assistant.ingest, 1)[0]:.2f} s."]
-        qa = assistant.qa
-        assistant.ask(QUESTIONS[0])  # warm
-        embed = timed(lambda: [assistant.kb.embeddings.embed_query(q) for q in QUESTIONS], 3)
-        retrieve = [t for q in QUESTIONS for t in timed(lambda q=q: qa.retriever.search(q), 3)]
-        answer = [t for q in QUESTIONS for t in timed(lambda q=q: assistant.ask(q), 2)]
-        embed_each = [t / len(QUESTIONS) for t in embed]
-        lines += [f"Encodage d'une question seule : {percentiles(embed_each)}.",
-                  f"Recherche hybride (base livrée) : {percentiles(retrieve)}.",
-                  f"Réponse complète en mode hors ligne : {percentiles(answer)} "
-                  f"(rapport à l'encodage seul : {statistics.median(answer) / statistics.median(embed_each):.0f}×).",
-                  f"Mémoire maximale du processus après les réponses : "
-                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo."]
-        lines += reload_figures(assistant)
-        lines += draft_figures(assistant)
-        lines += grounding_figures(assistant)
-        lines.append(serve_memory(settings))
-        if args.grow:
+        if not args.data:
+            lines += ingestion_figures(assistant, settings)
+        if "answers" in only:
+            lines += answer_figures(assistant)
+        if "first" in only:
+            lines += first_question_figures(settings)
+        if "reload" in only:
+            lines += reload_figures(assistant)
+        if "drafts" in only:
+            lines += draft_figures(assistant)
+        if "grounding" in only:
+            lines += grounding_figures(assistant)
+        if "serve" in only:
+            lines.append(serve_memory(settings))
+        if "app" in only:
+            lines += app_turn_figures(assistant)
+        if "grow" in only and args.grow:
             lines.append(grow(assistant, args.grow))
     print("\n".join(lines))
+
+
+def ingestion_figures(assistant: Assistant, settings: Settings) -> list[str]:
+    """The ingestion of the shipped base (passages and their sentences), next to the bare embedding of the same
+    texts: how much the ingestion adds to the embedding it cannot avoid."""
+    from assistant.sentence_vectors import indexed_sentences
+
+    docs = load_knowledge(settings.knowledge_dir)
+    chunks = [c for d in docs for c in split_document(d)]
+    sentences = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text)))
+    start = time.perf_counter()
+    report = assistant.ingest()
+    ingest_s = time.perf_counter() - start
+    embeddings = assistant.kb.embeddings
+    sample = chunks[::max(1, len(chunks) // 120)][:120]
+    start = time.perf_counter()
+    embeddings.embed_documents_with_progress([c.indexed_text for c in sample])
+    chunk_rate = len(sample) / (time.perf_counter() - start)
+    sample = sorted(sentences[::max(1, len(sentences) // 300)][:300], key=len)
+    start = time.perf_counter()
+    embeddings.embed_documents_with_progress(sample)
+    sentence_rate = len(sample) / (time.perf_counter() - start)
+    bare_s = len(chunks) / chunk_rate + report.sentences_added / sentence_rate
+    return [f"Base livrée : {len(docs)} documents, {report.total_chunks} passages, {report.sentences_added} phrases "
+            "distinctes indexées pour les réponses et la vérification.",
+            f"Ingestion complète : {ingest_s:.1f} s (encodage {report.embedding_seconds:.1f} s), soit "
+            f"{report.total_chunks / ingest_s:.1f} passages/s ; encodage seul : {chunk_rate:.1f} passages/s, "
+            f"{sentence_rate:.1f} phrases/s, soit {bare_s:.1f} s pour les mêmes textes "
+            f"(rapport {ingest_s / bare_s:.2f}), dont phrases : {report.sentences_added / sentence_rate:.1f} s.",
+            f"Seconde ingestion (rien à faire) : {timed(assistant.ingest, 1)[0]:.2f} s."]
+
+
+def answer_figures(assistant: Assistant) -> list[str]:
+    qa = assistant.qa
+    assistant.ask(QUESTIONS[0])  # warm
+    embed = timed(lambda: [assistant.kb.embeddings.embed_query(q) for q in QUESTIONS], 3)
+    retrieve = [t for q in QUESTIONS for t in timed(lambda q=q: qa.retriever.search(q), 3)]
+    answer = [t for q in QUESTIONS for t in timed(lambda q=q: assistant.ask(q), 2)]
+    embed_each = [t / len(QUESTIONS) for t in embed]
+    return [f"Encodage d'une question seule : {percentiles(embed_each)}.",
+            f"Recherche hybride (base livrée) : {percentiles(retrieve)}.",
+            f"Réponse complète en mode hors ligne (processus chaud, chaque question posée deux fois) : "
+            f"{percentiles(answer)} (rapport à l'encodage seul : "
+            f"{statistics.median(answer) / statistics.median(embed_each):.0f}×).",
+            f"Mémoire maximale du processus après les réponses : "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo."]
+
+
+def first_question_figures(settings: Settings) -> list[str]:
+    """Offline answers in a freshly opened assistant (a new process over the ingested store), each question the first
+    on its topic, side by side with the bare embedding of the question; then the same over a copy of the store
+    without its sentence index (as before issue 12: the sentences of the passages embedded on first sight)."""
+    import shutil
+
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        without = Path(tmp) / "data"
+        shutil.copytree(settings.data_dir, without, ignore=shutil.ignore_patterns("sentences"))
+        for data_dir, label in ((settings.data_dir, "avec l'index des phrases"),
+                                (without, "sans l'index des phrases (comme avant)")):
+            done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--first-questions-of", str(data_dir)],
+                                  env={**os.environ, "AAP_LLM_PROVIDER": "none"}, capture_output=True, text=True,
+                                  timeout=1800, cwd=Path(__file__).parent.parent)
+            if done.returncode:
+                lines.append(f"Premières questions, {label} : échec — {done.stderr.strip().splitlines()[-1:]}")
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            lines.append(
+                f"Réponse hors ligne, assistant fraîchement ouvert, {label}, première question sur chacun de "
+                f"{len(r['first'])} sujets : {percentiles(r['first'])} (encodage seul de la question : "
+                f"{percentiles(r['bare'])}) ; textes encodés à la volée en plus des questions : {r['embedded']} ; "
+                f"la même question une seconde fois : {percentiles(r['again'])} ; toute première réponse du "
+                f"processus (mise en place comprise) : {r['startup']:.2f} s.")
+    return lines
+
+
+def first_questions(data_dir: Path) -> dict:
+    """In this (new) process: the first answer (the pipeline is built), then one question per topic, then again."""
+    assistant = Assistant.from_settings(Settings(data_dir=data_dir, _env_file=None))
+    startup = timed(lambda: assistant.ask("Bonjour, que pouvez-vous faire ?"), 1)[0]
+    embeddings = assistant.kb.embeddings
+    embedded = []
+    embed_documents = embeddings.embed_documents
+    embeddings.embed_documents = lambda texts: (embedded.extend(texts), embed_documents(texts))[1]
+    first = [t for q in FIRST_QUESTIONS for t in timed(lambda q=q: assistant.ask(q), 1)]
+    again = [t for q in FIRST_QUESTIONS for t in timed(lambda q=q: assistant.ask(q), 1)]
+    bare = [t for q in FIRST_QUESTIONS for t in timed(lambda q=q: embeddings.embed_query(q), 1)]
+    return {"startup": startup, "first": first, "again": again, "bare": bare, "embedded": len(embedded)}
 
 
 def reload_figures(assistant: Assistant, rounds: int = 30) -> list[str]:
@@ -168,9 +276,10 @@ def grounding_figures(assistant: Assistant) -> list[str]:
     sentences = [s.text for s in report.sentences]
     embed = timed(lambda: assistant.kb.embeddings.embed_documents(sentences), 3)
     return [f"Vérification d'un texte de {len(sentences)} phrases sans citations (aap check) : {cold:.1f} s la "
-            f"première fois (phrases des passages candidats encodées), puis {percentiles(warm)} ; encodage seul des "
-            f"{len(sentences)} phrases : {percentiles(embed)}. Verdicts : {report.summary.supported} appuyées, "
-            f"{report.summary.weak} fragiles, {report.summary.unsupported} non appuyées."]
+            f"première fois (phrases des passages candidats lues dans l'index des phrases), puis "
+            f"{percentiles(warm)} ; encodage seul des {len(sentences)} phrases : {percentiles(embed)}. Verdicts : "
+            f"{report.summary.supported} appuyées, {report.summary.weak} fragiles, {report.summary.unsupported} non "
+            "appuyées."]
 
 
 def serve_memory(settings: Settings) -> str:
@@ -203,6 +312,135 @@ def serve_memory(settings: Settings) -> str:
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+APP_ANSWER = ("Les communes et les intercommunalités peuvent candidater [1]. Le dossier est déposé avant la date "
+              "limite sur la plateforme indiquée par l'appel [1]. Le projet mobilise les acteurs du territoire autour "
+              "d'un diagnostic partagé [2], et prévoit au moins une action concrète sur chaque axe, avec son "
+              "calendrier, ses indicateurs et ses partenaires [1]. Les actions visent les plus jeunes, leurs parents "
+              "et les jeunes déjà exposés aux réseaux [2].")
+
+
+def app_turn_figures(assistant: Assistant) -> list[str]:
+    """A conversation of 20 turns in the app, served as `aap serve` serves it and driven by Chromium (by gradio_client
+    when no browser is installed): turn 1 next to turn 20, offline and with a model that writes for ~3 s (a fake one,
+    30 ms a word). The 20th turn asks the 1st question again, asked once through the API beforehand, so that both do
+    the same work in the core: what differs is the app's."""
+    lines = []
+    for mode in ("none", "llm"):
+        driver, rows = drive_conversation(assistant, mode)
+        first, last, middle = rows[0], rows[-1], [r["wall"] for r in rows[1:-1]]
+        label = "hors ligne" if mode == "none" else "avec un modèle (factice) qui écrit sa réponse en ~4 s"
+        line = (f"Application, conversation de {len(rows)} tours {label}, via {driver} : "
+                f"tour 1 {first['wall'] * 1000:.0f} ms, tour {len(rows)} {last['wall'] * 1000:.0f} ms "
+                f"({last['wall'] / first['wall']:.1f}×) ; dans le cœur {first['core'] * 1000:.0f} puis "
+                f"{last['core'] * 1000:.0f} ms")
+        if first.get("browser") is not None:
+            line += f" ; processeur du navigateur {first['browser'] * 1000:.0f} puis {last['browser'] * 1000:.0f} ms"
+        lines.append(line + f" ; médiane des tours intermédiaires {statistics.median(middle) * 1000:.0f} ms.")
+    return lines
+
+
+def drive_conversation(assistant: Assistant, mode: str) -> tuple[str, list[dict]]:
+    import shutil
+    import socket
+
+    from ui.server import launch
+
+    if mode == "llm":
+        from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+        from langchain_core.messages import AIMessage
+
+        class Paced(GenericFakeChatModel):
+            def _stream(self, *args, **kwargs):
+                for chunk in super()._stream(*args, **kwargs):
+                    time.sleep(0.03)
+                    yield chunk
+
+        settings = assistant.settings.model_copy(update={"llm_provider": "ollama", "llm_model": "factice"})
+        assistant = Assistant(settings, assistant.kb, assistant.criteria,
+                              chat_model=Paced(messages=itertools.cycle([AIMessage(content=APP_ANSWER)])))
+        assistant.qa.llm.condense = lambda question, history: question  # the model's rewording is not measured here
+    assistant.ask(CONVERSATION[0])
+    core = [0.0]
+    ask_stream = assistant.ask_stream
+
+    def timed_stream(*args, **kwargs):
+        items = ask_stream(*args, **kwargs)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            finally:
+                core[0] += time.perf_counter() - start
+            yield item
+
+    assistant.ask_stream = timed_stream  # on this instance only, until the end of the conversation
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = launch(assistant, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        with contextlib.suppress(ImportError):
+            if Path(chromium).exists():
+                from playwright.sync_api import sync_playwright
+
+                return "Chromium", _turns_in_browser(sync_playwright, chromium, app.local_url, core)
+        return "gradio_client (serveur seul)", _turns_by_client(app.local_url, core)
+    finally:
+        app.close()
+        del assistant.ask_stream
+
+
+def _process_cpu(match: bytes) -> float:
+    """CPU seconds of the processes whose command line holds `match` (Linux)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if proc.name.isdigit() and match in (proc / "cmdline").read_bytes():
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _turns_in_browser(sync_playwright, chromium: str, url: str, core: list[float]) -> list[dict]:
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(url)
+        for question in CONVERSATION:
+            before = page.locator("#aap-chat [data-testid=bot]").count()
+            box = page.get_by_label("Votre question")
+            box.fill(question)
+            core_before, cpu_before, start = core[0], _process_cpu(b"chromium"), time.perf_counter()
+            box.press("Enter")
+            page.wait_for_function("n => document.querySelectorAll('#aap-chat [data-testid=bot]').length > n",
+                                   arg=before, timeout=600_000)
+            page.wait_for_function("() => document.querySelector('#aap-question textarea').value === ''",
+                                   timeout=600_000)
+            rows.append({"wall": time.perf_counter() - start, "core": core[0] - core_before,
+                         "browser": _process_cpu(b"chromium") - cpu_before})
+        browser.close()
+    return rows
+
+
+def _turns_by_client(url: str, core: list[float]) -> list[dict]:
+    from gradio_client import Client
+
+    client = Client(url, analytics_enabled=False, verbose=False, download_files=False)
+    chat = next(i for i, e in client.endpoints.items()
+                if len(e.dependency.get("inputs", [])) == 4 and len(e.dependency.get("outputs", [])) == 5)
+    client.endpoints[chat].is_valid = True  # private to the page: driven here as the page drives it
+    rows, messages = [], []
+    for question in CONVERSATION:
+        core_before, start = core[0], time.perf_counter()
+        messages = client.submit(question, "", messages, fn_index=chat).result()[0]
+        rows.append({"wall": time.perf_counter() - start, "core": core[0] - core_before})
+    return rows
 
 
 def grow(assistant: Assistant, target: int) -> str:
