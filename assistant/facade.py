@@ -94,6 +94,7 @@ class Assistant:
     @cached_property
     def qa(self) -> "QuestionAnswering":
         from .answering.generative import LLMAnswerer
+        from .answering.recognition import FactRecogniser
         from .answering.service import QuestionAnswering
         from .llm import make_chat_model, model_label
         from .retrieval import HybridRetriever
@@ -117,6 +118,7 @@ class Assistant:
             titles={p.meta.id: p.meta.title for p in practices},
             fiche_ages={p.meta.id: fiche_ages(p.meta.public) for p in practices},
             proven=frozenset(p.meta.id for p in practices if p.meta.evidence == "probant"),
+            recogniser=FactRecogniser(self.call_facts, self.kb.embeddings, self.settings.sentences_dir / "questions.npz"),
         )
 
     @property

@@ -56,6 +56,8 @@ DATE = re.compile(r"\b\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|j
                   r"décembre)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|"
                     r"cent|mille)\b", re.I)
+AGES = re.compile(r"\b\d{1,2}\s*(?:-|–|à|et)\s*\d{1,2}\s*ans\b|\b\d{1,2}\s*ans\b|\b(?:CM1|CM2|CE2|6e|5e|4e|3e|sixième|"
+                  r"cinquième|quatrième|troisième|collégiens?|lycéens?|primaire|élémentaire|maternelle)\b", re.I)
 DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?|h|jours?|minutes?)\b|"
                       r"\b(?:deux|trois|quatre|six|douze|quatorze)\s+(?:séances|semaines|mois|ans|années|heures|jours)\b",
                       re.I)
@@ -71,6 +73,8 @@ def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | Non
             return NUMBER.search(sentence) is not None
         case AnswerType.HOW_LONG:
             return DURATION.search(sentence) is not None
+        case AnswerType.AGE:
+            return AGES.search(sentence) is not None
         case AnswerType.WHO:
             return criteria is not None and any(a.is_named_in(sentence) for a in criteria.actors)
         case AnswerType.YES_NO:

@@ -35,6 +35,7 @@ class AnswerType(str, Enum):
     SUBMIT = "where/how to submit"
     HOW_MANY = "how many"
     HOW_LONG = "how long"
+    AGE = "which ages"
     YES_NO = "yes/no"
     LIST = "list"
     DEFINITION = "definition"
@@ -59,6 +60,7 @@ class Query:
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     vector: tuple[float, ...] = field(default=(), repr=False)
     borrowed: bool = False  # an elliptic follow-up completed from the previous question
+    fact_closeness: float = 0.0  # cosine with the nearest example question of `fact` (recognition.py)
 
     def unmatched_words(self) -> str:
         """What the question says besides the fact its pattern recognised (« Avant quelle date doit-on voter le
@@ -81,7 +83,8 @@ WH_WORD = re.compile(r"\b(qui|que|quoi|qu'|quel|quels|quelle|quelles|quand|comme
 INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|je)\b")
 EST_CE_QUE = re.compile(r"^\s*(?:et\s+)?est[- ]ce\s+qu")
 DECLARATIVE_POLAR = re.compile(r"\b(peut|peuvent|pouvons|faut|doit|doivent|devons|oblig|possible|autorise|"
-                               r"a le droit|ont le droit|necessaire|exige|suffit|interdit)\w*")
+                               r"a le droit|ont le droit|necessaire|exige|suffit|interdit)\w*|\bc'est (?:bon|ok|possible|jouable|valable|grave|"
+                               r"encore)\b|\bca (?:passe|marche|suffit|compte|va)\b")
 HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi commencer|quelles? (?:etapes|demarche|"
                  r"methode)s?|que faire pour|quoi faire pour|les etapes|concretement,? comment)\b|\bcomment (?:faire|"
                  r"s'y prendre|on fait|mettre en place|organiser|monter|mobiliser|impliquer|associer|evaluer|reperer|"
@@ -91,7 +94,8 @@ DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|s
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
                         r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)|"
-                        r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste")
+                        r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste|recouvre quoi|"
+                        r"designe quoi|ca recouvre|ca designe")
 BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?P<rest>[^?]{1,40})\s*\?\s*$")
 IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
                    r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
@@ -111,6 +115,8 @@ GREETING = re.compile(r"^\s*(bonjour|bonsoir|salut|hello|coucou|merci( beaucoup|
                       r"qui etes-vous)[\s!.,?]*$")
 WHEN = re.compile(r"\bquand\b|\bdate\b|\bdelai\b|\becheance\b|\bquel jour\b|\bjusqu'(?:a|au)\b|\bavant quand\b")
 HOW_LONG = re.compile(r"\bcombien de temps\b|\bduree\b|\bdure(?:nt)? combien\b|\bsur combien (?:de|d')")
+AGE_ASKED = re.compile(r"\b(?:quels? ages?|quelle tranche d'ages?|a partir de quel age|jusqu'a quel age|pour quel age|"
+                       r"quelles? classes?|quel public|des quel age|ages? (?:vises|concernes|cibles))\b")
 HOW_MANY = re.compile(r"\bcombien\b|\bnombre (?:de|d')|\bminimum\b|\bmaximum\b|\bmontant\b|\bquelle somme\b")
 WHO = re.compile(r"^\s*(?:et\s+)?(?:qui|a qui|avec qui|aupres de qui)\b|\bquels? (?:acteurs|partenaires|structures|"
                  r"collectivites|services|interlocuteurs)\b|\bpour qui\b")
@@ -121,7 +127,7 @@ LIST = re.compile(r"\bquels sont\b|\bquelles sont\b|\bliste\b|\blesquel")
 # -- target ages --------------------------------------------------------------------------------------------------
 AGE_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|a|à|et)\s*(\d{1,2})\s*ans\b")
 AGE_UNDER = re.compile(r"\b(?:moins de|sous les|en dessous de|jusqu'a)\s*(\d{1,2})\s*ans\b")
-AGE_OVER = re.compile(r"\b(?:plus de|au-dela de|a partir de|des)\s*(\d{1,2})\s*ans\b")
+AGE_OVER = re.compile(r"\b(?:plus de|au-dela de|a partir de|des|apres)\s*(\d{1,2})\s*ans\b")
 AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e\b"), (11, 15)),
              (re.compile(r"\blyceens?\b|\blycee\b"), (15, 18)),
              (re.compile(r"\b(?:ecole (?:primaire|elementaire)|primaire|cm1|cm2|ecoliers?)\b"), (6, 11)),
@@ -157,6 +163,9 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     if not previous_text:
         return own
     previous = understand(previous_text, [], known)
+    if swapped := _swap_object(own, previous):  # « Et la police ? » after « Comment mobiliser les bailleurs ? »
+        return replace(own, text=swapped, intent=Intent.HOW_TO, answer_type=AnswerType.HOW, terms=tuple(analyse(swapped)),
+                       borrowed=True)
     if is_elliptic(own) or _on_previous_subject(own, previous):
         return _complete(own, previous, known)
     return own
@@ -207,7 +216,8 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
         rest = pattern.sub(" ", rest)
     rest = DEFINITION.sub(" ", rest)
     words = [w for w in analyse(rest) if w not in {"exact", "just", "programm", "disposit", "sigl", "acronym", "mot",
-                                                   "terme", "action", "fich", "ca", "cela", "concret"}]
+                                                   "terme", "action", "fich", "ca", "cela", "concret", "deja", "deja",
+                                                   "rappel"}]
     return not words
 
 
@@ -218,6 +228,8 @@ def _answer_type(folded: str) -> AnswerType:
         return AnswerType.YES_NO
     if HOW_LONG.search(folded):
         return AnswerType.HOW_LONG
+    if AGE_ASKED.search(folded):
+        return AnswerType.AGE
     if WHEN.search(folded):
         return AnswerType.WHEN
     if HOW_MANY.search(folded):
@@ -267,7 +279,7 @@ def target_ages(folded: str) -> tuple[int, int] | None:
     if match := AGE_UNDER.search(folded):
         return (max(6, int(match.group(1)) - 5), int(match.group(1)) - 1)
     if match := AGE_OVER.search(folded):
-        return (int(match.group(1)) + ("plus de" in match.group(0)), 25)
+        return (int(match.group(1)) + match.group(0).startswith(("plus de", "apres")), 25)
     for pattern, ages in AGE_WORDS:
         if pattern.search(folded):
             return ages
@@ -320,6 +332,18 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
     return refers or (isinstance(own.fact, UnstatedFact) and len(_own_content(own)) <= 3)
 
 
+def _swap_object(own: Query, previous: Query) -> str | None:
+    """The previous how-to asked again about the follow-up's object: « Comment mobiliser les bailleurs ? » then
+    « Et la police ? » → « Comment mobiliser la police ? »."""
+    how = HOW_OBJECT.match(previous.question) if previous.intent is Intent.HOW_TO else None
+    folded = fold(own.question)
+    if how is None or own.fact is not None or not CONTINUATION.match(folded) or own.axes or own.ages \
+            or len(_own_content(own)) > 3:
+        return None
+    other = BARE_SUBJECT.match(re.sub(r"(?i)^\s*(?:et|mais|alors|aussi)\s+", "", own.question.strip()))
+    return f"{how.group('how')}{other.group(0).strip().rstrip(' ?')} ?" if other else None
+
+
 def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     """The follow-up, completed with what it lacks from the previous question; its own slots win. A question on
     the previous subject (« Et c'est obligatoire pour candidater ? » after « Que veut dire CLSPD ? ») is read again
@@ -327,7 +351,7 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     text = _merge_text(own, previous)
     if previous.subjects and (own.intent is not Intent.OTHER or _own_content(own)):
         fact = known.facts.match(text)
-        if fact is not None and fact.priority > 0:
+        if isinstance(fact, UnstatedFact) and fact.priority > 0:
             return replace(own, text=text, intent=Intent.UNSTATED if isinstance(fact, UnstatedFact) else
                            Intent.CALL_FACT, fact=fact, subjects=previous.subjects, terms=tuple(analyse(text)),
                            borrowed=True)
@@ -357,6 +381,8 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
                    proven_only=own.proven_only or previous.proven_only, borrowed=True)
 
 
+# « Comment mobiliser | les bailleurs sociaux ? »: the how-to's verb, then its object (the part a follow-up replaces)
+HOW_OBJECT = re.compile(r"(?i)^\s*(?P<how>comment (?:\S+ ){1,2}?)(?:les?|la|l'|des|du|nos|notre|vos|votre)\b")
 AXIS_MENTION = re.compile(r"(?i)\baxes?\s*n?°?\s*[1-9]\b")
 
 

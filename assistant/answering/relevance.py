@@ -17,6 +17,7 @@ FAR_FROM_QUESTION = 0.80
 REASONS = {AnswerType.WHEN: "aucune date dans la première phrase", AnswerType.HOW_MANY: "aucun nombre dans la première "
            "phrase", AnswerType.WHO: "aucun acteur nommé dans la première phrase",
            AnswerType.HOW_LONG: "aucune durée dans la première phrase",
+           AnswerType.AGE: "aucun âge ni niveau scolaire dans la première phrase",
            AnswerType.YES_NO: "elle ne dit ni oui ni non"}
 
 

