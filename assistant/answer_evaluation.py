@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from .sentences import split_sentences
 from .text_fr import fold
@@ -28,6 +28,12 @@ class AnswerCase(BaseModel):
     facts: list[list[str]] = Field(default_factory=list)
     avoid: list[str] = Field(default_factory=list)
     history: list[str] = Field(default_factory=list)
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _one_turn(cls, value):
+        """A single previous question may be written as a string (« » when there is none)."""
+        return ([value] if value else []) if isinstance(value, str) else value
 
 
 def load_cases(path: Path, half: str = "both") -> list[AnswerCase]:
