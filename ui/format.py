@@ -16,7 +16,8 @@ from assistant.text_fr import fold
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _MD_ACTIVE = re.compile(r"([\[\]\\`$])")
 _MD_ALL = re.compile(r"([\\`*_\[\]{}()#+\-!|~$])")
-_BLOCK_MARK = re.compile(r"(?m)^([ \t]*(?:\d+)?)([#*+\-.)=](?=[\s#=\-]|$))")  # « # », « - », « 1. »… opening a line
+# « # », « - », « 1. », « === »… opening a line: a heading, list or quote in Markdown
+_BLOCK_MARK = re.compile(r"(?m)^([ \t]*(?:\d+)?)([#*+\-.)=](?=[\s#=\-]|$))")
 _ESCAPED_MARK = re.compile(r"\\\[(\d+)\\\]")  # an [n] once through `md_safe`
 
 MODE_NONE = "none"

@@ -153,8 +153,8 @@ def build(assistant: Assistant) -> None:
                          label="Actions du plan", elem_id="aap-actions", static_columns=[0], max_height=700,
                          column_count=len(ACTION_COLUMNS),
                          # in pixels, so that a phone scrolls the table instead of wrapping it letter by letter
-                         column_widths=["50px", "80px", "160px", "300px", "120px", "110px", "130px", "130px", "60px",
-                                        "60px"])
+                         column_widths=["50px", "80px", "160px", "300px", "120px", "110px", "130px", "130px", "75px",
+                                        "75px"])
     with gr.Row():
         revalidate = gr.Button("Revalider les modifications", elem_id="aap-revalidate")
         ground = gr.Button("Vérifier l'ancrage des actions dans les fiches", elem_id="aap-plan-ground")

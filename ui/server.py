@@ -25,8 +25,9 @@ class EarlyScript:
         self.app, self.script = app, script.encode("utf-8")
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            return await self.app(scope, receive, send)
+        if (scope["type"] != "http" or scope.get("method") != "GET"
+                or scope.get("path", "/").startswith(("/gradio_api", "/file", "/static", "/assets"))):
+            return await self.app(scope, receive, send)  # only the pages, never a served file
         started, chunks = None, []
 
         async def insert(message):
@@ -91,7 +92,8 @@ def launch_options(settings: Settings, criteria: CallCriteria) -> dict:
                 head=page_head(title), css=CSS, theme=THEME, i18n=FRENCH_TEXTS,
                 footer_links=["api"], run_history=False, enable_monitoring=False, mcp_server=False, share=False,
                 ssr_mode=False, allowed_paths=None, pwa=False,
-                app_kwargs={"middleware": [Middleware(EarlyScript, script=HEAD_SCRIPT)]}, auth_message=f"{title} : identifiez-vous.")
+                app_kwargs={"middleware": [Middleware(EarlyScript, script=HEAD_SCRIPT)]},
+                auth_message=f"{title} : identifiez-vous.")
 
 
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, *,

@@ -53,9 +53,9 @@ CSS = """
   outline: 3px solid %(focus)s !important; outline-offset: 2px !important; box-shadow: none !important;
 }
 a { text-decoration: underline; }
-.aap-notice { border-left: 4px solid #8a5200; background: #fff8e6; color: #3d2600; padding: 0.4em 0.8em;
+.block.aap-notice { border-left: 4px solid #8a5200; background: #fff8e6; color: #3d2600; padding: 0.4em 0.8em;
   margin: 0 0 0.6em 0; font-size: 0.95em; }
-.dark .aap-notice { background: #3d2a00; color: #ffe9b8; }
+.dark .block.aap-notice { background: #3d2a00; color: #ffe9b8; }
 .aap-notice p { margin: 0 !important; }
 /* Source cards: one <details> each, opened by its summary or by an [n] of the answer. */
 .aap-sources { margin-top: 0.2em; }
@@ -113,7 +113,8 @@ HEAD_SCRIPT = """<script>
   // « API » logo is titled « Stop Recording », an icon's name: decorative next to its text).
   const LABELS = {
     "More tabs": "Autres onglets", "Static column": null, "Close": "Fermer", "Add row": "Ajouter une ligne",
-    "Add column": "Ajouter une colonne", "Click to upload or drop files": "Cliquez pour choisir un fichier, ou déposez-le ici",
+    "Add column": "Ajouter une colonne",
+    "Click to upload or drop files": "Cliquez pour choisir un fichier, ou déposez-le ici",
     "Copy table data": "Copier le tableau", "Fullscreen": "Plein écran", "Exit fullscreen": "Quitter le plein écran",
     "File upload": "Envoi de fichier", "Gradio footer navigation": "Liens de bas de page",
     "Open cell menu": "Menu de la cellule", "Table actions": "Actions du tableau",
@@ -123,8 +124,11 @@ HEAD_SCRIPT = """<script>
     "Clear filter": "Annuler le filtre", "Search": "Rechercher", "Dismiss": "Fermer", "Clear": "Effacer",
     "Remove": "Retirer", "Delete row": "Supprimer la ligne", "Delete column": "Supprimer la colonne",
     "Add row above": "Ajouter une ligne au-dessus", "Add row below": "Ajouter une ligne en dessous",
-    "Add column to the left": "Ajouter une colonne à gauche", "Add column to the right": "Ajouter une colonne à droite",
-    "Select all": "Tout sélectionner", "Select column": "Sélectionner la colonne", "Select row": "Sélectionner la ligne", "copy": "copier", "Copy": "Copier", "Copied": "Copié", "Download": "Télécharger",
+    "Add column to the left": "Ajouter une colonne à gauche",
+    "Add column to the right": "Ajouter une colonne à droite",
+    "Select all": "Tout sélectionner", "Select column": "Sélectionner la colonne",
+    "Select row": "Sélectionner la ligne", "copy": "copier", "Copy": "Copier", "Copied": "Copié",
+    "Download": "Télécharger",
     "Share": "Partager", "Undo": "Annuler", "Retry": "Réessayer", "Edit": "Modifier", "Submit": "Envoyer",
     "Stop": "Arrêter",
   };
@@ -132,7 +136,8 @@ HEAD_SCRIPT = """<script>
   const TEXTS = [
     [/^Error\\s*$/, "Erreur"], [/^Warning\\s*$/, "Attention"], [/^Info\\s*$/, "Information"],
     [/^File\\(s\\) exceed the maximum allowed size of ([\\d.]+) ?(\\w+): (.*)$/,
-     (_, size, unit, names) => `Fichier trop volumineux (${Number(size).toLocaleString("fr-FR")} ${unit === "Mb" ? "Mo" : unit} au plus) : ${names}`],
+     (_, size, unit, names) => `Fichier trop volumineux (${Number(size).toLocaleString("fr-FR")} `
+                               + `${unit === "Mb" ? "Mo" : unit} au plus) : ${names}`],
   ];
   const NAMES = ["aria-label", "title", "alt"];
   const selector = Object.keys(LABELS).flatMap((label) => NAMES.map((name) => `[${name}="${label}"]`)).join(",");

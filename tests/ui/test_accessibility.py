@@ -24,8 +24,8 @@ PROFILE = ROOT / "examples" / "profiles" / "petite-ville.yaml"
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 TABS = ["Questions", "Plan d'actions", "Relecture", "Documents"]
-# Words of Gradio's built-in texts that are English only (« message », « file », « actions », « menu »… are French
-# words too, so they are not listed).
+# Words of Gradio's built-in texts that are English only (« message », « file », « actions », « menu »… are
+# French words too, so they are not listed).
 ENGLISH = {"the", "and", "of", "to", "is", "in", "not", "you", "your", "this", "that", "click", "upload", "uploaded",
            "uploading", "drop", "here", "files", "copy", "copied", "more", "tabs", "value", "less", "than", "error",
            "warning", "loading", "clear", "submit", "search", "settings", "share", "built", "with", "download",
@@ -213,3 +213,29 @@ def test_the_keyboard_alone_asks_opens_a_source_and_reaches_every_tab_and_button
         assert missed == [], f"{tab} : boutons hors de portée du clavier"  # (a table's cells: by the arrows)
     unringed = [stop for stop in stops if stop["tag"] != "BODY" and not stop["ring"]]
     assert unringed == []
+
+
+def test_the_login_page_is_french_for_an_english_browser(browser, ui_assistant, free_port):
+    import gradio as gr
+    from pydantic import SecretStr
+
+    from ui.server import launch_options
+
+    settings = ui_assistant.settings.model_copy(update={"auth": SecretStr("agent:secret")})
+    with gr.Blocks(analytics_enabled=False) as app:
+        gr.Markdown("Contenu protégé")
+    app.launch(server_port=free_port(), prevent_thread_lock=True, quiet=True,
+               **launch_options(settings, ui_assistant.criteria))
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(app.local_url)
+        page.get_by_text("identifiez-vous").wait_for()
+        page.locator("input[type=password]").fill("mauvais")
+        page.locator("input").first.fill("agent")
+        page.keyboard.press("Enter")
+        page.get_by_text("Identifiants incorrects").wait_for()
+        assert visible_words(page) == set()
+    finally:
+        context.close()
+        app.close()
