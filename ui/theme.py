@@ -93,6 +93,7 @@ mark { background: #fff1a8; color: #1a1a1a; padding: 0 0.1em; }
 #aap-tabs [role=tablist] button, #aap-tabs .tab-container button { white-space: nowrap; }
 @media (max-width: 600px) {
   .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
+  .gradio-container h1 { font-size: 1.5rem !important; }
   #aap-tabs .tab-container button { padding: 0.5em 0.45em !important; font-size: 0.92rem !important; }
   #aap-chat { height: 70vh !important; }
 }

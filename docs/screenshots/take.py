@@ -53,8 +53,9 @@ def main() -> None:
             phone.locator("#aap-chat details.aap-card").first.wait_for(timeout=120_000)
             phone.locator("#aap-chat a.aap-cite").first.tap()
             phone.locator("#aap-chat mark").first.wait_for()
-            phone.locator("#aap-chat .aap-sources").first.scroll_into_view_if_needed()
-            phone.evaluate("window.scrollTo(0, 0)")
+            phone.locator("#aap-chat [data-testid=bot]").first.evaluate("m => m.scrollIntoView({block: 'start'})")
+            phone.evaluate("window.scrollTo(0, document.querySelector('#aap-tabs').getBoundingClientRect().top"
+                           " + window.scrollY - 8)")
             phone.screenshot(path=str(HERE / "telephone.png"))
 
             page.get_by_role("tab", name="Plan d'actions").click()
