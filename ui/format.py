@@ -48,10 +48,6 @@ def md_literal(text: str) -> str:
     return _MD_ALL.sub(r"\\\1", html.escape(text or "", quote=False))
 
 
-def number_fr(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 # -- answers -------------------------------------------------------------------------------------------------
 def mode_label(mode: str) -> str:
     return "hors ligne" if not mode or mode == MODE_NONE else mode
