@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test bench harden install ingest serve clean
+.PHONY: run test bench harden install ingest serve clean browser
 
 # The venv, with torch 2.13.0 first: it is the CPU build on this machine's disk (any other version downloads GBs).
 $(VENV)/.torch:
@@ -34,8 +34,12 @@ run: ingest serve
 
 # Tests marked `slow` stay out of the default run (PYTEST_ARGS= runs everything).
 PYTEST_ARGS ?= -m "not slow"
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (apt-get, as root or with sudo; a French message otherwise).
+browser:
+	@.ci/install-browser
 
 bench: install
 	$(PY) -m benchmarks.run

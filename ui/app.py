@@ -10,11 +10,15 @@ import gradio as gr
 from assistant import Assistant
 
 from . import api, chat, documents, plan, review
-from .format import footer_markdown, md_safe
+from .format import AI_NOTICE, footer_markdown, md_safe
 from .server import app_title, launch
 
 __all__ = ["create_app", "launch"]
 
+
+def ai_notice() -> gr.Markdown:
+    """The short AI notice, at the top of every tab."""
+    return gr.Markdown(f"⚠️ {AI_NOTICE}", elem_classes="aap-notice")
 
 
 def create_app(assistant: Assistant) -> gr.Blocks:
@@ -26,17 +30,21 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         gr.Markdown(f"# {md_safe(title)}\n**{md_safe(criteria.title)}** ({md_safe(criteria.publisher)}) : questions "
                     "sur l'appel, brouillon de plan d'actions, relecture, et vos propres documents.")
         last_answer = gr.State(None)  # the last chat answer (its public JSON), for the review desk
-        with gr.Tabs(elem_id="aap-tabs") as tabs:
+        with gr.Tabs(elem_id="aap-tabs", overflow_behavior="wrap") as tabs:  # no « … » menu on a phone
             with gr.Tab("Questions", id="chat", elem_id="aap-tab-chat"):
+                ai_notice()
                 chat_tab = chat.build(assistant, last_answer)
             with gr.Tab("Plan d'actions", id="plan", elem_id="aap-tab-plan"):
+                ai_notice()
                 plan.build(assistant)
             with gr.Tab("Relecture", id="review", elem_id="aap-tab-review"):
+                ai_notice()
                 review_tab = review.build(assistant, last_answer)
             with gr.Tab("Documents", id="documents", elem_id="aap-tab-documents"):
+                ai_notice()
                 documents_tab = documents.build(assistant)
         gr.Markdown(footer_markdown(settings.llm_provider, settings.llm_model, assistant.kb.embeddings.name,
-                                    assistant.kb.store.description), elem_id="aap-footer")
+                                    assistant.kb.store.count()), elem_id="aap-footer")
 
         chat_tab.to_review.click(review_tab.take_last_answer, last_answer, review_tab.inputs,
                                  api_visibility="private", queue=False).success(

@@ -36,11 +36,15 @@ def build(assistant: Assistant) -> DocumentsTab:
                     type="filepath", elem_id="aap-upload")
     add = gr.Button("Ajouter à la base", variant="primary", elem_id="aap-add")
     status = gr.Markdown(elem_id="aap-upload-status")
+    # column widths in pixels: a phone scrolls the table instead of wrapping it letter by letter
     table = gr.Dataframe(headers=DOCUMENT_COLUMNS, datatype=["str", "str", "str", "number", "str"],
-                         column_widths=["22%", "44%", "11%", "8%", "15%"],
+                         column_widths=["200px", "520px", "150px", "100px", "210px"],
                          label="Documents de la base", interactive=False, wrap=True, elem_id="aap-documents")
     with gr.Row():
+        # a value outside the list (typed, or removed meanwhile in another session) reaches `remove_document`, which
+        # answers in French (Gradio would refuse it in English)
         to_remove = gr.Dropdown([], label="Document ajouté à retirer", value=None, elem_id="aap-remove-choice",
+                                allow_custom_value=True,
                                 info="Seuls les documents que vous avez ajoutés peuvent être retirés ici.", scale=3)
         remove = gr.Button("Retirer ce document", variant="stop", elem_id="aap-remove")
 
@@ -64,6 +68,9 @@ def build(assistant: Assistant) -> DocumentsTab:
     def remove_document(doc_id: str | None):
         if not doc_id:
             raise gr.Error("Choisissez le document à retirer.")
+        if doc_id not in {value for _, value in _removable(assistant)}:
+            raise gr.Error(f"« {doc_id} » n'est pas un document ajouté : choisissez-le dans la liste "
+                           "« Document ajouté à retirer ».")
         removed = assistant.remove_document(doc_id)
         message = (f"Document « {md_literal(doc_id)} » retiré ({removed} passage(s))." if removed
                    else f"Le document « {md_literal(doc_id)} » n'est plus dans la base.")

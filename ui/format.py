@@ -11,9 +11,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from assistant.text_fr import fold
+
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _MD_ACTIVE = re.compile(r"([\[\]\\`$])")
 _MD_ALL = re.compile(r"([\\`*_\[\]{}()#+\-!|~$])")
+# « # », « - », « 1. », « === »… opening a line: a heading, list or quote in Markdown
+_BLOCK_MARK = re.compile(r"(?m)^([ \t]*(?:\d+)?)([#*+\-.)=](?=[\s#=\-]|$))")
+_ESCAPED_MARK = re.compile(r"\\\[(\d+)\\\]")  # an [n] once through `md_safe`
 
 MODE_NONE = "none"
 VERDICTS = {
@@ -41,10 +46,6 @@ def md_safe(text: str) -> str:
 def md_literal(text: str) -> str:
     """Text from a document, shown exactly as written: every Markdown mark escaped too."""
     return _MD_ALL.sub(r"\\\1", html.escape(text or "", quote=False))
-
-
-def number_fr(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
 
 
 # -- answers -------------------------------------------------------------------------------------------------
@@ -75,39 +76,85 @@ def _quote_spans(excerpt: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
+def _inline_only(text: str) -> str:
+    """`md_safe`, and no line may open a heading, list or quote: an excerpt stays running text inside its card."""
+    return _BLOCK_MARK.sub(lambda m: m.group(1) + "\\" + m.group(2), md_safe(text))
+
+
 def highlighted_excerpt(excerpt: str, quotes: Iterable[str]) -> str:
-    """The excerpt as inert Markdown, the sentences the answer uses wrapped in <mark>."""
+    """The excerpt as inert Markdown without block marks, the sentences the answer uses wrapped in <mark>."""
     out, last = [], 0
     for start, end in _quote_spans(excerpt, quotes):
-        out += [md_safe(excerpt[last:start]), "<mark>", md_safe(excerpt[start:end]), "</mark>"]
+        out += [_inline_only(excerpt[last:start]), "<mark>", _inline_only(excerpt[start:end]), "</mark>"]
         last = end
-    out.append(md_safe(excerpt[last:]))
+    out.append(_inline_only(excerpt[last:]))
     return "".join(out)
 
 
-def source_title(citation: Mapping[str, Any], closest: bool = False) -> str:
-    head = "Source proche (ne répond pas)" if closest else f"[{citation['n']}]"
-    section = f" — {citation['section']}" if citation.get("section") else ""
-    return f"{head} {citation['title']}{section} · pertinence {number_fr(citation.get('score', 0.0))}"
+# What users call each kind of source (assistant.documents.Kind values).
+KIND_LABELS = {"appel": "Appel", "pratique": "Fiche", "référence": "Référence",
+               "document local": "Document de la collectivité"}
 
 
-def source_message(citation: Mapping[str, Any], closest: bool = False) -> dict:
-    """One source as a collapsible card of the chat."""
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind or "", "Source")
+
+
+def card_id(turn: int, n: Any) -> str:
+    """The id of a source card, unique in the conversation: the answer's turn and the source's number."""
+    return f"aap-src-{turn}-{n}"
+
+
+def source_heading(citation: Mapping[str, Any]) -> tuple[str, str]:
+    """(title, section), the section left out when it only repeats the title."""
+    title, section = str(citation.get("title") or ""), str(citation.get("section") or "")
+    return title, "" if fold(section) in ("", fold(title)) else section
+
+
+def source_card(citation: Mapping[str, Any], turn: int, closest: bool = False) -> str:
+    """One source as a <details> card: its number, kind, title and section, then the excerpt with the sentences the
+    answer uses highlighted. Opened by its summary (mouse, Enter or Space) or by the [n] of the answer."""
+    title, section = source_heading(citation)
+    head = "Source proche (ne répond pas)" if closest else f"[{text_html(citation.get('n'))}]"
+    where = f'<span class="aap-section"> — {text_html(section)}</span>' if section else ""
+    summary = (f'<span class="aap-cite">{head}</span> <span class="aap-kind">{kind_label(citation.get("kind"))}'
+               f'</span> {text_html(title)}{where}')
     body = highlighted_excerpt(citation.get("excerpt", ""), citation.get("quotes") or [])
-    body += f"\n\n*Document : {md_literal(citation.get('doc_id', ''))}*"
-    return {"role": "assistant", "content": body,
-            "metadata": {"title": md_safe(source_title(citation, closest)), "status": "done"}}
+    return (f'<details class="aap-card" id="{card_id(turn, citation.get("n"))}"><summary>{summary}</summary>\n\n'
+            f"{body}\n\n</details>")
 
 
-def answer_messages(answer: Mapping[str, Any]) -> list[dict]:
-    """The answer, then one card per source (or, when the documents do not answer, per closest passage)."""
+def sources_message(citations: Sequence[Mapping[str, Any]], turn: int, closest: bool = False) -> dict:
+    heading = "**Passages les plus proches**" if closest else "**Sources** (cliquez pour ouvrir l'extrait)"
+    cards = "\n".join(source_card(c, turn, closest) for c in citations)
+    return {"role": "assistant", "content": f'{heading}\n\n<div class="aap-sources">\n{cards}\n</div>'}
+
+
+def linked_citations(text: str, citations: Sequence[Mapping[str, Any]], turn: int) -> str:
+    """Inert Markdown (from `md_safe`) whose [n] marks become links to their source cards."""
+    titles = {str(c.get("n")): source_heading(c)[0] for c in citations}
+
+    def link(match: re.Match) -> str:
+        n = match.group(1)
+        if n not in titles:
+            return match.group(0)
+        return (f'<a class="aap-cite" href="#{card_id(turn, n)}" title="Source {n} : {text_html(titles[n])}">'
+                f"[{n}]</a>")
+    return _ESCAPED_MARK.sub(link, text)
+
+
+def answer_messages(answer: Mapping[str, Any], turn: int = 0) -> list[dict]:
+    """The answer, its [n] linked to its sources' cards, then the cards (or, when the documents do not answer, the
+    closest passages). `turn` (the conversation's length) keeps the cards' ids unique across answers."""
     if answer.get("insufficient_evidence"):
         text = ("🔍 **Les documents ne répondent pas à cette question.**\n\n"
                 + "\n".join(f"> {line}" if line.strip() else ">" for line in md_safe(answer["answer"]).splitlines()))
         messages = [{"role": "assistant", "content": text}]
-        messages += [source_message(c, closest=True) for c in answer.get("closest_sources", [])]
+        if answer.get("closest_sources"):
+            messages.append(sources_message(answer["closest_sources"], turn, closest=True))
         return messages
-    text = md_safe(answer["answer"])
+    citations = answer.get("citations", [])
+    text = linked_citations(md_safe(answer["answer"]), citations, turn)
     if answer.get("notice"):
         text = f"⚠️ *{md_safe(answer['notice'])}*\n\n{text}"
     summary = answer.get("grounding") or {}
@@ -116,7 +163,10 @@ def answer_messages(answer: Mapping[str, Any]) -> list[dict]:
                  f"{summary.get('weak', 0)} à vérifier, {summary.get('unsupported', 0)} sans source.*")
         if summary.get("relevance_note"):
             text += f"\n\n⚠️ *{md_safe(summary['relevance_note'])}*"
-    return [{"role": "assistant", "content": text}] + [source_message(c) for c in answer.get("citations", [])]
+    messages = [{"role": "assistant", "content": text}]
+    if citations:
+        messages.append(sources_message(citations, turn))
+    return messages
 
 
 def partial_message(text: str) -> dict:
@@ -167,7 +217,7 @@ def _passage_html(passage: Mapping[str, Any], label: str) -> str:
 # -- plans ---------------------------------------------------------------------------------------------------
 def compliance_markdown(report: Mapping[str, Any]) -> str:
     """The compliance report: verdict, the four axes ✓/✗, blocking errors, warnings, actors mobilised."""
-    lines = ["### Rapport de conformité", ""]
+    lines = ["## Rapport de conformité", ""]
     if report.get("ok"):
         lines.append("**✓ Conforme aux exigences bloquantes de l'appel.**")
     else:
@@ -199,8 +249,8 @@ DOCUMENT_COLUMNS = ["Identifiant", "Titre", "Type", "Passages", "Origine"]
 
 
 def document_rows(documents: Sequence[Any]) -> list[list[Any]]:
-    rows = [[d.doc_id, d.title, d.kind, len(d.ids), "base de connaissances" if d.from_knowledge else "ajouté"]
-            for d in documents]
+    rows = [[d.doc_id, d.title, kind_label(getattr(d.kind, "value", d.kind)), len(d.ids),
+             "base de connaissances" if d.from_knowledge else "ajouté"] for d in documents]
     return sorted(rows, key=lambda r: (r[4] != "ajouté", r[2], r[1]))
 
 
@@ -216,12 +266,12 @@ def upload_report(added: Sequence[str], rejected: Sequence[str], summary: str) -
 
 
 # -- footer --------------------------------------------------------------------------------------------------
-AI_NOTICE = ("Les réponses et les brouillons sont produits par un assistant d'intelligence artificielle : "
-             "vérifiez-les, sources à l'appui, avant tout usage.")
+AI_NOTICE = "Contenus produits par une intelligence artificielle : vérifiez-les, sources à l'appui, avant tout usage."
 
 
-def footer_markdown(provider: str, model: str, embedding_model: str, store: str) -> str:
+def footer_markdown(provider: str, model: str, embedding_model: str, passages: int) -> str:
+    """The settings in use, read only; no server path (the base is described by its size)."""
     provider_text = "aucun (hors ligne)" if provider == MODE_NONE else provider
     return (f"**Réglages en cours** (lecture seule) — fournisseur du modèle de langage : {md_literal(provider_text)} · "
             f"modèle : {md_literal(model or '—')} · modèle de plongement : {md_literal(embedding_model)} · "
-            f"base : {md_literal(store)}\n\n⚠️ {AI_NOTICE}")
+            f"base : {passages} passages au lancement")

@@ -121,8 +121,9 @@ def build(assistant: Assistant) -> None:
                                 info="Nom officiel de la commune ou de l'intercommunalité candidate."),
                 kind=gr.Radio([(a.label, a.id) for a in criteria.eligible_applicants], label="Type de collectivité",
                               info="Seules les collectivités éligibles à l'appel sont proposées.", elem_id="aap-kind"),
-                population=gr.Number(label="Nombre d'habitants", precision=0, minimum=1, elem_id="aap-population"),
-                qpv_count=gr.Number(label="Nombre de quartiers prioritaires (QPV)", precision=0, minimum=0, value=0,
+                # no `minimum`: Gradio would refuse a lower value in English; the core names the field in French
+                population=gr.Number(label="Nombre d'habitants", precision=0, elem_id="aap-population"),
+                qpv_count=gr.Number(label="Nombre de quartiers prioritaires (QPV)", precision=0, value=0,
                                     elem_id="aap-qpv", info="Quartiers prioritaires de la politique de la ville."),
                 context=gr.Textbox(label="Contexte local", lines=4, elem_id="aap-context",
                                    info="La situation en quelques phrases : points de deal, faits constatés, depuis "
@@ -146,12 +147,14 @@ def build(assistant: Assistant) -> None:
                 markdown = gr.DownloadButton("Télécharger (Markdown)", visible=False, elem_id="aap-dl-md", size="sm")
                 json_file = gr.DownloadButton("Télécharger (JSON)", visible=False, elem_id="aap-dl-json", size="sm")
             plan_view = gr.Markdown(elem_id="aap-plan", label="Brouillon du plan", max_height=900)
-    gr.Markdown("### Modifier les actions\nCorrigez les cellules, ajoutez ou supprimez des lignes (une ligne sans "
+    gr.Markdown("## Modifier les actions\nCorrigez les cellules, ajoutez ou supprimez des lignes (une ligne sans "
                 "numéro est une nouvelle action ; axes : " + ", ".join(criteria.axis_ids) + "), puis revalidez.")
     table = gr.Dataframe(headers=ACTION_COLUMNS, datatype=ACTION_TYPES, type="array", interactive=True, wrap=True,
                          label="Actions du plan", elem_id="aap-actions", static_columns=[0], max_height=700,
                          column_count=len(ACTION_COLUMNS),
-                         column_widths=["4%", "8%", "13%", "25%", "10%", "9%", "11%", "10%", "5%", "5%"])
+                         # in pixels, so that a phone scrolls the table instead of wrapping it letter by letter
+                         column_widths=["50px", "80px", "160px", "300px", "120px", "110px", "130px", "130px", "75px",
+                                        "75px"])
     with gr.Row():
         revalidate = gr.Button("Revalider les modifications", elem_id="aap-revalidate")
         ground = gr.Button("Vérifier l'ancrage des actions dans les fiches", elem_id="aap-plan-ground")

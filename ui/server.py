@@ -5,41 +5,53 @@ from __future__ import annotations
 import html
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import Assistant
 from assistant.config import Settings
 from assistant.criteria import CallCriteria
 
 from .errors import QUEUE_FULL
+from .theme import CSS, FRENCH_TEXTS, HEAD_SCRIPT, THEME
 
-HEAD = '<meta name="description" content="{description}"><script>document.documentElement.lang = "fr";</script>'
-CSS = """
-.aap-review ol { padding-left: 2em; }
-.aap-sentence { border-left: 6px solid; padding: 0.3em 0.8em; margin: 0.6em 0; list-style-position: outside; }
-.aap-supported { border-color: #1b7f3b; }
-.aap-weak { border-color: #b36b00; }
-.aap-unsupported { border-color: #b3261e; background: rgba(179, 38, 30, 0.06); }
-.aap-verdict { font-weight: 700; margin-right: 0.4em; }
-.aap-supported .aap-verdict { color: #1b7f3b; }
-.aap-weak .aap-verdict { color: #8a5200; }
-.aap-unsupported .aap-verdict { color: #b3261e; }
-.aap-review div, .aap-review details { display: block; }
-.aap-review-summary { font-weight: 600; margin-bottom: 0.4em; }
-.aap-meta { font-size: 0.9em; opacity: 0.85; margin: 0.2em 0; }
-.aap-citation.aap-bad { color: #b3261e; }
-.aap-passage blockquote { margin: 0.3em 0 0.3em 1em; font-style: italic; white-space: pre-wrap; }
-#aap-footer { font-size: 0.9em; border-top: 1px solid #ccc; padding-top: 0.6em; margin-top: 1em; }
-mark { background: #fff1a8; color: inherit; padding: 0 0.1em; }
-/* Gradio titles its notices with their type, in English: show French titles instead. */
-.toast-title.error, .toast-title.warning, .toast-title.info { font-size: 0 !important; }
-.toast-title.error::before, .toast-title.warning::before, .toast-title.info::before { font-size: var(--text-md); }
-.toast-title.error::before { content: "Erreur"; }
-.toast-title.warning::before { content: "Attention"; }
-.toast-title.info::before { content: "Information"; }
-"""
-# System fonts only: the default theme would fetch its fonts from an outside address.
-THEME = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
-                          font_mono=["ui-monospace", "Consolas", "monospace"])
+class EarlyScript:
+    """ASGI middleware: `script` at the top of every HTML page served, before Gradio's own script.
+
+    Gradio inserts the `head` option into the page from its own script, too late to choose the language of its
+    built-in texts (it reads the browser's once, at start-up).
+    """
+
+    def __init__(self, app, script: str):
+        self.app, self.script = app, script.encode("utf-8")
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] != "http" or scope.get("method") != "GET"
+                or scope.get("path", "/").startswith(("/gradio_api", "/file", "/static", "/assets"))):
+            return await self.app(scope, receive, send)  # only the pages, never a served file
+        started, chunks = None, []
+
+        async def insert(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                headers = {k.lower(): v for k, v in message.get("headers", [])}
+                if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                    started = message
+                    return
+            elif message["type"] == "http.response.body" and started is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks).replace(b"<head>", b"<head>" + self.script, 1)
+                headers = [(k, v) for k, v in started.get("headers", []) if k.lower() != b"content-length"]
+                await send({**started, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+                message = {"type": "http.response.body", "body": body}
+            await send(message)
+
+        await self.app(scope, receive, insert)
+
+
+def page_head(title: str) -> str:
+    return f'<meta name="description" content="{html.escape(title, quote=True)}">'
 
 
 def app_title(criteria: CallCriteria) -> str:
@@ -77,9 +89,11 @@ def configure_queue(app: gr.Blocks, concurrency: int, max_size: int) -> gr.Block
 def launch_options(settings: Settings, criteria: CallCriteria) -> dict:
     title = app_title(criteria)
     return dict(auth=login(settings), max_file_size=f"{settings.max_upload_mb}mb", show_error=False,
-                head=HEAD.format(description=html.escape(title, quote=True)), css=CSS, theme=THEME,
+                head=page_head(title), css=CSS, theme=THEME, i18n=FRENCH_TEXTS,
                 footer_links=["api"], run_history=False, enable_monitoring=False, mcp_server=False, share=False,
-                ssr_mode=False, allowed_paths=None, pwa=False, auth_message=f"{title} : identifiez-vous.")
+                ssr_mode=False, allowed_paths=None, pwa=False,
+                app_kwargs={"middleware": [Middleware(EarlyScript, script=HEAD_SCRIPT)]},
+                auth_message=f"{title} : identifiez-vous.")
 
 
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, *,

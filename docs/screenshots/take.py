@@ -1,4 +1,5 @@
-"""Take the README's screenshots of the four tabs, from the app over the configured knowledge base.
+"""Take the README's screenshots of the four tabs (desktop) and of the Questions tab on a phone (390 px), from the app
+over the configured knowledge base.
 
     .venv/bin/aap ingest && .venv/bin/python docs/screenshots/take.py
 
@@ -38,12 +39,24 @@ def main() -> None:
             box = page.get_by_label("Votre question")
             box.fill("Jusqu'à quand peut-on déposer le dossier ?")
             box.press("Enter")
-            page.locator("#aap-chat .thought-group").first.wait_for(timeout=120_000)
+            page.locator("#aap-chat details.aap-card").first.wait_for(timeout=120_000)
             page.wait_for_function("() => document.querySelector('#aap-question textarea').value === ''")
-            page.locator("#aap-chat .thought-group .title").first.click()
+            page.locator("#aap-chat a.aap-cite").first.click()  # the [1] of the answer opens its source card
             page.locator("#aap-chat mark").first.wait_for()
-            page.wait_for_timeout(800)  # the card's opening animation
             page.screenshot(path=str(HERE / "questions.png"))
+
+            phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844},
+                                        device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+            phone.goto(app.local_url)
+            phone.get_by_role("tab", name="Questions").wait_for()
+            phone.get_by_role("button", name="Jusqu'à quand peut-on déposer le dossier ?").tap()
+            phone.locator("#aap-chat details.aap-card").first.wait_for(timeout=120_000)
+            phone.locator("#aap-chat a.aap-cite").first.tap()
+            phone.locator("#aap-chat mark").first.wait_for()
+            phone.locator("#aap-chat [data-testid=bot]").first.evaluate("m => m.scrollIntoView({block: 'start'})")
+            phone.evaluate("window.scrollTo(0, document.querySelector('#aap-tabs').getBoundingClientRect().top"
+                           " + window.scrollY - 8)")
+            phone.screenshot(path=str(HERE / "telephone.png"))
 
             page.get_by_role("tab", name="Plan d'actions").click()
             page.locator("#aap-profile-file input[type=file]").set_input_files(str(PROFILE))

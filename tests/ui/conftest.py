@@ -70,7 +70,7 @@ def app_url(ui_assistant):
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium est introuvable : installez-le (`apt-get install -y chromium`, fait par .ci/run).")
+        pytest.fail("Chromium est introuvable : installez-le (`apt-get install -y chromium`, fait par `make test`).")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
@@ -78,28 +78,43 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, app_url, request):
-    """A fresh French-speaking browser session on the app; outside requests are blocked, then checked."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    outside: list[str] = []
+def new_page(browser, app_url, request):
+    """A function opening a fresh browser session on the app (`locale`, `viewport`); outside requests are blocked,
+    then checked when the test ends, with a screenshot of each page."""
+    opened = []
 
-    def only_loopback(route):
-        if route.request.url.startswith(app_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+    def open_page(locale: str = "fr-FR", viewport: dict | None = None):
+        context = browser.new_context(locale=locale, viewport=viewport or {"width": 1280, "height": 1000},
+                                      accept_downloads=True)
+        outside: list[str] = []
 
-    context.route("**/*", only_loopback)
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(app_url)
-    page.get_by_role("tab", name="Questions").wait_for()
-    page.dialogs = dialogs
-    yield page
+        def only_loopback(route):
+            if route.request.url.startswith(app_url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(app_url)
+        page.get_by_role("tab", name="Questions").wait_for()
+        page.dialogs = dialogs
+        opened.append((context, page, outside, dialogs))
+        return page
+
+    yield open_page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert not outside, f"requêtes vers l'extérieur : {outside}"
-    assert not dialogs, f"boîtes de dialogue ouvertes par la page : {dialogs}"
+    for i, (context, page, outside, dialogs) in enumerate(opened):
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}{f'-{i}' if i else ''}.png"), full_page=True)
+        context.close()
+        assert not outside, f"requêtes vers l'extérieur : {outside}"
+        assert not dialogs, f"boîtes de dialogue ouvertes par la page : {dialogs}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh French-speaking browser session on the app (see `new_page`)."""
+    return new_page()

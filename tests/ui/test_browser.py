@@ -71,27 +71,27 @@ def test_the_page_is_french_labelled_and_usable_with_the_keyboard(page):
     assert page.evaluate("document.activeElement.innerText.trim()") == "Envoyer"
 
 
-def test_a_question_gets_an_answer_with_its_source_cards(page):
+def test_a_question_gets_an_answer_whose_n_opens_its_source_card(page):
     assert "hors ligne" in page.locator("#aap-mode").inner_text()
     answer = ask(page, "Jusqu'à quand peut-on déposer le dossier ?")
     assert "30 avril 2024" in answer.inner_text()
-    cards = page.locator("#aap-chat .thought-group")
+    cards = page.locator("#aap-chat details.aap-card")
     assert cards.count() >= 1
-    title = cards.first.locator(".title")
-    assert title.inner_text().startswith("[1]") and "pertinence" in title.inner_text()
-    title.focus()
-    page.keyboard.press("Enter")  # cards open with the keyboard
-    highlighted = page.locator("#aap-chat mark").first
-    highlighted.wait_for()
+    summary = cards.first.locator("summary").inner_text()
+    assert summary.startswith("[1]") and "Appel" in summary and "pertinence" not in summary
+    assert not cards.first.evaluate("card => card.open")
+    answer.locator("a.aap-cite").first.click()  # the [1] of the answer
+    assert cards.first.evaluate("card => card.open")
+    assert page.evaluate("document.activeElement.closest('details.aap-card')?.id") == cards.first.get_attribute("id")
+    highlighted = cards.first.locator("mark").first
     assert "30 avril 2024" in highlighted.inner_text()
-    page.wait_for_timeout(800)  # the card's opening animation, for the screenshot
     shoot(page, "tab-questions")
 
 
 def test_an_off_topic_question_says_the_documents_do_not_answer(page):
     off_topic = ask(page, "Quelle est la recette de la tarte aux pommes ?")
     assert "Les documents ne répondent pas à cette question" in off_topic.inner_text()
-    assert page.locator("#aap-chat .thought-group").get_by_text("Source proche (ne répond pas)").count() >= 1
+    assert page.locator("#aap-chat .aap-card").get_by_text("Source proche (ne répond pas)").count() >= 1
 
 
 def test_an_example_question_is_sent_in_one_click_and_its_answer_goes_to_the_review_desk(page):
@@ -181,8 +181,8 @@ def test_a_document_holding_a_script_tag_is_displayed_as_text(page, tmp_path):
 
     page.get_by_role("tab", name="Questions").click()
     ask(page, "Que sait-on du terrain de pétanque du quartier Zéphyrine ?")
-    for title in page.locator("#aap-chat .thought-group .title").all():
-        title.click()
+    for summary in page.locator("#aap-chat .aap-card summary").all():
+        summary.click()
     chat = page.locator("#aap-chat").inner_text()
     assert 'img src=x onerror="window.__pwned = 2"' in chat and "script>window.__pwned = 1" in chat
     assert page.evaluate("window.__pwned") is None

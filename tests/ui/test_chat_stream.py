@@ -33,7 +33,8 @@ def test_an_llm_answer_streams_in_then_shows_its_sources_and_the_model_badge(ui_
 
     messages, history, answer, question, badge = final
     assert messages[0] == {"role": "user", "content": "Jusqu'à quand peut-on déposer le dossier ?"}
-    assert "30 avril 2024" in messages[1]["content"] and messages[2]["metadata"]["title"].startswith(r"\[1\]")
+    assert "30 avril 2024" in messages[1]["content"] and 'href="#aap-src-0-1"' in messages[1]["content"]
+    assert '<details class="aap-card" id="aap-src-0-1">' in messages[2]["content"]
     assert answer["mode"] == "ollama · modele-de-test" and "ollama · modele-de-test" in badge
     assert question == "" and history[-1] == {"role": "assistant", "content": answer["answer"]}
 

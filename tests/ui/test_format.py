@@ -8,7 +8,8 @@ import pytest
 from assistant.errors import DocumentRejected, InvalidInput
 from ui.errors import UNEXPECTED, french_errors
 from ui.exports import slug, write_exports
-from ui.format import answer_messages, compliance_markdown, grounding_html, highlighted_excerpt, md_literal, md_safe
+from ui.format import (answer_messages, compliance_markdown, grounding_html, highlighted_excerpt, md_literal, md_safe,
+                       source_card)
 from ui.plan import action_rows, merge_actions, profile_from_form
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror="alert(2)"> ![pixel](https://tracker.example/p.png) ' \
@@ -34,19 +35,33 @@ def test_excerpt_highlights_the_quoted_sentence_even_across_line_breaks():
     assert "&lt;b&gt;Fin&lt;/b&gt;" in out and "<b>" not in out
 
 
-def test_an_answer_and_a_not_covered_answer_look_different():
-    citation = {"n": 1, "doc_id": "mildeca-2024", "title": "Appel <MILDECA>", "section": "Dépôt",
+def test_an_answer_links_each_n_to_its_source_card_and_a_not_covered_answer_looks_different():
+    citation = {"n": 1, "doc_id": "mildeca-2024", "title": "Appel <MILDECA>", "section": "Dépôt", "kind": "appel",
                 "excerpt": "Dépôt avant le 30 avril 2024.", "quotes": ["Dépôt avant le 30 avril 2024."], "score": 0.83}
-    answered = answer_messages({"answer": "Dépôt avant le 30 avril 2024. [1]", "insufficient_evidence": False,
-                                "citations": [citation], "grounding": {"supported": 1}})
+    answered = answer_messages({"answer": "Dépôt avant le 30 avril 2024. [1] [7]", "insufficient_evidence": False,
+                                "citations": [citation], "grounding": {"supported": 1}}, turn=4)
     assert len(answered) == 2 and "Les documents ne répondent pas" not in answered[0]["content"]
-    card = answered[1]
-    assert card["metadata"]["title"].startswith(r"\[1\] Appel &lt;MILDECA&gt;") and "0,83" in card["metadata"]["title"]
-    assert "<mark>" in card["content"]
+    assert '<a class="aap-cite" href="#aap-src-4-1" title="Source 1 : Appel &lt;MILDECA&gt;">[1]</a>' in \
+        answered[0]["content"]
+    assert r"\[7\]" in answered[0]["content"]  # a number without a source stays text
+    card = answered[1]["content"]
+    assert '<details class="aap-card" id="aap-src-4-1"><summary>' in card
+    assert '<span class="aap-kind">Appel</span> Appel &lt;MILDECA&gt;' in card and "— Dépôt" in card
+    assert "<mark>" in card and "0,83" not in card and "pertinence" not in card
     not_covered = answer_messages({"answer": "Les documents ne couvrent pas cette question.",
                                    "insufficient_evidence": True, "closest_sources": [citation]})
     assert not_covered[0]["content"].startswith("🔍 **Les documents ne répondent pas")
-    assert "Source proche (ne répond pas)" in not_covered[1]["metadata"]["title"]
+    assert "Source proche (ne répond pas)" in not_covered[1]["content"]
+
+
+def test_a_source_card_names_its_kind_and_its_title_once():
+    local = {"n": 2, "title": "Diagnostic du quartier", "section": "diagnostic du quartier", "kind": "document local",
+             "excerpt": "## Constat\n- point de deal\n1. rue", "quotes": []}
+    card = source_card(local, turn=0)
+    assert "Document de la collectivité" in card and card.count("Diagnostic du quartier") == 1
+    assert "aap-section" not in card  # the section only repeated the title
+    assert r"\## Constat" in card and r"\- point" in card and r"1\. rue" in card  # no heading or list in a card
+    assert "Fiche" in source_card({**local, "kind": "pratique"}, turn=0)
 
 
 def test_grounding_and_compliance_reports_show_text_as_text():

@@ -74,7 +74,7 @@ def test_hostile_document_questions_profile_and_review_stay_inert(page, tmp_path
     _ask(page, "Quelles actions de prévention numéro 1, 3 et 5 prévoit le quartier Hostilia ?")
     for payload in ITEMS[:: max(1, len(ITEMS) // 6)]:
         _ask(page, f"Quelles actions de prévention pour les jeunes {payload} ?"[:1900])
-    page.locator("#aap-chat .thought-group .title").first.click()  # open a source card: its excerpt is rendered
+    page.locator("#aap-chat .aap-card summary").first.click()  # open a source card: its excerpt is rendered
     _assert_inert(page)
 
     page.get_by_role("tab", name="Plan d'actions").click()
