@@ -102,8 +102,15 @@ IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*
                    r"(\bque (faire|mettre en place|proposer)\b)|(\bidees?\b)|(\bquoi (faire|proposer|mettre en place)\b)|"
                    r"(\bqu'est-ce qu'on (peut|pourrait) (faire|proposer|mettre en place)\b)|(\bpistes?\b)|"
                    r"(\binspir)|(\bexemples? d'actions?\b)|(\bactions? (possibles|envisageables|concretes|a mener|"
-                   r"a proposer|a mettre en place)\b)|(\b(mettre|faire|prevoir|proposer) dans (l'axe|cet axe|l'axe)\b)|"
+                   r"a proposer|a mettre en place)\b)|(\b(?:proposer|propose|faire|mettre) quoi\b)|(\bon fait quoi\b)|"
+                   r"(\b(?:orient\w*|diriger) vers quoi\b)|(\b(?:un|des|quels?) (?:programmes?|dispositifs?) (?:a|pour|qui|adaptes?)\b)|"
+                   r"(\bvous avez (?:un|des) (?:programmes?|dispositifs?|actions?|idees?)\b)|(\b(mettre|faire|prevoir|proposer) dans (l'axe|cet axe|l'axe)\b)|"
                    r"(\bque (leur |lui |nous )?(faire|proposer|mettre en place|offrir)\b)|(\bquels programmes\b)")
+# Another funder's call (« la Région a lancé un appel à projets…, c'est quoi la date limite ? »): not this call's facts.
+OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|departemental)|la caf|une fondation|l'ars|"
+                        r"l'ademe|l'europe|l'union europeenne|le fonds|la prefecture|l'etat)\b[^?]{0,60}\b(?:appel|aap)\b|"
+                        r"\b(?:appel|aap)s?(?: a projets?)? (?:de la region|du departement|de la caf|d'une fondation|de l'ars|"
+                        r"de l'ademe|regional|departemental|europeen)\b")
 EXPLICIT_IDEAS = re.compile(r"\b(idees?|pistes?|quelles actions|quels projets|exemples?)\b")
 SITUATION = re.compile(r"\bque faire (quand|si|lorsqu|face|avec|en cas|pour)\b|\bcomment (reagir|faire face|agir)\b")
 NOT_IDEAS = re.compile(r"\bcombien\b|\bnombre\b|\bminimum\b|\bmaximum\b|\bobligatoire|\bfaut[- ]il\b.*\btous\b|"
@@ -198,7 +205,7 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
         return Intent.IDEAS, None
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
         return Intent.DEFINITION, None
-    fact = known.facts.match(question)
+    fact = None if OTHER_CALL.search(folded) else known.facts.match(question)
     if fact is not None:
         return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
     if HOW.search(folded) or SITUATION.search(folded):

@@ -121,9 +121,10 @@ def recognised(query: "Query", found: Recognition | None, in_conversation: bool 
     elliptic follow-up (already completed from the previous turn) is left as it is, and so is a short question in a
     conversation that the patterns did not place (« Combien de participantes ? » after a question on marches
     exploratoires is not about the call's laureates)."""
-    from .query import Intent  # the query module builds on call facts; this step comes after it
+    from ..text_fr import fold
+    from .query import OTHER_CALL, Intent  # the query module builds on call facts; this step comes after it
 
-    if found is None or query.borrowed:
+    if found is None or query.borrowed or OTHER_CALL.search(fold(query.question)):
         return query
     placed = query.intent in (Intent.CALL_FACT, Intent.UNSTATED)
     take = False

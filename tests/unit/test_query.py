@@ -129,3 +129,19 @@ def test_a_follow_up_naming_another_object_asks_the_previous_how_to_about_it(kno
 def test_age_questions_expect_ages(known):
     assert understand_text("C'est pour quel âge ?", known).answer_type is AnswerType.AGE
     assert target_ages(fold("Et après 16 ans ?")) == (17, 25)
+
+
+@pytest.mark.parametrize("question", [
+    "des parents perdus face au trafic, on peut leur proposer quoi ?",
+    "des collégiens recrutés sur Instagram, on fait quoi ?",
+    "vous avez un programme pour les CM2 ?",
+    "des jeunes de 17 ans décrocheurs, on les oriente vers quoi ?",
+])
+def test_colloquial_requests_for_ideas(known, question):
+    assert understand_text(question, known).intent is Intent.IDEAS
+
+
+def test_another_funders_call_is_not_this_calls_fact(known):
+    other = understand_text("La Région a lancé un appel à projets pour les jardins, c'est quoi la date limite ?", known)
+    assert other.fact is None
+    assert understand_text("Quelle est la date limite ?", known).fact.id == "deadline"
