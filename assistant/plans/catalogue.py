@@ -230,7 +230,8 @@ class CatalogueDrafter:
         partners, new = merge_partners(template.partners, profile.existing_partners, lead, self.matcher,
                                        self.category_labels)
         where = ""
-        if profile.qpv_count and ("qpv" in template.requires or needs_qpv(practice.meta.public)):
+        if profile.qpv_count and ("qpv" in template.requires or needs_qpv(practice.meta.public)) \
+                and "quartier" not in template.public:
             where = (" du quartier prioritaire" if profile.qpv_count == 1
                      else f" des {profile.qpv_count} quartiers prioritaires")
         sentences = [f"{_upper_first(territory.at)}, l'action s'adresse aux {public_text(template, ages)}{where}.",
