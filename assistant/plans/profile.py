@@ -176,6 +176,24 @@ def _looks_like_path(text: str) -> bool:
         return False
 
 
+def profile_from_form(data: dict, criteria: CallCriteria | None = None) -> Profile:
+    """A profile typed in a form: each problem names the field by the form's French label, never a file key.
+
+    >>> profile_from_form({"name": "", "kind": "commune"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    assistant.errors.InvalidInput: Le profil du territoire n'est pas valide (5 problème(s)) :
+    - « Nom de la collectivité » : ne doit pas être vide...
+    """
+    try:
+        return Profile.model_validate(data, context={"criteria": criteria} if criteria else None)
+    except ValidationError as exc:
+        labels = {key: label[:1].upper() + label[1:] for key, label in PROFILE_LABELS.items()}
+        problems = french_problems(exc, labels, keys=False)
+        raise InvalidInput(f"Le profil du territoire n'est pas valide ({len(problems)} problème(s)) :",
+                           problems) from exc
+
+
 def load_profile(source: Profile | dict | str | Path, criteria: CallCriteria | None = None) -> Profile:
     """A validated `Profile`, or `InvalidInput` whose message lists each bad field in French."""
     if isinstance(source, Profile):
