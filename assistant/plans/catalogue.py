@@ -19,6 +19,7 @@ from .actors import ActorMatcher
 from .models import MIN_DESCRIPTION_WORDS, ActionPlan, FicheRef
 from .profile import euros
 from .profile import Profile
+from .conditions import territory_facts
 from .partners import merge_partners
 from .selection import GOVERNANCE_FICHE, Candidate, FicheSelector, needs_qpv
 from .templates import calendar, cost, lead_text, public_text
@@ -104,6 +105,7 @@ class Territory:
         self.has_council = bool(COUNCIL.search(text))
         self.has_group = bool(re.search(r"groupe (thematique|de travail|restreint)|cellule de veille", text))
         self.council_dormant = council_dormant(profile.context)
+        self.facts = territory_facts(profile)
         self.named = set().union(*(self.actors_of(p) for p in profile.existing_partners)) \
             if profile.existing_partners else set()
         if self.named & set(ZONE_FORCES):
@@ -111,6 +113,19 @@ class Territory:
 
     def actors_of(self, text: str) -> set[str]:
         return self.matcher.actors_in(text)
+
+    def roles_present(self, roles: Sequence[str]) -> list[str]:
+        """The roles this territory can have: no social landlord without social housing, no collège where the
+        profile says there is none."""
+        def absent(role: str) -> bool:
+            folded = _fold(role)
+            return ((self.matcher.category_of(role) == "bailleurs" and not self.facts["logement_social"])
+                    or (" colleg" in f" {folded}" and not self.facts["college"] and "ecole" not in folded))
+        return [r for r in roles if not absent(r)]
+
+    def head(self, lead: str) -> str:
+        """An intercommunalité is led by its president, not a mayor."""
+        return re.sub(r"^maire\b", "président", lead) if self.is_interco else lead
 
     def existing_for(self, practice: Practice, axis: str) -> list[str]:
         """The profile's partners that this fiche involves (named in it, or of the same category as its partners).
@@ -226,9 +241,9 @@ class CatalogueDrafter:
         fit = candidate.fit
         template, ages = fit.template, fit.ages
         months = profile.duration_months
-        lead = lead_text(template, territory.of)
-        partners, new = merge_partners(template.partners, profile.existing_partners, lead, self.matcher,
-                                       self.category_labels)
+        lead = territory.head(lead_text(template, territory.of))
+        partners, new = merge_partners(territory.roles_present(template.partners), profile.existing_partners, lead,
+                                       self.matcher, self.category_labels)
         where = ""
         if profile.qpv_count and ("qpv" in template.requires or needs_qpv(practice.meta.public)) \
                 and "quartier" not in template.public:
@@ -275,7 +290,7 @@ class CatalogueDrafter:
         steps = [s.replace("conseil de prévention", council) for s in (template.steps if template else [])]
         lead = (f"{'président' if territory.is_interco else 'maire'} {territory.of}, avec le coordonnateur du "
                 f"{council}")
-        roles = template.partners if template else clean_partners(practice.meta.partners)
+        roles = territory.roles_present(template.partners if template else clean_partners(practice.meta.partners))
         partners, new = merge_partners(roles, [p for p in profile.existing_partners], lead, self.matcher,
                                        self.category_labels)
         months = profile.duration_months

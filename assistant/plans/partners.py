@@ -29,7 +29,7 @@ class PartnerLine:
     def text(self) -> str:
         if not self.engaged:
             return _and(self.roles)
-        extra = f" et {_and(self.roles)} ({TO_MOBILISE})" if self.roles else ""
+        extra = f" ({TO_MOBILISE} aussi : {', '.join(self.roles)})" if self.roles else ""
         return _and(self.engaged) + extra
 
 
@@ -70,7 +70,7 @@ def merge_partners(roles: list[str], profile_partners: list[str], lead: str, mat
                    _stems(partner) <= _stems(r) | _stems(label) or _stems(r) <= _stems(partner)]
         if fitting:
             role = fitting[0]
-            same = fold(partner) in fold(role) or _stems(role) <= _stems(partner)
+            same = fold(partner) in fold(role) or _stems(role) <= _stems(partner) or _stems(partner) <= _stems(role)
             line.engaged.append(partner if same else f"{partner} ({role})")
             line.roles = [r for r in line.roles if r not in fitting]
         elif line.engaged and _stems(partner) & {s for e in line.engaged for s in _stems(e)}:

@@ -275,3 +275,29 @@ def test_aap_validate_on_a_missing_file_is_a_french_error(cli_env, tmp_path):
 def test_plan_commands_have_help_with_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Exemple" in result.output
+
+
+# -- the plan check -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["ville-clspd-en-sommeil", "grande-ville", "intercommunalite-rurale"])
+def test_a_catalogue_plan_checks_as_supported_against_its_fiches_the_call_and_the_profile(knowledge_assistant, plans,
+                                                                                         name):
+    report = knowledge_assistant.check_plan(plans[name])
+    assert report.summary.unsupported == 0 and report.summary.weak == 0, [
+        (s.text, s.reason) for s in report.sentences if s.verdict != "supported"]
+    assert report.summary.supported >= 4 * len(plans[name].actions)  # type, steps, ages, partners of each action
+    kinds = {s.passage.doc_id for s in report.sentences if s.passage}
+    assert {"profil", knowledge_assistant.criteria.id} <= kinds and kinds & {a.sources[0] for a in plans[name].actions}
+
+
+def test_what_was_changed_in_a_plan_is_flagged_with_its_reason(knowledge_assistant, plans):
+    data = json.loads(plans["ville-clspd-en-sommeil"].model_dump_json())
+    action = next(a for a in data["actions"] if a["sources"] == ["argent-de-poche"])
+    action["partners"].append("CoDES 06")  # another territory's organisation, not a role of this action
+    action["public"] = "jeunes de 12 à 17 ans"  # the fiche's action is for 16-17 year olds
+    data["summary"] = data["summary"].replace("25 000 habitants", "32 000 habitants")
+    report = knowledge_assistant.check_plan(data)
+    flagged = {s.text: s.reason for s in report.sentences if s.verdict == "unsupported"}
+    assert flagged["Partenaire : CoDES 06"] == "la fiche ne prévoit pas ce type de partenaire pour cette action"
+    assert "âges hors de ceux de la fiche (16-17 ans)" in flagged["Public : jeunes de 12 à 17 ans"]
+    assert any("32000" in reason for reason in flagged.values())
+    assert len(flagged) == 3
