@@ -262,8 +262,9 @@ class PlanChecker:
         summary = str(data.get("summary") or "")
         if not summary or not profile:
             return []
-        facts = " ".join(str(v) for v in profile.values() if isinstance(v, (str, int)))
-        facts += " " + " ".join(str(x) for v in profile.values() if isinstance(v, list) for x in v)
+        # one fact per item, kept apart so that two numbers side by side never read as one (« 2100 ; 60000 »)
+        facts = " ; ".join([str(v) for v in profile.values() if isinstance(v, (str, int))] +
+                           [str(x) for v in profile.values() if isinstance(v, list) for x in v])
         digits = set(re.findall(r"\d+", re.sub(r"(?<=\d)[\s\u202f\u00a0](?=\d{3})", "", facts)))
         out = []
         for sentence in split_sentences(summary):

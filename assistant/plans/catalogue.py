@@ -372,8 +372,9 @@ class CatalogueDrafter:
                     f"{'s' if p.colleges > 1 else ''} d'ici le mois {min(months, start + 11)}")
         base = f"à fixer : valeur de départ au mois {min(months, start + 2)}"
         if p.young_people and re.search(r"\bjeunes\b", folded):
-            return (f"{base}, rapportée aux {p.young_people:,} jeunes de {territory.ages[0]} à {territory.ages[1]} "
-                    "ans du territoire ; cible au mois " + str(months)).replace(",", "\u202f")
+            count = f"{p.young_people:,}".replace(",", "\u202f")
+            return (f"{base}, rapportée aux {count} jeunes de {territory.ages[0]} à {territory.ages[1]} ans du "
+                    f"territoire ; cible au mois {months}")
         return f"{base} ; cible au mois {months} fixée à partir de cette valeur"
 
     def _main_finalite(self, action: dict) -> str | None:
