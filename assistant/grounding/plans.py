@@ -78,6 +78,11 @@ def _squash(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _step_forms(step: str) -> set[str]:
+    """A template step as a plan may word it: « conseil de prévention » named as the territory's council."""
+    return {_squash(step), *(_squash(step.replace("conseil de prévention", c)) for c in ("CLSPD", "CISPD"))}
+
+
 class PlanChecker:
     """A plan's claims against their origin, in a fraction of a second: each action against the fiche's action
     template it was filled from (type of action, steps, ages, partners), the objectives against the call's finalités,
@@ -119,14 +124,13 @@ class PlanChecker:
 
     # -- actions ----------------------------------------------------------------------------------------------
     def _template(self, action: dict) -> tuple[Practice | None, object | None]:
-        council = "CISPD" if (action.get("title") or "").find("CISPD") >= 0 else "CLSPD"
         steps = [_squash(s) for s in action.get("steps") or [] if isinstance(s, str)]
         for fiche in action.get("sources") or []:
             practice = self.practices.get(fiche) if isinstance(fiche, str) else None
             if practice is None:
                 continue
             for template in practice.meta.actions:
-                known = {_squash(s.replace("conseil de prévention", council)) for s in template.steps}
+                known = {k for step in template.steps for k in _step_forms(step)}
                 if _squash(action.get("title", "")) == _squash(template.title) or (steps and set(steps) <= known):
                     return practice, template
             return practice, None
@@ -145,8 +149,7 @@ class PlanChecker:
             else "weak", passage=_fiche_passage(practice, template.title), action=title,
             reason=("l'action est celle que la fiche propose" if same_title else
                     "l'intitulé est formulé d'après le profil ; l'action est celle que la fiche propose")))
-        council = "CISPD" if "CISPD" in title else "CLSPD"
-        known_steps = {_squash(s.replace("conseil de prévention", council)): s for s in template.steps}
+        known_steps = {form: step for step in template.steps for form in _step_forms(step)}
         rest = _squash(action.get("description") or "")
         for step in action.get("steps") or []:
             step = _squash(step)

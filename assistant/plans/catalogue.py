@@ -241,7 +241,8 @@ class CatalogueDrafter:
         fit = candidate.fit
         template, ages = fit.template, fit.ages
         months = profile.duration_months
-        lead = territory.head(lead_text(template, territory.of))
+        council = profile.council
+        lead = territory.head(lead_text(template, territory.of)).replace("conseil de prévention", council)
         partners, new = merge_partners(territory.roles_present(template.partners), profile.existing_partners, lead,
                                        self.matcher, self.category_labels)
         where = ""
@@ -249,13 +250,14 @@ class CatalogueDrafter:
                 and "quartier" not in template.public:
             where = (" du quartier prioritaire" if profile.qpv_count == 1
                      else f" des {profile.qpv_count} quartiers prioritaires")
-        sentences = [f"{_upper_first(territory.at)}, l'action s'adresse aux {public_text(template, ages)}{where}.",
-                     *template.steps]
+        public = public_text(template, ages).replace("conseil de prévention", council)
+        steps = [step.replace("conseil de prévention", council) for step in template.steps]
+        sentences = [f"{_upper_first(territory.at)}, l'action s'adresse aux {public}{where}.", *steps]
         if candidate.problems:
             sentences.append(f"Elle répond aux problèmes relevés localement : {', '.join(candidate.problems)}.")
         return {
             "axis": candidate.axis, "title": template.title, "description": " ".join(sentences),
-            "steps": list(template.steps), "public": f"{public_text(template, ages)}{where}",
+            "steps": steps, "public": f"{public}{where}",
             "lead": lead, "partners": partners, "new_partners": new,
             "calendar": calendar(self.criteria.axis(candidate.axis).start_month + 2 * rank,
                                  template.duration_months, months),
