@@ -18,8 +18,8 @@ from .exports import write_exports
 from .format import compliance_markdown, grounding_html
 
 ACTION_COLUMNS = ["N°", "Axe", "Titre", "Description", "Public", "Porteur", "Partenaires (séparés par ;)",
-                  "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)"]
-ACTION_TYPES = ["number", "str", "str", "str", "str", "str", "str", "str", "number", "number"]
+                  "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)", "Budget (€)"]
+ACTION_TYPES = ["number", "str", "str", "str", "str", "str", "str", "str", "number", "number", "number"]
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "profiles"
 DURATIONS = [("12 mois", 12), ("24 mois", 24), ("36 mois", 36)]
 
@@ -101,7 +101,8 @@ def action_rows(plan: dict) -> list[list]:
         calendar = action.get("calendar") or {}
         rows.append([i, action.get("axis", ""), action.get("title", ""), action.get("description", ""),
                      action.get("public", ""), action.get("lead", ""), " ; ".join(action.get("partners", [])),
-                     " ; ".join(action.get("indicators", [])), calendar.get("start_month"), calendar.get("end_month")])
+                     " ; ".join(action.get("indicators", [])), calendar.get("start_month"), calendar.get("end_month"),
+                     action.get("budget_eur")])
     return rows
 
 
@@ -134,6 +135,8 @@ def merge_actions(plan: dict, rows: list[list]) -> dict:
         if (start, end) != (calendar.get("start_month"), calendar.get("end_month")):
             calendar = {"start_month": start, "end_month": end} if start or end else None
         action["calendar"] = calendar or None
+        budget = _month(row[10])  # a whole number of euros; an empty cell leaves the amount to cost
+        action["budget_eur"] = budget if budget is None or budget >= 0 else row[10]  # negative: validation says so
         actions.append(action)
     return {**plan, "actions": actions}
 
@@ -196,7 +199,7 @@ def build(assistant: Assistant) -> None:
     table = gr.Dataframe(headers=ACTION_COLUMNS, datatype=ACTION_TYPES, type="array", interactive=True, wrap=True,
                          label="Actions du plan", elem_id="aap-actions", static_columns=[0], max_height=700,
                          column_count=len(ACTION_COLUMNS),
-                         column_widths=["4%", "8%", "13%", "25%", "10%", "9%", "11%", "10%", "5%", "5%"])
+                         column_widths=["4%", "7%", "13%", "23%", "10%", "9%", "11%", "9%", "4%", "4%", "6%"])
     with gr.Row():
         revalidate = gr.Button("Revalider les modifications", elem_id="aap-revalidate")
         ground = gr.Button("Vérifier l'ancrage des actions dans les fiches", elem_id="aap-plan-ground")
