@@ -178,6 +178,11 @@ def implementation_steps(practice: Practice, limit: int = 4) -> list[str]:
     return [_lower_first(_plain(s).rstrip(" :.")) for s in steps[:limit]]
 
 
+def _named_council(cost_data: dict, council: str) -> dict:
+    """The items to cost name the territory's council, as the action's text does."""
+    return {**cost_data, "items": [i.replace("conseil de prévention", council) for i in cost_data["items"]]}
+
+
 class CatalogueDrafter:
     """`draft(profile)` → a validated `ActionPlan` in mode « catalogue »."""
 
@@ -262,8 +267,8 @@ class CatalogueDrafter:
             "calendar": calendar(self.criteria.axis(candidate.axis).start_month + 2 * rank,
                                  template.duration_months, months),
             "indicators": list(template.indicators), "finalites": self._finalites(practice, profile),
-            "sources": [practice.meta.id], "budget_eur": None, "cost": cost(template, min(months,
-                                                                                          template.duration_months)),
+            "sources": [practice.meta.id], "budget_eur": None,
+            "cost": _named_council(cost(template, min(months, template.duration_months)), council),
             "origin": "catalogue",
         }
 
@@ -305,7 +310,8 @@ class CatalogueDrafter:
                 {"label": "réunions trimestrielles et suivi du plan", "start_month": 4, "end_month": months}]},
             "indicators": list(template.indicators if template else practice.meta.indicators),
             "finalites": self._finalites(practice, territory.profile), "sources": [practice.meta.id],
-            "budget_eur": None, "cost": cost(template, months) if template else None, "origin": "catalogue",
+            "budget_eur": None, "cost": _named_council(cost(template, months), council) if template else None,
+            "origin": "catalogue",
         }
 
     @staticmethod

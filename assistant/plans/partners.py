@@ -71,7 +71,10 @@ def merge_partners(roles: list[str], profile_partners: list[str], lead: str, mat
         if fitting:
             role = fitting[0]
             same = fold(partner) in fold(role) or _stems(role) <= _stems(partner) or _stems(partner) <= _stems(role)
-            line.engaged.append(partner if same else f"{partner} ({role})")
+            if "(" in role and fold(role).startswith(fold(partner)):
+                line.engaged.append(role)  # « Éducation nationale (service départemental…) »: the role says more
+            else:
+                line.engaged.append(partner if same else f"{partner} ({role})")
             line.roles = [r for r in line.roles if r not in fitting]
         elif line.engaged and _stems(partner) & {s for e in line.engaged for s in _stems(e)}:
             line.engaged.append(partner)
