@@ -71,8 +71,9 @@ def merge_partners(roles: list[str], profile_partners: list[str], lead: str, mat
         if fitting:
             role = fitting[0]
             same = fold(partner) in fold(role) or _stems(role) <= _stems(partner) or _stems(partner) <= _stems(role)
-            if "(" in role and fold(role).startswith(fold(partner)):
-                line.engaged.append(role)  # « Éducation nationale (service départemental…) »: the role says more
+            head, _, detail = role.partition("(")
+            if detail and fold(partner) in fold(head):
+                line.engaged.append(f"{partner} ({detail}")  # « police nationale (référent sûreté) »: keep the detail
             else:
                 line.engaged.append(partner if same else f"{partner} ({role})")
             line.roles = [r for r in line.roles if r not in fitting]
