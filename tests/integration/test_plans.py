@@ -174,7 +174,8 @@ def test_actions_are_written_for_the_territory(plans):
     assert not any("quartiers prioritaires" in a.description or "le quartier prioritaire" in a.description
                    for a in plans["intercommunalite-rurale"].actions)
     assert "bailleur social" in halls.partners and any(p.startswith("centres sociaux") for p in halls.partners)
-    assert set(halls.new_partners) and not set(halls.new_partners) & set(city.profile.existing_partners)
+    assert any("à mobiliser" in p for p in halls.partners)  # the roles the territory still has to find
+    assert not set(halls.new_partners) & set(city.profile.existing_partners)
     assert halls.calendar.end_month == 24 and halls.indicators
     # the municipal police or the CLSPD are not attached to actions whose template does not name them
     assert not any("CLSPD" in p for a in city.actions_on("protection") for p in a.partners)
@@ -291,13 +292,13 @@ def test_a_catalogue_plan_checks_as_supported_against_its_fiches_the_call_and_th
 
 def test_what_was_changed_in_a_plan_is_flagged_with_its_reason(knowledge_assistant, plans):
     data = json.loads(plans["ville-clspd-en-sommeil"].model_dump_json())
-    action = next(a for a in data["actions"] if a["sources"] == ["argent-de-poche"])
+    action = next(a for a in data["actions"] if a["sources"] == ["recrutement-reseaux-sociaux"])
     action["partners"].append("CoDES 06")  # another territory's organisation, not a role of this action
-    action["public"] = "jeunes de 12 à 17 ans"  # the fiche's action is for 16-17 year olds
+    action["public"] = "jeunes de 6 à 17 ans"  # the fiche's action is for 11-20 year olds
     data["summary"] = data["summary"].replace("25 000 habitants", "32 000 habitants")
     report = knowledge_assistant.check_plan(data)
     flagged = {s.text: s.reason for s in report.sentences if s.verdict == "unsupported"}
     assert flagged["Partenaire : CoDES 06"] == "la fiche ne prévoit pas ce type de partenaire pour cette action"
-    assert "âges hors de ceux de la fiche (16-17 ans)" in flagged["Public : jeunes de 12 à 17 ans"]
+    assert "âges hors de ceux de la fiche (11-20 ans)" in flagged["Public : jeunes de 6 à 17 ans"]
     assert any("32000" in reason for reason in flagged.values())
     assert len(flagged) == 3
