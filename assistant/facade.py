@@ -190,11 +190,13 @@ class Assistant:
         return self.grounding.check(text, passages)
 
     def check_plan(self, plan: "ActionPlan | dict | str") -> "GroundingReport":
-        """Each action's description against the fiches it cites (`sources`), then the whole knowledge base."""
-        from .grounding.plans import plan_actions
+        """What the plan claims against its origin: each action against the fiche's action template it was filled
+        from, objectives against the call, the summary against the profile; rewritten text against the fiches'
+        passages (sentence by sentence)."""
+        from .grounding.plans import PlanChecker
 
         self._require_knowledge()
-        return self.grounding.check_actions(plan_actions(plan, self.kb))
+        return PlanChecker(self.criteria, self.planner.catalogue.practices, self.grounding, self.kb).check(plan)
 
     def _require_knowledge(self) -> None:
         from .errors import InvalidInput

@@ -13,6 +13,7 @@ from .documents import Kind, SourceDocument
 from .errors import ConfigurationError, DocumentRejected
 from .extract import ExtractionError, extract_isolated, file_type
 from .markup import defuse_markup
+from .practice_actions import ActionTemplate
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 PRACTICE_SECTIONS = ("Description", "Mise en œuvre par une collectivité", "Partenaires", "Points de vigilance",
@@ -57,6 +58,7 @@ class PracticeMeta(BaseModel):
     evidence: str
     evidence_note: str | None = None
     indicators: list[str] = Field(min_length=1)
+    actions: list[ActionTemplate] = Field(default_factory=list, description="Actions que le planificateur adapte.")
     sources: list[SourceRef] = Field(min_length=1)
 
     @field_validator("evidence")

@@ -243,7 +243,18 @@ def draft_figures(assistant: Assistant) -> list[str]:
     embed = [t for profile in profiles for t in timed(
         lambda p=profile: assistant.kb.embeddings.embed_query(FicheSelector.situation_query(p)), 3)]
     checks = [t for profile in profiles for t in timed(lambda p=profile: assistant.validate(assistant.draft(p)), 1)]
+    plans = [assistant.draft(p) for p in profiles]
+    start = time.perf_counter()
+    first_report = assistant.check_plan(plans[0])
+    first_check = time.perf_counter() - start
+    grounded = [t for plan in plans for t in timed(lambda x=plan: assistant.check_plan(x), 2)]
+    verdicts = [assistant.check_plan(plan).summary for plan in plans]
     return [f"Premier plan d'actions hors ligne (chargement des fiches compris) : {first:.2f} s.",
+            f"« Vérifier l'ancrage » d'un plan du catalogue : {first_check:.2f} s la première fois, puis "
+            f"{percentiles(grounded)} (objectif : moins de 5 s) ; verdicts sur les {len(plans)} plans : "
+            f"{sum(v.supported for v in verdicts)} appuyés, {sum(v.weak for v in verdicts)} fragiles, "
+            f"{sum(v.unsupported for v in verdicts)} non appuyés (premier plan : {first_report.summary.supported} "
+            "appuyés).",
             f"Plan d'actions hors ligne, application chaude ({len(profiles)} profils d'exemple) : "
             f"{percentiles(drafts)} (objectif : moins de 2 s), temps CPU {percentiles(cpu)} ; "
             f"encodage seul de la situation du profil (le seul encodage d'un plan) : {percentiles(embed)}.",

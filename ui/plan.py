@@ -11,14 +11,27 @@ import gradio as gr
 from assistant import Assistant
 from assistant.plans import ActionPlan, load_profile
 from assistant.plans.export import to_docx_bytes, to_json, to_markdown
+from assistant.plans.profile import profile_from_form as checked_profile
 
 from .errors import french_errors
 from .exports import write_exports
 from .format import compliance_markdown, grounding_html
 
 ACTION_COLUMNS = ["N°", "Axe", "Titre", "Description", "Public", "Porteur", "Partenaires (séparés par ;)",
-                  "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)"]
-ACTION_TYPES = ["number", "str", "str", "str", "str", "str", "str", "str", "number", "number"]
+                  "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)", "Budget (€)"]
+ACTION_TYPES = ["number", "str", "str", "str", "str", "str", "str", "str", "number", "number", "number"]
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "profiles"
+DURATIONS = [("12 mois", 12), ("24 mois", 24), ("36 mois", 36)]
+
+
+def example_profiles(folder: Path = EXAMPLES_DIR) -> list[tuple[str, str]]:
+    """(label, path) of each example profile; the label is the description in its first comment line."""
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+        label = first.split(":", 1)[-1].strip(" .") if first.startswith("#") else path.stem
+        out.append((label[:1].upper() + label[1:], str(path)))
+    return out
 
 
 @dataclass
@@ -32,11 +45,17 @@ class ProfileForm:
     target_ages: gr.Textbox
     existing_partners: gr.Textbox
     priority_finalites: gr.CheckboxGroup
+    colleges: gr.Number
+    young_people: gr.Number
+    budget_eur: gr.Number
+    cofunders: gr.Textbox
+    duration_months: gr.Radio
 
     @property
     def fields(self) -> list:
         return [self.name, self.kind, self.population, self.qpv_count, self.context, self.problems, self.target_ages,
-                self.existing_partners, self.priority_finalites]
+                self.existing_partners, self.priority_finalites, self.colleges, self.young_people, self.budget_eur,
+                self.cofunders, self.duration_months]
 
 
 def _lines(text: str | None) -> list[str]:
@@ -47,21 +66,33 @@ def _items(text: str | None) -> list[str]:
     return [item.strip() for item in str(text or "").replace("\n", ";").split(";") if item.strip()]
 
 
-def profile_from_form(name, kind, population, qpv_count, context, problems, target_ages, partners, finalites) -> dict:
-    """The form's values as a profile dict; missing numbers are left out so that validation names them."""
+def _number(value):
+    """A form number as an int when it is a whole number (the profile's validation says what is wrong otherwise)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def profile_from_form(name, kind, population, qpv_count, context, problems, target_ages, partners, finalites,
+                      colleges=None, young_people=None, budget_eur=None, cofunders=None, duration_months=24) -> dict:
+    """The form's values as a profile dict; missing required numbers are left out so that validation names them,
+    missing optional ones mean « not given »."""
     profile = {"name": name or "", "kind": kind or "", "context": context or "", "problems": _lines(problems),
                "target_ages": target_ages or "", "existing_partners": _lines(partners),
-               "priority_finalites": list(finalites or [])}
-    for key, value in (("population", population), ("qpv_count", qpv_count)):
-        if value is not None:
-            profile[key] = int(value)
+               "priority_finalites": list(finalites or []), "cofunders": _lines(cofunders),
+               "duration_months": _number(duration_months) if duration_months not in (None, "") else 24}
+    for key, value in (("population", population), ("qpv_count", qpv_count), ("colleges", colleges),
+                       ("young_people", young_people), ("budget_eur", budget_eur)):
+        if value not in (None, ""):
+            profile[key] = _number(value)
     return profile
 
 
 def form_from_profile(profile) -> list:
     return [profile.name, profile.kind, profile.population, profile.qpv_count, profile.context,
             "\n".join(profile.problems), profile.target_ages, "\n".join(profile.existing_partners),
-            list(profile.priority_finalites)]
+            list(profile.priority_finalites), profile.colleges, profile.young_people, profile.budget_eur,
+            "\n".join(c.describe() for c in profile.cofunders), profile.duration_months]
 
 
 def action_rows(plan: dict) -> list[list]:
@@ -70,7 +101,8 @@ def action_rows(plan: dict) -> list[list]:
         calendar = action.get("calendar") or {}
         rows.append([i, action.get("axis", ""), action.get("title", ""), action.get("description", ""),
                      action.get("public", ""), action.get("lead", ""), " ; ".join(action.get("partners", [])),
-                     " ; ".join(action.get("indicators", [])), calendar.get("start_month"), calendar.get("end_month")])
+                     " ; ".join(action.get("indicators", [])), calendar.get("start_month"), calendar.get("end_month"),
+                     action.get("budget_eur")])
     return rows
 
 
@@ -103,6 +135,8 @@ def merge_actions(plan: dict, rows: list[list]) -> dict:
         if (start, end) != (calendar.get("start_month"), calendar.get("end_month")):
             calendar = {"start_month": start, "end_month": end} if start or end else None
         action["calendar"] = calendar or None
+        budget = _month(row[10])  # a whole number of euros; an empty cell leaves the amount to cost
+        action["budget_eur"] = budget if budget is None or budget >= 0 else row[10]  # negative: validation says so
         actions.append(action)
     return {**plan, "actions": actions}
 
@@ -114,6 +148,9 @@ def build(assistant: Assistant) -> None:
                 "les actions, revalidez, puis téléchargez le plan.")
     with gr.Row():
         with gr.Column(scale=2):
+            example = gr.Dropdown(example_profiles(), value=None, label="Partir d'un profil d'exemple",
+                                  info="Un clic remplit le formulaire avec un territoire fictif, à adapter.",
+                                  elem_id="aap-example-profile")
             upload = gr.File(label="Charger un profil (fichier YAML ou JSON, facultatif)", type="filepath",
                              elem_id="aap-profile-file")
             form = ProfileForm(
@@ -138,6 +175,16 @@ def build(assistant: Assistant) -> None:
                 priority_finalites=gr.CheckboxGroup([(f.label, f.id) for f in criteria.finalites],
                                                     label="Finalités prioritaires de l'appel", elem_id="aap-finalites",
                                                     info="Cochez celles que le plan poursuit d'abord (au moins une)."),
+                colleges=gr.Number(label="Nombre de collèges (facultatif)", elem_id="aap-colleges",
+                                   info="Sert à proposer les actions au collège et à chiffrer les objectifs."),
+                young_people=gr.Number(label="Nombre de jeunes de la tranche d'âge visée (facultatif)",
+                                       elem_id="aap-young-people", info="Sert de base aux cibles des objectifs."),
+                budget_eur=gr.Number(label="Enveloppe demandée à la MILDECA, en euros (facultatif)",
+                                     elem_id="aap-budget", info="Comparée au budget des actions chiffrées."),
+                cofunders=gr.Textbox(label="Cofinanceurs déjà engagés (un par ligne, facultatif)", lines=2,
+                                     elem_id="aap-cofunders", placeholder="CAF : 8 000 €\nFIPD",
+                                     info="Le montant après deux-points, s'il est connu."),
+                duration_months=gr.Radio(DURATIONS, value=24, label="Durée du plan", elem_id="aap-duration"),
             )
             generate = gr.Button("Générer le brouillon", variant="primary", elem_id="aap-generate")
         with gr.Column(scale=3):
@@ -154,7 +201,7 @@ def build(assistant: Assistant) -> None:
                          column_count=len(ACTION_COLUMNS),
                          # in pixels, so that a phone scrolls the table instead of wrapping it letter by letter
                          column_widths=["50px", "80px", "160px", "300px", "120px", "110px", "130px", "130px", "75px",
-                                        "75px"])
+                                        "75px", "90px"])
     with gr.Row():
         revalidate = gr.Button("Revalider les modifications", elem_id="aap-revalidate")
         ground = gr.Button("Vérifier l'ancrage des actions dans les fiches", elem_id="aap-plan-ground")
@@ -182,7 +229,8 @@ def build(assistant: Assistant) -> None:
 
     @french_errors
     def draft(*values):
-        return show(assistant.draft(profile_from_form(*values)).model_dump(mode="json"))
+        profile = checked_profile(profile_from_form(*values), criteria)  # French errors named by the form's labels
+        return show(assistant.draft(profile).model_dump(mode="json"))
 
     @french_errors
     def revalidate_edits(plan_data: dict | None, rows: list[list] | None):
@@ -203,6 +251,7 @@ def build(assistant: Assistant) -> None:
         return form_from_profile(load_profile(Path(path), criteria))
 
     upload.upload(fill_form, upload, form.fields, api_visibility="private")
+    example.input(fill_form, example, form.fields, api_visibility="private")
     ground.click(check_grounding, plan_state, grounding, api_visibility="private", concurrency_id="assistant")
     generate.click(draft, form.fields, outputs, api_visibility="private", concurrency_id="assistant")
     revalidate.click(revalidate_edits, [plan_state, table], outputs, api_visibility="private",

@@ -9,8 +9,11 @@ from ..criteria import CallCriteria, _fold
 class ActorMatcher:
     """
     >>> from assistant.config import Settings; from assistant.criteria import load_criteria
-    >>> sorted(ActorMatcher(load_criteria(Settings().call_dir)).actors_in("le bailleur social et la PJJ"))
+    >>> matcher = ActorMatcher(load_criteria(Settings().call_dir))
+    >>> sorted(matcher.actors_in("le bailleur social et la PJJ"))
     ['bailleurs', 'pjj']
+    >>> matcher.category_of("association de prévention spécialisée")  # the most specific name wins
+    'departement'
     """
 
     def __init__(self, criteria: CallCriteria):
@@ -20,3 +23,10 @@ class ActorMatcher:
     def actors_in(self, text: str) -> set[str]:
         haystack = f" {_fold(text)} "
         return {actor for actor, names in self._aliases if any(name in haystack for name in names)}
+
+    def category_of(self, text: str) -> str | None:
+        """The category whose longest name appears in the text (« prévention spécialisée » beats « association »)."""
+        haystack = f" {_fold(text)} "
+        best = max(((len(name), actor) for actor, names in self._aliases for name in names if name in haystack),
+                   default=None)
+        return best[1] if best else None

@@ -12,13 +12,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..criteria import CallCriteria, _fold
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, InvalidInput
 from ..loaders import Practice
 from ..sentences import split_sentences
 from .actors import ActorMatcher
-from .models import MIN_DESCRIPTION_WORDS, PLAN_MONTHS, ActionPlan, FicheRef
+from .models import MIN_DESCRIPTION_WORDS, ActionPlan, FicheRef
+from .profile import euros
 from .profile import Profile
+from .conditions import territory_facts
+from .partners import merge_partners
 from .selection import GOVERNANCE_FICHE, Candidate, FicheSelector, needs_qpv
+from .templates import calendar, cost, lead_text, public_text
 
 EVALUATION_FICHE = "evaluation-plan-local"
 # actor categories that usually run an action on the ground (and can co-lead it with the collectivité)
@@ -72,6 +76,19 @@ ZONE_FORCES = ("police_nationale", "gendarmerie")
 COUNCIL = re.compile(r"\b(clspd|cispd|conseil (local|intercommunal) de securite)")  # on folded text
 
 
+DORMANT = re.compile(r"(ne se reunit plus|ne s'est plus reuni|ne s'est pas reuni|plus reuni|en sommeil|inactif|"
+                     r"a l'arret|ne fonctionne plus)(?:[^.;]*?depuis (\d{4}))?")
+
+
+def council_dormant(context: str) -> str | None:
+    """For a context that says the council no longer meets: the year since when (« » if not given); else None."""
+    text = _fold(context)
+    for sentence in re.split(r"[.;]", text):
+        if COUNCIL.search(sentence) and (match := DORMANT.search(sentence)):
+            return match.group(2) or ""
+    return None
+
+
 class Territory:
     """The phrases of a profile that actions reuse."""
 
@@ -87,6 +104,8 @@ class Territory:
         text = _fold(" ".join([*profile.existing_partners, profile.context]))
         self.has_council = bool(COUNCIL.search(text))
         self.has_group = bool(re.search(r"groupe (thematique|de travail|restreint)|cellule de veille", text))
+        self.council_dormant = council_dormant(profile.context)
+        self.facts = territory_facts(profile)
         self.named = set().union(*(self.actors_of(p) for p in profile.existing_partners)) \
             if profile.existing_partners else set()
         if self.named & set(ZONE_FORCES):
@@ -94,6 +113,19 @@ class Territory:
 
     def actors_of(self, text: str) -> set[str]:
         return self.matcher.actors_in(text)
+
+    def roles_present(self, roles: Sequence[str]) -> list[str]:
+        """The roles this territory can have: no social landlord without social housing, no collège where the
+        profile says there is none."""
+        def absent(role: str) -> bool:
+            folded = _fold(role)
+            return ((self.matcher.category_of(role) == "bailleurs" and not self.facts["logement_social"])
+                    or (" colleg" in f" {folded}" and not self.facts["college"] and "ecole" not in folded))
+        return [r for r in roles if not absent(r)]
+
+    def head(self, lead: str) -> str:
+        """An intercommunalité is led by its president, not a mayor."""
+        return re.sub(r"^maire\b", "président", lead) if self.is_interco else lead
 
     def existing_for(self, practice: Practice, axis: str) -> list[str]:
         """The profile's partners that this fiche involves (named in it, or of the same category as its partners).
@@ -146,14 +178,9 @@ def implementation_steps(practice: Practice, limit: int = 4) -> list[str]:
     return [_lower_first(_plain(s).rstrip(" :.")) for s in steps[:limit]]
 
 
-def _calendar(first_month: int, rank: int) -> dict:
-    start = min(first_month + 2 * rank, PLAN_MONTHS - 6)
-    prepare_end = start + 2
-    return {"start_month": start, "end_month": PLAN_MONTHS, "phases": [
-        {"label": "préparation avec les partenaires", "start_month": start, "end_month": prepare_end},
-        {"label": "mise en œuvre", "start_month": prepare_end + 1, "end_month": PLAN_MONTHS - 3},
-        {"label": "bilan et suites", "start_month": PLAN_MONTHS - 2, "end_month": PLAN_MONTHS},
-    ]}
+def _named_council(cost_data: dict, council: str) -> dict:
+    """The items to cost name the territory's council, as the action's text does."""
+    return {**cost_data, "items": [i.replace("conseil de prévention", council) for i in cost_data["items"]]}
 
 
 class CatalogueDrafter:
@@ -163,11 +190,20 @@ class CatalogueDrafter:
         self.selector, self.criteria = selector, criteria
         self.practices = {p.meta.id: p for p in selector.practices}
         self.matcher = ActorMatcher(criteria)
+        self.category_labels = {a.id: a.label for a in criteria.actors}
 
     # -- the whole plan ------------------------------------------------------------------------------------
     def draft(self, profile: Profile, notice: str | None = None) -> ActionPlan:
         picks = self.selector.pick(profile, self.selector.rank(profile))
         empty = [self.criteria.axis(axis) for axis in self.criteria.axis_ids if not picks.get(axis)]
+        unfit = [a for a in empty if any(a.id in p.meta.axes for p in self.practices.values())]
+        if unfit:
+            low, high = profile.age_range
+            raise InvalidInput(
+                f"Aucune action du catalogue ne convient aux jeunes de {low} à {high} ans de ce territoire pour "
+                + " ; ".join(f"l'axe {a.number} « {a.short} »" for a in unfit)
+                + ". Élargissez la tranche d'âge visée (par exemple 11-17) ou précisez le contexte local "
+                  "(collège, quartier prioritaire, logements sociaux…).")
         if empty:
             raise ConfigurationError(
                 "Impossible de rédiger un plan complet : la base ne contient aucune fiche de bonne pratique pour "
@@ -205,68 +241,78 @@ class CatalogueDrafter:
     # -- parts ---------------------------------------------------------------------------------------------
     def action(self, candidate: Candidate, territory: Territory, rank: int) -> dict:
         practice, profile = candidate.practice, territory.profile
-        existing = territory.existing_for(practice, candidate.axis)
-        missing = territory.missing_for(practice, existing)
-        if not existing and not missing:  # every partner of the fiche was filtered out: keep the fiche's own
-            missing = clean_partners(practice.meta.partners)[:MAX_PARTNERS]
         if candidate.id == GOVERNANCE_FICHE:
-            return self._governance_action(practice, candidate.axis, territory, existing, missing)
-        low, high = candidate.ages or territory.ages
-        sentences = [f"{_upper_first(territory.at)}, pour les {low}-{high} ans : {_first_sentences(practice)}"]
-        steps = implementation_steps(practice)
-        if steps:
-            sentences.append(f"Étapes prévues : {' ; '.join(steps)}.")
+            return self._governance_action(practice, candidate.axis, territory)
+        fit = candidate.fit
+        template, ages = fit.template, fit.ages
+        months = profile.duration_months
+        council = profile.council
+        lead = territory.head(lead_text(template, territory.of)).replace("conseil de prévention", council)
+        partners, new = merge_partners(territory.roles_present(template.partners), profile.existing_partners, lead,
+                                       self.matcher, self.category_labels)
+        where = ""
+        if profile.qpv_count and ("qpv" in template.requires or needs_qpv(practice.meta.public)) \
+                and "quartier" not in template.public:
+            where = (" du quartier prioritaire" if profile.qpv_count == 1
+                     else f" des {profile.qpv_count} quartiers prioritaires")
+        public = public_text(template, ages).replace("conseil de prévention", council)
+        steps = [step.replace("conseil de prévention", council) for step in template.steps]
+        sentences = [f"{_upper_first(territory.at)}, l'action s'adresse aux {public}{where}.", *steps]
         if candidate.problems:
-            sentences.append(f"Cette action répond aux problèmes relevés localement : {', '.join(candidate.problems)}.")
-        if profile.qpv_count and (needs_qpv(practice.meta.public) or "quartier" in practice.meta.public):
-            where = ("le quartier prioritaire" if profile.qpv_count == 1
-                     else f"les {profile.qpv_count} quartiers prioritaires")
-            sentences.append(f"Elle est déployée en priorité dans {where} du territoire.")
-        if existing:
-            sentences.append(f"Elle s'appuie sur les partenaires déjà engagés ({', '.join(existing)}).")
+            sentences.append(f"Elle répond aux problèmes relevés localement : {', '.join(candidate.problems)}.")
         return {
-            "axis": candidate.axis, "title": practice.meta.title, "description": _at_least_concrete(sentences, practice),
-            "public": f"{practice.meta.public} — retenu {territory.at} : {low} à {high} ans",
-            "lead": self._lead(candidate.axis, territory, territory.named_in(practice, existing)),
-            "partners": existing + missing, "new_partners": missing,
-            "calendar": _calendar(self.criteria.axis(candidate.axis).start_month, rank),
-            "indicators": list(practice.meta.indicators), "finalites": self._finalites(practice, profile),
-            "sources": [practice.meta.id], "budget_eur": None, "origin": "catalogue",
+            "axis": candidate.axis, "title": template.title, "description": " ".join(sentences),
+            "steps": steps, "public": f"{public}{where}",
+            "lead": lead, "partners": partners, "new_partners": new,
+            "calendar": calendar(self.criteria.axis(candidate.axis).start_month + 2 * rank,
+                                 template.duration_months, months),
+            "indicators": list(template.indicators), "finalites": self._finalites(practice, profile),
+            "sources": [practice.meta.id], "budget_eur": None,
+            "cost": _named_council(cost(template, min(months, template.duration_months)), council),
+            "origin": "catalogue",
         }
 
-    def _governance_action(self, practice: Practice, axis: str, territory: Territory, existing, missing) -> dict:
-        council = territory.profile.council
-        if not territory.has_council:
+    def _governance_action(self, practice: Practice, axis: str, territory: Territory) -> dict:
+        profile, council = territory.profile, territory.profile.council
+        template = practice.meta.actions[0] if practice.meta.actions else None
+        group = "un groupe thématique « jeunes et trafics »"
+        if territory.council_dormant is not None:
+            since = f" depuis {territory.council_dormant}" if territory.council_dormant else ""
+            title = f"Relancer le {council}, qui ne se réunit plus{since}, avec {group}"
+            opening = (f"Le {council} {territory.of} ne se réunit plus{since} : le "
+                       f"{'président' if territory.is_interco else 'maire'} le réactive par arrêté, le réunit en "
+                       f"séance plénière et y crée {group} qui pilote le plan.")
+        elif not territory.has_council:
             title = f"Installer le {council} {territory.of} et son groupe thématique « jeunes et trafics »"
-            opening = (f"Le profil ne mentionne pas de {council} : le projet commence par l'installer {territory.at} "
-                       "et par créer en son sein un groupe thématique « jeunes et trafics » qui pilote le plan.")
+            opening = (f"Aucun {council} n'est mentionné {territory.at} : le projet commence par l'installer et par "
+                       f"créer en son sein {group} qui pilote le plan.")
         elif not territory.has_group:
-            title = f"Créer au sein du {council} un groupe thématique « jeunes et trafics »"
-            opening = (f"Le {council} existe mais n'a pas de groupe consacré aux jeunes et aux trafics : le projet "
-                       "le crée, avec un mandat écrit (diagnostic partagé, plan d'actions, suivi).")
+            title = f"Créer au sein du {council} {group}"
+            opening = (f"Le {council} {territory.of} n'a pas encore de groupe consacré aux jeunes et aux trafics : "
+                       "le projet le crée, avec un mandat écrit (diagnostic partagé, plan d'actions, suivi).")
         else:
             title = f"Faire du groupe thématique du {council} l'instance de pilotage du projet"
-            opening = (f"Le groupe de travail du {council} devient l'instance de pilotage du projet déposé pour "
-                       f"l'appel {self.criteria.name}, avec la liste de ses membres et son calendrier.")
-        steps = implementation_steps(practice, limit=6)
-        description = f"{opening} {_first_sentences(practice, 12, 50)} Étapes : {' ; '.join(steps)}."
+            opening = (f"Le groupe de travail du {council} {territory.of} devient l'instance de pilotage du projet "
+                       f"déposé pour l'appel {self.criteria.name}, avec la liste de ses membres et son calendrier.")
+        steps = [s.replace("conseil de prévention", council) for s in (template.steps if template else [])]
         lead = (f"{'président' if territory.is_interco else 'maire'} {territory.of}, avec le coordonnateur du "
                 f"{council}")
+        roles = territory.roles_present(template.partners if template else clean_partners(practice.meta.partners))
+        partners, new = merge_partners(roles, [p for p in profile.existing_partners], lead, self.matcher,
+                                       self.category_labels)
+        months = profile.duration_months
         return {
-            "axis": axis, "title": title, "description": description,
-            "public": practice.meta.public, "lead": lead, "partners": existing + missing, "new_partners": missing,
-            "calendar": {"start_month": 1, "end_month": PLAN_MONTHS, "phases": [
+            "axis": axis, "title": title, "description": " ".join([opening, *steps]), "steps": steps,
+            "public": (template.public if template else practice.meta.public).replace("conseil de prévention", council),
+            "lead": lead, "partners": partners, "new_partners": new,
+            "calendar": {"start_month": 1, "end_month": months, "phases": [
                 {"label": "installation (mandat, composition, charte)", "start_month": 1, "end_month": 3},
-                {"label": "réunions trimestrielles et suivi du plan", "start_month": 4, "end_month": PLAN_MONTHS}]},
-            "indicators": list(practice.meta.indicators),
+                {"label": "réunions trimestrielles et suivi du plan", "start_month": 4, "end_month": months}]},
+            "indicators": list(template.indicators if template else practice.meta.indicators),
             "finalites": self._finalites(practice, territory.profile), "sources": [practice.meta.id],
-            "budget_eur": None, "origin": "catalogue",
+            "budget_eur": None, "cost": _named_council(cost(template, months), council) if template else None,
+            "origin": "catalogue",
         }
-
-    def _lead(self, axis: str, territory: Territory, existing: Sequence[str]) -> str:
-        service = f"{self.criteria.axis(axis).lead_service} {territory.of}"
-        operator = next((p for p in existing if territory.actors_of(p) & set(OPERATORS)), None)
-        return f"{service}, avec {operator}" if operator else service
 
     @staticmethod
     def _finalites(practice: Practice, profile: Profile) -> list[str]:
@@ -289,33 +335,55 @@ class CatalogueDrafter:
         parts.append(f"Partenaires déjà engagés : {', '.join(p.existing_partners)}." if p.existing_partners
                      else "Aucun partenaire n'est encore engagé.")
         finalites = " ; ".join(self.criteria.finalite(f).label for f in p.priority_finalites)
-        parts.append(f"Le plan vise les jeunes de {territory.ages[0]} à {territory.ages[1]} ans et poursuit en "
-                     f"priorité les finalités suivantes : {finalites}.")
+        parts.append(f"Le plan vise les jeunes de {territory.ages[0]} à {territory.ages[1]} ans, sur "
+                     f"{p.duration_months} mois, et poursuit en priorité les finalités suivantes : {finalites}.")
+        if p.budget_eur is not None:
+            parts.append(f"Enveloppe demandée à la MILDECA : {euros(p.budget_eur)}.")
+        if p.cofunders:
+            parts.append(f"Cofinanceurs déjà engagés : {', '.join(c.describe() for c in p.cofunders)}.")
         return " ".join(parts)
 
     def objectives(self, territory: Territory, actions: list[dict]) -> list[dict]:
-        out = []
-        for finalite in territory.profile.priority_finalites:
+        """One objective per priority finalité, with a target from the profile's figures where it gives them,
+        else an explicit « à fixer » with the month the starting value is measured."""
+        p, out = territory.profile, []
+        months = p.duration_months
+        for finalite in p.priority_finalites:
             label = self.criteria.finalite(finalite).label
             serving = [a for a in actions if finalite in a.get("finalites", [])]
-            statement = f"{_upper_first(label)} ({territory.at}, pour les {territory.ages[0]}-{territory.ages[1]} ans)."
+            statement = f"{_upper_first(label)} ({territory.at}, pour les jeunes de {territory.ages[0]} à " \
+                        f"{territory.ages[1]} ans)."
             # the indicator of an action whose fiche is mainly about this finalité speaks best for it
             serving.sort(key=lambda a: (self._main_finalite(a) != finalite, a["axis"] == self.criteria.steering_axis))
             if finalite == "dynamique_partenariale" or not serving:
-                mobilised = {a for action in actions for p in [action.get("lead", ""), *action.get("partners", [])]
-                             for a in territory.actors_of(p)}
+                mobilised = {a for action in actions for x in [action.get("lead", ""), *action.get("partners", [])]
+                             for a in territory.actors_of(x)}
                 indicator = "catégories d'acteurs citées par l'appel engagées dans le plan"
                 target = (f"{len(mobilised)} des {len(self.criteria.actors)} catégories d'acteurs engagées d'ici le "
                           "mois 6 ; groupe thématique réuni 4 fois par an")
             else:
-                starts = [a["calendar"]["start_month"] for a in serving]
-                indicator = serving[0]["indicators"][0]
-                engaged = (f"1 action engagée au mois {starts[0]} et suivie" if len(starts) == 1 else
-                           f"{len(starts)} actions engagées entre les mois {min(starts)} et {max(starts)} et suivies")
-                target = (f"{engaged} jusqu'au mois {PLAN_MONTHS} ; valeur de départ de l'indicateur au mois "
-                          f"{min(starts) + 2}, cible chiffrée fixée par le comité de pilotage")
+                first = serving[0]
+                indicator = first["indicators"][0]
+                start = first["calendar"]["start_month"]
+                target = self._target(territory, first, indicator, start, months)
             out.append({"finalite": finalite, "statement": statement, "indicator": indicator, "target": target})
         return out
+
+    def _target(self, territory: Territory, action: dict, indicator: str, start: int, months: int) -> str:
+        p = territory.profile
+        practice = self.practices.get(next(iter(action.get("sources") or []), ""))
+        requires = next((t.requires for t in practice.meta.actions if t.title == action["title"]), []) \
+            if practice else []
+        folded = _fold(indicator)
+        if p.colleges and ("college" in requires or "college" in folded):
+            return (f"{plural(p.colleges, 'collège', 'collèges')} du territoire sur {p.colleges} engagé"
+                    f"{'s' if p.colleges > 1 else ''} d'ici le mois {min(months, start + 11)}")
+        base = f"à fixer : valeur de départ au mois {min(months, start + 2)}"
+        if p.young_people and re.search(r"\bjeunes\b", folded):
+            count = f"{p.young_people:,}".replace(",", "\u202f")
+            return (f"{base}, rapportée aux {count} jeunes de {territory.ages[0]} à {territory.ages[1]} ans du "
+                    f"territoire ; cible au mois {months}")
+        return f"{base} ; cible au mois {months} fixée à partir de cette valeur"
 
     def _main_finalite(self, action: dict) -> str | None:
         practice = self.practices.get(next(iter(action.get("sources") or []), ""))
@@ -361,6 +429,6 @@ class CatalogueDrafter:
                          f"du {council}."),
             "milestones": ["mois 3 : valeurs de départ des indicateurs",
                            "mois 12 : bilan annuel partagé, réorientation des actions qui ne trouvent pas leur public",
-                           f"mois {PLAN_MONTHS} : bilan final présenté au {council}, au {assembly} et aux financeurs"],
+                           f"mois {territory.profile.duration_months} : bilan final présenté au {council}, au {assembly} et aux financeurs"],
             "sources": [EVALUATION_FICHE] if has_fiche else [],
         }

@@ -13,12 +13,18 @@ import re
 
 from ..criteria import CallCriteria
 from ._context import default_criteria
-from .models import PLAN_MONTHS, Action, ActionPlan
+from .budget import BudgetTable
+from .models import Action, ActionPlan
+from .profile import euros
 
 REVIEW_LINE = ("Brouillon produit avec un assistant (aap-assistant) à partir de fiches de bonnes pratiques : il doit "
                "être relu, complété (budget, calendrier précis, partenaires confirmés) et validé par la collectivité "
                "et ses partenaires avant tout dépôt.")
-SEMESTERS = [(1 + 6 * i, 6 * (i + 1)) for i in range(PLAN_MONTHS // 6)]
+AUTHOR = "aap-assistant (brouillon à relire par la collectivité)"
+
+
+def semesters(plan: ActionPlan) -> list[tuple[int, int]]:
+    return [(1 + 6 * i, 6 * (i + 1)) for i in range(-(-plan.months // 6))]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'()+,;=%-]+")
@@ -72,11 +78,65 @@ def _partners(action: Action) -> tuple[list[str], list[str]]:
 
 
 def _source_titles(plan: ActionPlan, ids: list[str]) -> list[str]:
-    return [f"{ref.title} ({i})" if (ref := plan.fiche(i)) else i for i in ids]
+    """Fiche titles (never their internal ids); an id the plan does not know is shown as « fiche non trouvée »."""
+    return [f"fiche « {ref.title} »" if (ref := plan.fiche(i)) else "fiche non trouvée dans le plan" for i in ids]
+
+
+def _finalites_text(action: Action, criteria: CallCriteria | None) -> str:
+    return "; ".join(_finalite_label(f, criteria) for f in action.finalites)
 
 
 def _budget(action: Action) -> str:
-    return f"{action.budget_eur:,} €".replace(",", " ") if action.budget_eur is not None else "à chiffrer"
+    """The amount typed by the collectivity, else the sourced range or unit cost, else the items to cost."""
+    if action.budget_eur is not None:
+        return euros(action.budget_eur)
+    cost = action.cost
+    if cost is None:
+        return "à chiffrer"
+    parts = []
+    if cost.has_range:
+        parts.append((euros(cost.low_eur) if cost.low_eur == cost.high_eur else
+                      f"{euros(cost.low_eur)} à {euros(cost.high_eur)}") + " (fourchette indicative)")
+    if cost.unit_cost:
+        parts.append(f"coût unitaire indicatif : {cost.unit_cost}")
+    if cost.basis:
+        parts.append(f"source : {cost.basis}")
+    if cost.items:
+        parts.append(f"à chiffrer : {', '.join(cost.items)}")
+    if cost.funding:
+        parts.append(f"cofinancement possible : {'; '.join(cost.funding)}")
+    return " — ".join(parts) or "à chiffrer"
+
+
+def _intro_and_steps(action: Action) -> tuple[str, list[str]]:
+    """The description without its steps, and the steps (shown as a list when the description holds them all)."""
+    text = action.description
+    if not action.steps or not all(step in text for step in action.steps):
+        return text, []
+    for step in action.steps:
+        text = text.replace(step, "")
+    return " ".join(text.split()), list(action.steps)
+
+
+def budget_rows(table: BudgetTable) -> tuple[list[str], list[list[str]]]:
+    """The budget table as a header and text rows (shared by Markdown and DOCX)."""
+    header = ["Axe", *(f"Année {i + 1}" for i in range(table.years)), "Total", "Actions chiffrées", "À chiffrer"]
+    rows = [[r.label, *(a.text() for a in r.per_year), r.total.text(), str(r.costed), str(len(r.to_cost))]
+            for r in table.rows]
+    rows.append(["Total", *(a.text() for a in table.per_year), table.total.text(),
+                 str(sum(r.costed for r in table.rows)), str(sum(len(r.to_cost) for r in table.rows))])
+    return header, rows
+
+
+def funding_lines(table: BudgetTable) -> list[str]:
+    out = [f"Part MILDECA demandée : {euros(table.envelope_eur)}" if table.envelope_eur is not None else
+           "Part MILDECA demandée : à indiquer dans le profil (enveloppe demandée)"]
+    for line in table.cofunding:
+        amount = euros(line.amount_eur) if line.amount_eur is not None else "montant à préciser"
+        out.append(f"Cofinancement {line.status} — {line.funder} : {amount}" + (f" ({line.note})" if line.note else ""))
+    if not table.cofunding:
+        out.append("Aucun cofinancement engagé n'est indiqué dans le profil.")
+    return out + table.notes
 
 
 def _origin(action: Action) -> str:
@@ -112,7 +172,7 @@ def to_markdown(plan: ActionPlan, criteria: CallCriteria | None = None) -> str:
     out += ["## Objectifs", ""]
     if plan.objectives:
         out += ["| Finalité | Objectif | Indicateur | Cible |", "| --- | --- | --- | --- |"]
-        out += [f"| {md(o.finalite)} | {md(o.statement)} | {md(o.indicator or '—')} | "
+        out += [f"| {md(_finalite_label(o.finalite, criteria))} | {md(o.statement)} | {md(o.indicator or '—')} | "
                 f"{md(o.target or '—')} |" for o in plan.objectives]
     else:
         out.append("Aucun objectif n'est encore défini.")
@@ -128,23 +188,36 @@ def to_markdown(plan: ActionPlan, criteria: CallCriteria | None = None) -> str:
             partners = ", ".join(md(x) for x in existing) + (" (déjà engagés)" if existing else "")
             if new:
                 partners += ("" if not existing else " ; ") + ", ".join(md(x) for x in new) + " (à mobiliser)"
-            out += [f"#### {number}. {md(action.title)}", "", md(action.description) or "—", "",
-                    f"- **Public** : {md(action.public) or '—'}",
+            intro, steps = _intro_and_steps(action)
+            out += [f"#### {number}. {md(action.title)}", "", md(intro) or "—", ""]
+            if steps:
+                out += ["Étapes :", ""] + [f"{i}. {md(step)}" for i, step in enumerate(steps, 1)] + [""]
+            out += [f"- **Public** : {md(action.public) or '—'}",
                     f"- **Porteur** : {md(action.lead) or '—'}",
                     f"- **Partenaires** : {partners or '—'}",
                     f"- **Calendrier** : {md(action.calendar.describe()) if action.calendar else '—'}",
                     f"- **Indicateurs** : {'; '.join(md(i) for i in action.indicators) or '—'}",
-                    f"- **Finalités** : {', '.join(md(f) for f in action.finalites) or '—'}",
+                    f"- **Finalités** : {md(_finalites_text(action, criteria)) or '—'}",
                     f"- **Budget** : {md(_budget(action))}",
                     f"- **Sources** : {'; '.join(md(s) for s in _source_titles(plan, action.sources)) or '—'}",
                     f"- **Origine** : {md(_origin(action))}", ""]
 
-    out += ["## Calendrier", "", "| Action | " + " | ".join(f"mois {a}-{b}" for a, b in SEMESTERS) + " |",
-            "| --- |" + " :---: |" * len(SEMESTERS)]
+    table = plan.budget
+    header, rows = budget_rows(table)
+    out += ["## Budget prévisionnel", "", "| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    out += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+    out += [""] + [f"- {md(line)}" for line in funding_lines(table)] + [""]
+    to_cost = [t for r in table.rows for t in r.to_cost]
+    if to_cost:
+        out += ["Actions à chiffrer (postes à évaluer localement) :", ""] + [f"- {md(t)}" for t in to_cost] + [""]
+
+    periods = semesters(plan)
+    out += ["## Calendrier", "", "| Action | " + " | ".join(f"mois {a}-{b}" for a, b in periods) + " |",
+            "| --- |" + " :---: |" * len(periods)]
     for _, _, actions in _numbered(plan, criteria):
         for number, action in actions:
             start, end = _months(action)
-            cells = ["■" if start <= b and end >= a else "" for a, b in SEMESTERS]
+            cells = ["■" if start <= b and end >= a else "" for a, b in periods]
             out.append(f"| {number}. {md(action.title)} | " + " | ".join(cells) + " |")
     out.append("")
 
@@ -169,7 +242,7 @@ def to_markdown(plan: ActionPlan, criteria: CallCriteria | None = None) -> str:
     out += ["## Sources", ""]
     for ref in plan.fiches:
         evidence = f" — niveau de preuve : {md(ref.evidence)}" if ref.evidence else ""
-        out.append(f"- **{md(ref.title)}** (fiche « {md(ref.id)} »){evidence}")
+        out.append(f"- **{md(ref.title)}**{evidence}")
         out += [f"  - {md(r)}" for r in ref.references]
     if not plan.fiches:
         out.append("Aucune fiche citée.")
@@ -201,6 +274,58 @@ def _table(document, header: list[str], rows: list[list[str]]):
     return table
 
 
+def _french(document) -> None:
+    """The document's language (Word's spelling checker, screen readers): French on the default run style."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run_properties = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = run_properties.find(qn("w:rPrDefault")).find(qn("w:rPr")) if run_properties is not None else None
+    targets = [run_properties] if run_properties is not None else []
+    targets.append(document.styles["Normal"].element.get_or_add_rPr())
+    for rpr in targets:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), "fr-FR")
+        lang.set(qn("w:eastAsia"), "fr-FR")
+
+
+def _with_links(paragraph, text: str) -> None:
+    """The text, with each web address as a clickable hyperlink."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    position = 0
+    for match in _PLAIN_URL.finditer(text):
+        url = match.group(0).rstrip(".,;)")
+        end = match.start() + len(url)
+        if match.start() > position:
+            paragraph.add_run(_x(text[position:match.start()]))
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+        run = OxmlElement("w:r")
+        props = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), "Hyperlink")
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        color = OxmlElement("w:color")
+        color.set(qn("w:val"), "0563C1")
+        props.extend([style, color, underline])
+        run.append(props)
+        node = OxmlElement("w:t")
+        node.text = _x(url)
+        run.append(node)
+        link.append(run)
+        paragraph._p.append(link)
+        position = end
+    if position < len(text):
+        paragraph.add_run(_x(text[position:]))
+
+
 def to_docx_bytes(plan: ActionPlan, criteria: CallCriteria | None = None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -213,7 +338,13 @@ def to_docx_bytes(plan: ActionPlan, criteria: CallCriteria | None = None) -> byt
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
     document.styles["Normal"].font.size = Pt(10)
-    document.core_properties.title = _x(f"Plan d'actions — {p.name}")[:250]
+    properties = document.core_properties
+    properties.title = _x(f"Plan d'actions — {p.name}")[:250]
+    properties.author = AUTHOR
+    properties.subject = _x(criteria.title if criteria else "Plan d'actions")[:250]
+    properties.language = "fr-FR"
+    properties.keywords = "plan d'actions; prévention; jeunes; trafics de stupéfiants"
+    _french(document)
 
     document.add_heading(_x(f"Plan d'actions — {p.name}"), level=0)
     document.add_paragraph().add_run(REVIEW_LINE).italic = True
@@ -245,7 +376,10 @@ def to_docx_bytes(plan: ActionPlan, criteria: CallCriteria | None = None) -> byt
             existing, new = _partners(action)
             partners = "; ".join(existing) + ("" if not new else ("\n" if existing else "") + "À mobiliser : "
                                                + "; ".join(new))
-            rows.append([f"{number}. {action.title}\n\n{action.description}", action.public,
+            intro, steps = _intro_and_steps(action)
+            steps_text = "".join(f"\n{i}. {step}" for i, step in enumerate(steps, 1))
+            rows.append([f"{number}. {action.title}\n\n{intro}" + (f"\n\nÉtapes :{steps_text}" if steps else ""),
+                         action.public,
                          f"{action.lead}\n\nPartenaires : {partners or '—'}",
                          (action.calendar.describe() if action.calendar else "—") + f"\n\nBudget : {_budget(action)}",
                          "\n".join(f"• {i}" for i in action.indicators) or "—",
@@ -255,13 +389,26 @@ def to_docx_bytes(plan: ActionPlan, criteria: CallCriteria | None = None) -> byt
         for note in notes:
             document.add_paragraph(_x(note), style="List Bullet")
 
+    document.add_heading("Budget prévisionnel", level=1)
+    table = plan.budget
+    header, budget = budget_rows(table)
+    _table(document, header, budget)
+    for line in funding_lines(table):
+        document.add_paragraph(_x(line), style="List Bullet")
+    to_cost = [t for r in table.rows for t in r.to_cost]
+    if to_cost:
+        document.add_paragraph("Actions à chiffrer (postes à évaluer localement) :")
+        for item in to_cost:
+            document.add_paragraph(_x(item), style="List Bullet 2")
+
+    periods = semesters(plan)
     document.add_heading("Calendrier", level=1)
     rows = []
     for _, _, actions in _numbered(plan, criteria):
         for number, action in actions:
             start, end = _months(action)
-            rows.append([f"{number}. {action.title}"] + ["■" if start <= b and end >= a else "" for a, b in SEMESTERS])
-    _table(document, ["Action"] + [f"mois {a}-{b}" for a, b in SEMESTERS], rows)
+            rows.append([f"{number}. {action.title}"] + ["■" if start <= b and end >= a else "" for a, b in periods])
+    _table(document, ["Action"] + [f"mois {a}-{b}" for a, b in periods], rows)
 
     document.add_heading("Partenaires", level=1)
     everyone = list(dict.fromkeys(x for a in plan.actions for x in a.partners))
@@ -290,9 +437,9 @@ def to_docx_bytes(plan: ActionPlan, criteria: CallCriteria | None = None) -> byt
     document.add_heading("Sources", level=1)
     for ref in plan.fiches:
         evidence = f" — niveau de preuve : {ref.evidence}" if ref.evidence else ""
-        document.add_paragraph(_x(f"{ref.title} (fiche « {ref.id} »){evidence}"), style="List Bullet")
+        document.add_paragraph(_x(f"{ref.title}{evidence}"), style="List Bullet")
         for reference in ref.references:
-            document.add_paragraph(_x(reference), style="List Bullet 2")
+            _with_links(document.add_paragraph(style="List Bullet 2"), reference)
     document.add_paragraph().add_run(REVIEW_LINE).italic = True
 
     buffer = io.BytesIO()

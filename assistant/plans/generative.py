@@ -22,7 +22,7 @@ from ..prompts import load_prompt
 from ..llm import LLMFailure, message_text, within_deadline
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
 from .messages import french_problems
-from .models import PLAN_LABELS, PLAN_MONTHS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
+from .models import PLAN_LABELS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
 from .profile import Profile
 
 REPAIR_ROUNDS = 2
@@ -154,12 +154,17 @@ class LLMDrafter:
             meta = practice.meta
             steps = implementation_steps(practice, limit=6)
             text = (f"{meta.title}\nPublic : {meta.public}\nPartenaires : {', '.join(meta.partners)}\n"
-                    f"Indicateurs : {' ; '.join(meta.indicators)}\nEn bref : {_first_sentences(practice, 40, 120)}\n"
-                    + (f"Mise en œuvre : {' ; '.join(steps)}" if steps else ""))
+                    f"Indicateurs : {' ; '.join(meta.indicators)}\nEn bref : {_first_sentences(practice, 40, 120)}\n")
+            if meta.actions:  # the fiche's own actions, written as the collectivity's: the model adapts them
+                text += "\n".join(
+                    f"Action proposée : {t.title} (âges {t.ages.min}-{t.ages.max} ans ; porteur : {t.lead} ; "
+                    f"partenaires : {', '.join(t.partners)}) — étapes : {' '.join(t.steps)}" for t in meta.actions)
+            elif steps:
+                text += f"Mise en œuvre : {' ; '.join(steps)}"
             numbered.append({"n": n, "id": meta.id, "axes": ",".join(meta.axes), "finalites": ",".join(meta.finalites),
                              "text": fence(text, "fiche")})
         system, user = load_prompt("plan").render(
-            call_title=self.criteria.title, months=str(PLAN_MONTHS),
+            call_title=self.criteria.title, months=str(profile.duration_months),
             axes="\n".join(f"  - {a.id} : {a.label}" for a in self.criteria.axes),
             finalites="\n".join(f"  - {f.id} : {f.label}" for f in self.criteria.finalites),
             actors=", ".join(a.label for a in self.criteria.actors),

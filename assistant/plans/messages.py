@@ -73,27 +73,29 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…'"
 
 
-def location(loc: tuple, labels: Mapping[str, str], item_names: Mapping[str, str] | None = None) -> str:
-    """`("actions", 2, "description")` → `actions › n°3 › description`, with French labels of top-level fields."""
+def location(loc: tuple, labels: Mapping[str, str], item_names: Mapping[str, str] | None = None,
+             keys: bool = True) -> str:
+    """`("actions", 2, "description")` → `actions › n°3 › description`, with French labels of top-level fields;
+    `keys=False` names a field by its label alone (a form's user never sees the file's keys)."""
     parts: list[str] = []
     for i, part in enumerate(loc):
         if isinstance(part, int):
             parts.append(f"n°{part + 1}")
         elif i == 0 and part in labels:
-            parts.append(f"« {part} » ({labels[part]})")
+            parts.append(f"« {part} » ({labels[part]})" if keys else f"« {labels[part]} »")
         else:
             parts.append(f"« {part} »" if i == 0 else str(part))
     return " › ".join(parts)
 
 
 def french_problems(exc: ValidationError, labels: Mapping[str, str], skip_types: frozenset[str] = frozenset(),
-                    prefix: str = "", keep: Callable[[dict], bool] | None = None) -> list[str]:
+                    prefix: str = "", keep: Callable[[dict], bool] | None = None, keys: bool = True) -> list[str]:
     """One line per error: `« population » (population) : doit être supérieur ou égal à 0 (reçu : -5).`"""
     lines: list[str] = []
     for error in exc.errors(include_url=False):
         if error.get("type") in skip_types or (keep is not None and not keep(error)):
             continue
-        where = location(tuple(error.get("loc", ())), labels)
+        where = location(tuple(error.get("loc", ())), labels, keys=keys)
         message = describe_error(error)
         line = f"{prefix}{where} : {message}" if where else f"{prefix}{message}"
         line = line if line.endswith(".") else line + "."

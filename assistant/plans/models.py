@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..criteria import CallCriteria
 from ._context import criteria_for, known_axis, known_finalite, known_finalites
+from .budget import BudgetTable, budget_table
 from .profile import Profile
 
 MIN_DESCRIPTION_WORDS = 25
@@ -70,10 +71,27 @@ class Calendar(_Model):
         return text
 
 
+class ActionCost(_Model):
+    """What an action costs, as far as public sources say: a total over the plan (`low_eur`-`high_eur`) only when
+    a source gives a figure that sums; else a unit cost; always what remains to cost locally."""
+
+    low_eur: int | None = Field(None, ge=0)
+    high_eur: int | None = Field(None, ge=0)
+    unit_cost: str | None = Field(None, description="Coût unitaire sourcé, par exemple « 15 € par demi-journée ».")
+    basis: str | None = Field(None, description="La source du chiffre.")
+    items: list[str] = Field(default_factory=list, description="Postes à chiffrer localement.")
+    funding: list[str] = Field(default_factory=list, description="Plafonds connus de financeurs (à solliciter).")
+
+    @property
+    def has_range(self) -> bool:
+        return self.low_eur is not None and self.high_eur is not None
+
+
 class Action(_Model):
     axis: str = Field(description="Identifiant de l'axe de l'appel (criteria.yaml).")
     title: str = Field(min_length=1, max_length=300)
     description: str = Field("", max_length=6000)
+    steps: list[str] = Field(default_factory=list, description="Les étapes, en phrases complètes.")
     public: str = Field("", max_length=1000, description="Public visé.")
     lead: str = Field("", max_length=300, description="Porteur (pilote) de l'action.")
     partners: list[str] = Field(default_factory=list, description="Partenaires, ceux déjà engagés d'abord.")
@@ -82,7 +100,8 @@ class Action(_Model):
     indicators: list[str] = Field(default_factory=list)
     finalites: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list, description="Identifiants des fiches de bonnes pratiques.")
-    budget_eur: int | None = Field(None, ge=0, description="Budget prévisionnel en euros.")
+    budget_eur: int | None = Field(None, ge=0, description="Budget prévisionnel en euros (saisi par la collectivité).")
+    cost: ActionCost | None = Field(None, description="Coût indicatif tiré des sources, ou postes à chiffrer.")
     origin: Literal["catalogue", "llm"] = "catalogue"
     note: str | None = Field(None, description="Remarque pour le relecteur (par exemple : complétée depuis le catalogue).")
 
@@ -96,7 +115,7 @@ class Action(_Model):
     def _known_finalites(cls, values: list[str], info: ValidationInfo) -> list[str]:
         return known_finalites(values, info)
 
-    @field_validator("partners", "new_partners", "indicators", "sources")
+    @field_validator("partners", "new_partners", "indicators", "sources", "steps")
     @classmethod
     def _no_blank_items(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
@@ -170,6 +189,23 @@ class ActionPlan(_Model):
     fiches: list[FicheRef] = Field(default_factory=list)
     mode: str = Field("catalogue", description="« catalogue » (hors ligne) ou le modèle de langage utilisé.")
     notice: str | None = Field(None, description="Avertissement en français (par exemple : repli sur le catalogue).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _computed_parts_are_not_input(cls, data):
+        """`budget` is computed from the actions: a plan's own JSON loads back (the stored table is ignored)."""
+        if isinstance(data, dict) and "budget" in data:
+            data = {k: v for k, v in data.items() if k != "budget"}
+        return data
+
+    @computed_field(description="Tableau budgétaire : par axe et par année, enveloppe, part MILDECA, cofinancements.")
+    @property
+    def budget(self) -> BudgetTable:
+        return budget_table(self, criteria_for(None) if self.call_id else None)
+
+    @property
+    def months(self) -> int:
+        return self.profile.duration_months
 
     @model_validator(mode="after")
     def _four_axes(self, info: ValidationInfo) -> "ActionPlan":

@@ -31,9 +31,46 @@ PROFILE_LABELS = {
     "target_ages": "tranche d'âge visée",
     "existing_partners": "partenaires déjà engagés",
     "priority_finalites": "finalités prioritaires",
+    "colleges": "nombre de collèges",
+    "young_people": "nombre de jeunes de la tranche d'âge visée",
+    "budget_eur": "enveloppe demandée (euros)",
+    "cofunders": "cofinanceurs déjà engagés",
+    "duration_months": "durée du plan (mois)",
 }
+PLAN_DURATIONS = (12, 24, 36)
+# « CAF : 10 000 € », « Bailleur social - 5000 », « FIPD » (no amount)
+COFUNDER_LINE = re.compile(r"^\s*(?P<name>.+?)\s*(?:[:=–-]\s*(?P<amount>\d[\d\s\u202f\u00a0.]*)\s*(?:€|euros?|eur)?\s*)?$", re.I)
 AGES = re.compile(r"^\s*(\d{1,2})\s*(?:-|–|à|a)\s*(\d{1,2})\s*(?:ans)?\s*$")
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Cofunder(BaseModel):
+    """A co-funder already engaged, with its amount when known (euros over the plan)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=200)
+    amount_eur: int | None = Field(None, ge=0, le=100_000_000)
+
+    def describe(self) -> str:
+        return self.name if self.amount_eur is None else f"{self.name} : {euros(self.amount_eur)}"
+
+
+def euros(amount: int) -> str:
+    """12000 → « 12 000 € » (French thousands separator)."""
+    return f"{amount:,} €".replace(",", "\u202f")
+
+
+def parse_cofunder(value: Any) -> Any:
+    """« CAF : 10 000 € » → {"name": "CAF", "amount_eur": 10000}; anything else is left to validation."""
+    if not isinstance(value, str):
+        return value
+    match = COFUNDER_LINE.match(value)
+    if not match:
+        return {"name": value}
+    amount = match.group("amount")
+    digits = re.sub(r"[^\d]", "", amount or "")
+    return {"name": match.group("name"), "amount_eur": int(digits) if digits else None}
 
 
 class Profile(BaseModel):
@@ -51,6 +88,26 @@ class Profile(BaseModel):
     existing_partners: list[ShortText] = Field(default_factory=list, max_length=40,
                                                description="Partenaires et instances déjà en place.")
     priority_finalites: list[str] = Field(min_length=1, description="Finalités de l'appel poursuivies en priorité.")
+    colleges: int | None = Field(None, ge=0, le=500, description="Nombre de collèges du territoire (facultatif).")
+    young_people: int | None = Field(None, ge=0, le=5_000_000,
+                                     description="Nombre de jeunes de la tranche d'âge visée, si connu (facultatif).")
+    budget_eur: int | None = Field(None, ge=0, le=100_000_000,
+                                   description="Enveloppe demandée à la MILDECA, en euros (facultatif).")
+    cofunders: list[Cofunder] = Field(default_factory=list, max_length=20,
+                                      description="Cofinanceurs déjà engagés, avec leur montant s'il est connu.")
+    duration_months: int = Field(24, description="Durée du plan : 12, 24 ou 36 mois.")
+
+    @field_validator("cofunders", mode="before")
+    @classmethod
+    def _cofunder_lines(cls, values: Any) -> Any:
+        return [parse_cofunder(v) for v in values] if isinstance(values, list) else values
+
+    @field_validator("duration_months")
+    @classmethod
+    def _duration(cls, value: int) -> int:
+        if value not in PLAN_DURATIONS:
+            raise ValueError(f"durée « {value} » non proposée : choisissez 12, 24 ou 36 mois")
+        return value
 
     @field_validator("kind")
     @classmethod
@@ -69,7 +126,7 @@ class Profile(BaseModel):
         if not match:
             raise ValueError(f"« {value} » n'est pas une tranche d'âge ; écrivez par exemple « 11-17 »")
         low, high = int(match.group(1)), int(match.group(2))
-        if low > high or high > 30:
+        if low >= high or high > 30:
             raise ValueError(f"tranche d'âge « {value} » incohérente : l'âge minimal doit être inférieur à l'âge "
                              "maximal, et l'âge maximal au plus 30 ans")
         return f"{low}-{high}"
@@ -117,6 +174,24 @@ def _looks_like_path(text: str) -> bool:
         return Path(text).is_file()
     except OSError:
         return False
+
+
+def profile_from_form(data: dict, criteria: CallCriteria | None = None) -> Profile:
+    """A profile typed in a form: each problem names the field by the form's French label, never a file key.
+
+    >>> profile_from_form({"name": "", "kind": "commune"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    assistant.errors.InvalidInput: Le profil du territoire n'est pas valide (5 problème(s)) :
+    - « Nom de la collectivité » : ne doit pas être vide...
+    """
+    try:
+        return Profile.model_validate(data, context={"criteria": criteria} if criteria else None)
+    except ValidationError as exc:
+        labels = {key: label[:1].upper() + label[1:] for key, label in PROFILE_LABELS.items()}
+        problems = french_problems(exc, labels, keys=False)
+        raise InvalidInput(f"Le profil du territoire n'est pas valide ({len(problems)} problème(s)) :",
+                           problems) from exc
 
 
 def load_profile(source: Profile | dict | str | Path, criteria: CallCriteria | None = None) -> Profile:

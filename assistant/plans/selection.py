@@ -18,7 +18,9 @@ from ..loaders import Practice
 from ..knowledge_base import KnowledgeBase
 from ..retrieval import Filters
 from ..text_fr import analyse
+from .conditions import territory_facts
 from .profile import Profile
+from .templates import Fit, best_fit
 
 GOVERNANCE_FICHE = "clspd-cispd"  # always on the call's steering axis: the instance that carries the project
 PER_AXIS_MIN, PER_AXIS_MAX = 2, 3
@@ -74,6 +76,7 @@ class Candidate:
     problems: list[str] = field(default_factory=list)  # the profile's problems this fiche came up for
     ages: tuple[int, int] | None = None
     forced: bool = False
+    fit: Fit | None = None  # the fiche's action template filled for this territory
 
     @property
     def id(self) -> str:
@@ -142,14 +145,16 @@ class FicheSelector:
     def rank(self, profile: Profile) -> dict[str, list[Candidate]]:
         situations = self._situation(self.situation_query(profile))
         problem_hits = self._problem_hits(profile)
+        facts = territory_facts(profile)
+        fits = {p.meta.id: best_fit(p, profile.age_range, facts) for p in self.practices}
         ranked: dict[str, list[Candidate]] = {}
         for axis in self.criteria.axis_ids:
             situation = situations[axis]
             candidates = []
             for practice in self.practices:
                 meta = practice.meta
-                if axis not in meta.axes:
-                    continue
+                if axis not in meta.axes or (fits[meta.id] is None and meta.id != GOVERNANCE_FICHE):
+                    continue  # no template of this fiche suits the territory's ages or conditions
                 matched = [p for p, docs in problem_hits.items() if meta.id in docs]
                 score = situation.get(meta.id, 0.0) + 0.7 * sum(problem_hits[p][meta.id] for p in matched)
                 score += 0.15 * min(2, len(set(meta.finalites) & set(profile.priority_finalites)))
@@ -159,8 +164,9 @@ class FicheSelector:
                     score *= 0.35
                 if needs_qpv(meta.public):
                     score *= 1.1 if profile.qpv_count else 0.3
+                fit = fits[meta.id]
                 candidates.append(Candidate(practice, axis, round(score, 6), matched,
-                                            overlap if isinstance(overlap, tuple) else None))
+                                            fit.ages if fit else None, fit=fit))
             candidates.sort(key=lambda c: (-c.score, c.id))
             ranked[axis] = candidates
         return ranked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,12 @@ from assistant import Assistant
 from assistant.cli import main
 from assistant.errors import InvalidInput
 from assistant.plans import ActionPlan, load_profile
+from assistant.loaders import load_practices
+from assistant.plans.actors import ActorMatcher
+from assistant.plans.conditions import territory_facts, unmet
 from assistant.plans.export import to_docx_bytes, to_json, to_markdown
+from assistant.plans.partners import group_of
+from assistant.plans.templates import clip
 
 pytestmark = pytest.mark.integration
 PROFILES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
@@ -35,9 +41,85 @@ def cli_env(knowledge_assistant, monkeypatch):
     return CliRunner()
 
 
-def test_there_are_four_contrasting_example_profiles():
-    assert {"grande-ville", "petite-ville", "intercommunalite-rurale", "ville-moyenne-recrutement-en-ligne"} <= set(
-        EXAMPLES)
+def test_there_are_six_contrasting_example_profiles():
+    assert {"grande-ville", "petite-ville", "intercommunalite-rurale", "ville-moyenne-recrutement-en-ligne",
+            "ville-clspd-en-sommeil", "bourg-rural-12-mois"} <= set(EXAMPLES)
+
+
+# -- the rubric: what a project manager would otherwise have to rewrite ---------------------------------------
+EXAMPLE_PLACES = ("CoDES", "Loos", "Sarcelles", "Lille", "Laval", "Villeurbanne", "Brest", "Sète", "Melun",
+                  "Valbonne", "Manche", "Moselle", "Sauvegarde 71", "Grenoble", "Haute-Vienne")
+DEGENERATE = re.compile(r"\b(\d{1,2})\s*(?:-|à)\s*(\d{1,2})\s*ans\b")
+
+
+def _internal_ids(knowledge_assistant) -> set[str]:
+    criteria = knowledge_assistant.criteria
+    fiches = {p.meta.id for p in load_practices(knowledge_assistant.settings.knowledge_dir)}
+    return ({f for f in fiches if "-" in f} | {f for f in criteria.finalite_ids if "_" in f}
+            | {"attractivite", "prevenir_entree", "logement_social", "point_de_deal"})
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_rubric_a_plan_a_project_manager_can_take_to_partners(knowledge_assistant, plans, name):
+    plan = plans[name]
+    practices = {p.meta.id: p for p in load_practices(knowledge_assistant.settings.knowledge_dir)}
+    fiche_titles = {p.meta.title for p in practices.values()}
+    matcher = ActorMatcher(knowledge_assistant.criteria)
+    facts = territory_facts(plan.profile)
+    markdown = to_markdown(plan, knowledge_assistant.criteria)
+    document = Document(io.BytesIO(to_docx_bytes(plan, knowledge_assistant.criteria)))
+    docx_text = "\n".join([p.text for p in document.paragraphs] +
+                          [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for action in plan.actions:
+        # the collectivity's own action, not a fiche's title or numbered heading
+        assert action.title not in fiche_titles and not re.match(r"^\d", action.title), action.title
+        # complete steps, no cut-off heading
+        assert action.steps and all(s[0].isupper() and s.endswith(".") for s in action.steps), action.steps
+        assert "Étapes prévues" not in action.description
+        # partners: no other territory's organisation, one line per actor category
+        assert not [p for p in action.partners if any(place in p for place in EXAMPLE_PLACES)], action.partners
+        groups = [group_of(matcher.category_of(p)) for p in action.partners]
+        assert len(groups) == len(set(groups)), (action.title, action.partners)
+        # ages and conditions of the template hold for this territory
+        template = next(t for t in practices[action.sources[0]].meta.actions
+                        if t.title == action.title or action.sources[0] == "clspd-cispd")
+        assert clip(template, plan.profile.age_range) is not None or action.sources[0] == "clspd-cispd"
+        assert not unmet(template.requires, facts), (action.title, template.requires)
+        # a cost range or the items to cost
+        assert action.cost is not None and (action.cost.has_range or action.cost.unit_cost or action.cost.items)
+    for objective in plan.objectives:
+        assert "à fixer" in objective.target or re.search(r"\d+ (des|collèges?|catégories)", objective.target), \
+            objective.target
+        assert "fixée par le comité de pilotage" not in objective.target
+    for text in (markdown, docx_text):
+        assert not [m.group(0) for m in DEGENERATE.finditer(text) if m.group(1) == m.group(2)]
+        found = [i for i in _internal_ids(knowledge_assistant) if re.search(rf"(?<![\w/.-]){re.escape(i)}(?![\w-]|\.\w)",
+                                                                             text)]
+        assert not found, f"identifiants internes dans le texte : {found}"
+    assert "Budget prévisionnel" in markdown and "Budget prévisionnel" in docx_text
+
+
+def test_the_town_of_the_issue_gets_its_own_governance_and_a_costed_frame(plans):
+    plan = plans["ville-clspd-en-sommeil"]
+    pilotage = plan.actions_on("pilotage")[0]
+    assert pilotage.title == ("Relancer le CLSPD, qui ne se réunit plus depuis 2020, avec un groupe thématique "
+                              "« jeunes et trafics »")
+    assert "existe mais" not in pilotage.description
+    assert any(a.sources == ["recrutement-reseaux-sociaux"] for a in plan.actions)  # Snapchat
+    assert any("collèges du territoire sur 2" in o.target for o in plan.objectives) or \
+        any("2 100 jeunes" in o.target.replace("\u202f", " ") for o in plan.objectives)
+    budget = plan.budget
+    assert budget.envelope_eur == 60000 and [c.funder for c in budget.cofunding][:2] == ["CAF", "FIPD"]
+    assert budget.cofunding[0].amount_eur == 8000 and budget.years == 2
+
+
+def test_a_territory_without_collège_or_quartier_gets_no_action_that_needs_one(plans):
+    rural = plans["bourg-rural-12-mois"]
+    assert rural.profile.duration_months == 12 and rural.budget.years == 1
+    for action in rural.actions:
+        assert action.calendar.end_month <= 12
+    assert not {"unplugged", "primavera", "theatre-forum-temoignages", "vvv-quartiers-ete", "reappropriation-halls"} \
+        & {a.sources[0] for a in rural.actions}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -87,13 +169,16 @@ def test_contrasting_territories_get_visibly_different_plans(plans):
 def test_actions_are_written_for_the_territory(plans):
     city = plans["grande-ville"]
     halls = next(a for a in city.actions if a.sources == ["reappropriation-halls"])
-    assert halls.description.startswith("À Port-Aurèle, pour les 11-17 ans")
-    assert any("dans les 4 quartiers prioritaires" in a.description for a in city.actions)
+    assert halls.description.startswith("À Port-Aurèle, l'action s'adresse aux locataires et jeunes de 11 à 17 ans")
+    assert any("des 4 quartiers prioritaires" in a.description for a in city.actions)
     assert not any("quartiers prioritaires" in a.description or "le quartier prioritaire" in a.description
                    for a in plans["intercommunalite-rurale"].actions)
-    assert halls.partners[:2] == ["bailleur social", "prévention spécialisée"]  # the ones it already has, first
-    assert set(halls.new_partners) and not set(halls.new_partners) & set(city.profile.existing_partners)
+    assert "bailleur social" in halls.partners and any(p.startswith("centres sociaux") for p in halls.partners)
+    assert any("à mobiliser" in p for p in halls.partners)  # the roles the territory still has to find
+    assert not set(halls.new_partners) & set(city.profile.existing_partners)
     assert halls.calendar.end_month == 24 and halls.indicators
+    # the municipal police or the CLSPD are not attached to actions whose template does not name them
+    assert not any("CLSPD" in p for a in city.actions_on("protection") for p in a.partners)
 
 
 def test_pilotage_brings_the_governance_the_profile_lacks(plans):
@@ -191,3 +276,29 @@ def test_aap_validate_on_a_missing_file_is_a_french_error(cli_env, tmp_path):
 def test_plan_commands_have_help_with_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Exemple" in result.output
+
+
+# -- the plan check -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["ville-clspd-en-sommeil", "grande-ville", "intercommunalite-rurale"])
+def test_a_catalogue_plan_checks_as_supported_against_its_fiches_the_call_and_the_profile(knowledge_assistant, plans,
+                                                                                         name):
+    report = knowledge_assistant.check_plan(plans[name])
+    assert report.summary.unsupported == 0 and report.summary.weak == 0, [
+        (s.text, s.reason) for s in report.sentences if s.verdict != "supported"]
+    assert report.summary.supported >= 4 * len(plans[name].actions)  # type, steps, ages, partners of each action
+    kinds = {s.passage.doc_id for s in report.sentences if s.passage}
+    assert {"profil", knowledge_assistant.criteria.id} <= kinds and kinds & {a.sources[0] for a in plans[name].actions}
+
+
+def test_what_was_changed_in_a_plan_is_flagged_with_its_reason(knowledge_assistant, plans):
+    data = json.loads(plans["ville-clspd-en-sommeil"].model_dump_json())
+    action = next(a for a in data["actions"] if a["sources"] == ["recrutement-reseaux-sociaux"])
+    action["partners"].append("CoDES 06")  # another territory's organisation, not a role of this action
+    action["public"] = "jeunes de 6 à 17 ans"  # the fiche's action is for 11-20 year olds
+    data["summary"] = data["summary"].replace("25 000 habitants", "32 000 habitants")
+    report = knowledge_assistant.check_plan(data)
+    flagged = {s.text: s.reason for s in report.sentences if s.verdict == "unsupported"}
+    assert flagged["Partenaire : CoDES 06"] == "la fiche ne prévoit pas ce type de partenaire pour cette action"
+    assert "âges hors de ceux de la fiche (11-20 ans)" in flagged["Public : jeunes de 6 à 17 ans"]
+    assert any("32000" in reason for reason in flagged.values())
+    assert len(flagged) == 3

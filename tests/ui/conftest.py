@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "ui"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FICHES = [  # two per axis: enough for the catalogue to fill every axis, small enough to index quickly
-    "clspd-cispd", "diagnostic-partage", "paej", "psfp", "theatre-forum-temoignages", "limits",
+    "clspd-cispd", "diagnostic-partage", "paej", "psfp", "theatre-forum-temoignages", "recrutement-reseaux-sociaux",
     "prevention-specialisee", "reoccuper-apres-demantelement",
 ]
 

@@ -117,16 +117,18 @@ def test_profile_form_and_action_table_round_trip():
          "indicators": ["i"], "calendar": {"start_month": 1, "end_month": 6, "phases": [{"label": "p"}]}},
         {"axis": "protection", "title": "B", "partners": [], "indicators": [], "calendar": None}]}
     rows = action_rows(plan)
-    assert rows[0][:3] == [1, "pilotage", "A"] and rows[0][6] == "CAF ; PJJ" and rows[0][8:] == [1, 6]
+    assert rows[0][:3] == [1, "pilotage", "A"] and rows[0][6] == "CAF ; PJJ" and rows[0][8:] == [1, 6, None]
     rows[0][6] = "CAF"  # PJJ removed
     rows[1][2] = "B modifiée"
     rows[1][8], rows[1][9] = 2, 12
+    rows[1][10] = 4500.0  # the collectivity's own amount, counted in the budget table
     rows.append([None, "alternatives", "Nouvelle", "desc", "", "", "", "", "", ""])
     merged = merge_actions(plan, [rows[1], rows[0], rows[2]])
     assert [a["title"] for a in merged["actions"]] == ["B modifiée", "A", "Nouvelle"]
     assert merged["actions"][1]["sources"] == ["f1"] and merged["actions"][1]["new_partners"] == []
     assert merged["actions"][1]["calendar"]["phases"] == [{"label": "p"}]  # months unchanged: phases kept
     assert merged["actions"][0]["calendar"] == {"start_month": 2, "end_month": 12}
+    assert merged["actions"][0]["budget_eur"] == 4500 and merged["actions"][1]["budget_eur"] is None
     assert merged["actions"][2]["calendar"] is None and merged["actions"][2]["axis"] == "alternatives"
 
 

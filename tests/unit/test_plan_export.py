@@ -76,13 +76,17 @@ def test_docx_reopens_with_every_action_and_the_review_line(plan, criteria):
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert REVIEW_LINE in paragraphs
-    for heading in ("Contexte et situation locale", "Objectifs", "Actions par axe", "Calendrier", "Partenaires",
-                    "Indicateurs", "Gouvernance", "Évaluation", "Sources"):
+    for heading in ("Contexte et situation locale", "Objectifs", "Actions par axe", "Budget prévisionnel", "Calendrier",
+                    "Partenaires", "Indicateurs", "Gouvernance", "Évaluation", "Sources"):
         assert heading in paragraphs, heading
     axis_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Action" and len(t.columns) == 6]
     assert len(axis_tables) == 4  # one table per axis
     for action in plan.actions:
-        assert action.title in cells and action.description in cells
+        assert action.title in cells and all(step in cells for step in action.steps)
+        intro = action.description
+        for step in action.steps:
+            intro = intro.replace(step, "")
+        assert " ".join(intro.split()) in cells  # the description's opening, then its steps as a numbered list
         assert all(indicator in cells for indicator in action.indicators)
     assert "<script>alert('x')</script>Bourg" in paragraphs  # kept as text: Word does not run it
 

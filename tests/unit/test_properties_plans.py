@@ -54,7 +54,7 @@ def _catalogue():
 
 def profiles():
     _, criteria = _catalogue()
-    ages = st.tuples(st.integers(0, 30), st.integers(0, 30)).filter(lambda t: t[0] <= t[1])
+    ages = st.tuples(st.integers(0, 30), st.integers(0, 30)).filter(lambda t: t[0] < t[1])
     return st.fixed_dictionaries({
         "name": short, "kind": st.sampled_from([a.id for a in criteria.eligible_applicants]),
         "population": st.integers(1, 20_000_000), "qpv_count": st.integers(0, 500),
@@ -93,7 +93,13 @@ def test_profiles_round_trip_through_json_and_yaml(data):
 @given(profiles())
 def test_any_profile_gives_a_plan_that_round_trips_and_exports_inert(data):
     planner, criteria = _catalogue()
-    plan = planner.draft(data)
+    try:
+        plan = planner.draft(data)
+    except InvalidInput as error:  # ages no catalogue action serves (« 0-2 », « 27-30 »): said in French, per axis
+        assert "Aucune action du catalogue ne convient" in str(error) and "tranche d'âge" in str(error)
+        low, high = map(int, data["target_ages"].split("-"))
+        assert low < 9 or high > 25
+        return
     assert ActionPlan.model_validate_json(to_json(plan), context={"criteria": criteria}) == plan
     assert check_plan(to_json(plan), criteria).errors == []
     markdown = to_markdown(plan, criteria)
