@@ -179,7 +179,8 @@ def build(assistant: Assistant) -> None:
                                    info="Sert à proposer les actions au collège et à chiffrer les objectifs."),
                 young_people=gr.Number(label="Nombre de jeunes de la tranche d'âge visée (facultatif)",
                                        elem_id="aap-young-people", info="Sert de base aux cibles des objectifs."),
-                budget_eur=gr.Number(label="Enveloppe demandée à la MILDECA, en euros (facultatif)",
+                budget_eur=gr.Number(label=f"Enveloppe demandée ({criteria.publisher or 'financeur de l’appel'}), "
+                                           "en euros (facultatif)",
                                      elem_id="aap-budget", info="Comparée au budget des actions chiffrées."),
                 cofunders=gr.Textbox(label="Cofinanceurs déjà engagés (un par ligne, facultatif)", lines=2,
                                      elem_id="aap-cofunders", placeholder="CAF : 8 000 €\nFIPD",

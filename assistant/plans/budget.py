@@ -53,7 +53,8 @@ class BudgetTable(BaseModel):
     rows: list[BudgetRow]
     total: Amount
     per_year: list[Amount]
-    envelope_eur: int | None = Field(None, description="Enveloppe demandée à la MILDECA (part MILDECA).")
+    funder: str = Field("financeur de l'appel", description="Who the envelope is asked of (the call's publisher).")
+    envelope_eur: int | None = Field(None, description="Enveloppe demandée au financeur de l'appel (sa part).")
     cofunding: list[CofundingLine] = Field(default_factory=list)
     engaged_cofunding_eur: int = 0
     complete: bool = Field(description="Toutes les actions sont chiffrées.")
@@ -121,12 +122,13 @@ def budget_table(plan: "ActionPlan", criteria: "CallCriteria | None" = None) -> 
         missing = sum(len(r.to_cost) for r in rows)
         notes.append(f"{missing} action(s) restent à chiffrer : le total ne couvre que les actions chiffrées.")
     envelope = plan.profile.budget_eur
+    funder = criteria.publisher if criteria is not None and criteria.publisher else "financeur de l'appel"
     if envelope is not None and total.high:
         gap = envelope + engaged - total.high
-        notes.append(f"Enveloppe MILDECA demandée ({euros(envelope)}) et cofinancements engagés ({euros(engaged)}) : "
+        notes.append(f"Enveloppe demandée ({funder}) ({euros(envelope)}) et cofinancements engagés ({euros(engaged)}) : "
                      + (f"{euros(gap)} restent disponibles pour les actions à chiffrer." if gap >= 0 else
                         f"il manque {euros(-gap)} pour couvrir le haut de la fourchette des actions chiffrées."))
-    return BudgetTable(years=years, rows=rows, total=total,
+    return BudgetTable(funder=funder, years=years, rows=rows, total=total,
                        per_year=[sum((r.per_year[i] for r in rows), Amount()) for i in range(years)],
                        envelope_eur=envelope, cofunding=cofunding, engaged_cofunding_eur=engaged,
                        complete=complete, notes=notes)

@@ -338,7 +338,7 @@ class CatalogueDrafter:
         parts.append(f"Le plan vise les jeunes de {territory.ages[0]} à {territory.ages[1]} ans, sur "
                      f"{p.duration_months} mois, et poursuit en priorité les finalités suivantes : {finalites}.")
         if p.budget_eur is not None:
-            parts.append(f"Enveloppe demandée à la MILDECA : {euros(p.budget_eur)}.")
+            parts.append(f"Enveloppe demandée ({self.criteria.publisher}) : {euros(p.budget_eur)}.")
         if p.cofunders:
             parts.append(f"Cofinanceurs déjà engagés : {', '.join(c.describe() for c in p.cofunders)}.")
         return " ".join(parts)

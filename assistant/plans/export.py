@@ -129,8 +129,8 @@ def budget_rows(table: BudgetTable) -> tuple[list[str], list[list[str]]]:
 
 
 def funding_lines(table: BudgetTable) -> list[str]:
-    out = [f"Part MILDECA demandée : {euros(table.envelope_eur)}" if table.envelope_eur is not None else
-           "Part MILDECA demandée : à indiquer dans le profil (enveloppe demandée)"]
+    out = [f"Part demandée ({table.funder}) : {euros(table.envelope_eur)}" if table.envelope_eur is not None else
+           f"Part demandée ({table.funder}) : à indiquer dans le profil (enveloppe demandée)"]
     for line in table.cofunding:
         amount = euros(line.amount_eur) if line.amount_eur is not None else "montant à préciser"
         out.append(f"Cofinancement {line.status} — {line.funder} : {amount}" + (f" ({line.note})" if line.note else ""))

@@ -92,7 +92,7 @@ class Profile(BaseModel):
     young_people: int | None = Field(None, ge=0, le=5_000_000,
                                      description="Nombre de jeunes de la tranche d'âge visée, si connu (facultatif).")
     budget_eur: int | None = Field(None, ge=0, le=100_000_000,
-                                   description="Enveloppe demandée à la MILDECA, en euros (facultatif).")
+                                   description="Enveloppe demandée au financeur de l'appel, en euros (facultatif).")
     cofunders: list[Cofunder] = Field(default_factory=list, max_length=20,
                                       description="Cofinanceurs déjà engagés, avec leur montant s'il est connu.")
     duration_months: int = Field(24, description="Durée du plan : 12, 24 ou 36 mois.")

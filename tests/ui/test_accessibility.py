@@ -139,7 +139,7 @@ def test_a_browser_in_english_sees_only_french(new_page, ui_assistant, tmp_path)
         messages[name], english[name] = toast_words(page, action)
     assert {name: words for name, words in english.items() if words} == {}
     assert all(text.startswith("Erreur") for text in messages.values()), messages
-    assert "nombre d'habitants" in messages["plan sans profil"]  # the field is named
+    assert "« Nom de la collectivité »" in messages["plan sans profil"]  # the field is named by its label
     assert "Fichier trop volumineux" in messages["fichier trop gros"] and "Mo" in messages["fichier trop gros"]
 
 

@@ -58,7 +58,7 @@ def test_typed_amounts_sum_per_axis_and_per_year_against_the_envelope(setup):
     assert json.loads(to_json(edited))["budget"]["total"] == {"low": 34000, "high": 34000}
     markdown = to_markdown(edited, criteria)  # its inline text normalises spaces
     assert "## Budget prévisionnel" in markdown and "34 000 €" in markdown
-    assert "Part MILDECA demandée : 60 000 €" in markdown
+    assert "Part demandée (MILDECA) : 60 000 €" in markdown
     document = Document(io.BytesIO(to_docx_bytes(edited, criteria)))
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "34\u202f000 €" in cells and document.core_properties.language == "fr-FR"
