@@ -346,15 +346,18 @@ def eval_answers(set_path: Path | None, half: str, show_errors: bool) -> None:
 
 @evaluate.command(name="grounding")
 @click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Jeu d'évaluation (défaut : tests/eval/grounding.yaml).")
-@click.option("--tune", is_flag=True, help="Rechoisir les seuils sur la moitié de réglage avant de mesurer.")
-@click.option("--errors", "show_errors", is_flag=True, help="Lister les phrases mal jugées, avec la raison.")
-def eval_grounding(set_path: Path | None, tune: bool, show_errors: bool) -> None:
-    """Précision et rappel du verdict « non appuyée », en tout et par type de changement (date, montant, âge,
-    acteur, programme, négation, axe).
+              help="Un seul jeu d'évaluation (défaut : tous les jeux tests/eval/grounding*.yaml).")
+@click.option("--tune", is_flag=True, help="Rechoisir les seuils sur les moitiés de réglage avant de mesurer.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Lister les phrases mal jugées de la moitié de réglage, avec la raison.")
+@click.option("--all-errors", is_flag=True, help="Lister aussi celles de la moitié de mesure.")
+def eval_grounding(set_path: Path | None, tune: bool, show_errors: bool, all_errors: bool) -> None:
+    """Précision et rappel du verdict « non appuyée », rappel du verdict « appuyée », en tout et par type de
+    changement (date, montant, âge, acteur, programme, négation, axe, portée, obligation), pour chaque jeu et
+    chacune de ses moitiés.
 
-    Les seuils sont choisis sur une moitié du jeu et les chiffres rapportés sur l'autre (découpage stable par
-    passage source). La base doit être indexée (aap ingest).
+    Les seuils sont choisis sur la moitié de réglage d'un jeu et les chiffres rapportés sur l'autre (champ « half »
+    du jeu, sinon découpage stable par passage source). La base doit être indexée (aap ingest).
 
     Exemple : aap eval grounding --errors
     """
@@ -364,8 +367,11 @@ def eval_grounding(set_path: Path | None, tune: bool, show_errors: bool) -> None
     try:
         assistant = _assistant()
         assistant.ingest()
-        path = set_path or assistant.settings.knowledge_dir.parent / "tests" / "eval" / "grounding.yaml"
-        click.echo(run_grounding_eval(assistant, path, tune_thresholds=tune, show_errors=show_errors))
+        paths = [set_path] if set_path else sorted(
+            (assistant.settings.knowledge_dir.parent / "tests" / "eval").glob("grounding*.yaml"))
+        halves = ("calibration", "report") if all_errors else ("calibration",)
+        click.echo(run_grounding_eval(assistant, paths, tune_thresholds=tune, show_errors=show_errors or all_errors,
+                                      error_halves=halves))
     except AapError as exc:
         _fail(exc)
 

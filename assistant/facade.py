@@ -109,9 +109,10 @@ class Assistant:
         llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
                                                      model_label(self.settings))
         practices = load_practices(self.settings.knowledge_dir)
+        retriever = HybridRetriever(self.kb, top_k=self.settings.top_k)
+        scorer = SentenceScorer(self.kb.sentences)  # the sentence vectors of ingestion, shared with the checker
         return QuestionAnswering(
-            retriever=HybridRetriever(self.kb, top_k=self.settings.top_k),
-            scorer=SentenceScorer(self.kb.sentences),  # the sentence vectors of ingestion, shared with the checker
+            retriever=retriever, scorer=scorer, grounding=self.grounding_checker(retriever, vectors=scorer),
             scope=ScopeGuard.from_knowledge(self.kb.embeddings, self.settings.knowledge_dir, self.criteria),
             criteria=self.criteria, llm=llm, facts=self.call_facts,
             glossary=Glossary.from_knowledge(self.settings.knowledge_dir),
@@ -164,11 +165,18 @@ class Assistant:
     def grounding(self) -> "GroundingChecker":
         if "qa" in self.__dict__:  # already answering: one checker (both read the sentence vectors of `kb.sentences`)
             return self.qa.grounding
-        from .grounding import GroundingChecker
         from .retrieval import HybridRetriever
 
-        return GroundingChecker(HybridRetriever(self.kb, top_k=self.settings.top_k), self.criteria,
-                                statements=self.call_facts.statements(self.criteria))
+        return self.grounding_checker(HybridRetriever(self.kb, top_k=self.settings.top_k))
+
+    def grounding_checker(self, retriever, vectors=None) -> "GroundingChecker":
+        """A checker that takes the call pack's data (facts.yaml) and synonyms (synonyms.yaml) as evidence."""
+        from .grounding import GroundingChecker
+        from .grounding.synonyms import load_synonyms
+
+        return GroundingChecker(retriever, self.criteria, vectors=vectors,
+                                statements=self.call_facts.statements(self.criteria),
+                                synonyms=load_synonyms(self.settings.call_dir))
 
     @cached_property
     def call_facts(self) -> "CallFacts":

@@ -4,8 +4,9 @@ Answers rank the sentences of the retrieved passages, and the grounding checker 
 need their vectors. Embedded on first sight, they made the first question on a topic cost seconds; here they are
 embedded once, when their chunk is ingested, and looked up by the hash of their text.
 
-- What is indexed, per chunk: the sentences answers score (`sentence_scoring.candidate_sentences`) and the
-  Markdown-free forms the checker compares (`sentences.source_sentences`), deduplicated across the store.
+- What is indexed, per chunk: the sentences answers score (`sentence_scoring.candidate_sentences`), the
+  Markdown-free forms the checker compares (`sentences.source_sentences`) and the heading it reads them with
+  (`sentences.section_heading`), deduplicated across the store.
 - The file (`<data>/sentences/<collection>.npz`: sorted 16-byte hashes, float32 vectors, and a header naming the
   embedding model, its dimension and the fingerprint of the chunk ids it covers) is written by the writer that
   changes the store, under its lock, and replaced whole. A file made with another model is ignored and rebuilt.
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .sentence_scoring import candidate_sentences
-from .sentences import source_sentences
+from .sentences import section_heading, source_sentences
 
 if TYPE_CHECKING:
     from .documents import Chunk
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .store import ChunkStore
 
 # Bump when `indexed_sentences` changes: a file of another version is brought up to date by the next ingestion.
-VERSION = 1
+VERSION = 2
 KEY = "S16"
 
 
@@ -50,9 +51,11 @@ def sentence_key(sentence: str) -> bytes:
     return hashlib.blake2b(sentence.encode("utf-8"), digest_size=16).digest()
 
 
-def indexed_sentences(text: str) -> list[str]:
-    """Every form in which answers and the grounding checker look up a chunk's sentences."""
-    return list(dict.fromkeys(candidate_sentences(text) + [s for s, _ in source_sentences(text)]))
+def indexed_sentences(text: str, section: str = "") -> list[str]:
+    """Every form in which answers and the grounding checker look up a chunk's sentences (and its heading)."""
+    heading = section_heading(section)
+    return list(dict.fromkeys(candidate_sentences(text) + [s for s, _ in source_sentences(text)]
+                              + ([heading] if heading else [])))
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ class SentenceVectors:
         """The sentences of `chunks` the index does not hold yet (all of them when `fresh`: a rebuild), shortest
         first (batches of similar lengths)."""
         saved = self._empty() if fresh else self._current()
-        wanted = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text)))
+        wanted = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text, c.section)))
         if not wanted:
             return []
         _, found = saved.find(np.array([sentence_key(s) for s in wanted], dtype=KEY))
@@ -178,7 +181,7 @@ class SentenceVectors:
         index is kept (a rebuild, perhaps with another model)."""
         old = self._empty() if fresh else self._current()
         computed = computed or {}
-        wanted = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text)))
+        wanted = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text, c.section)))
         keys = np.array([sentence_key(s) for s in wanted], dtype=KEY)
         rows, found = old.find(keys)
         matrix = np.empty((len(wanted), self.dimension), dtype=np.float32)

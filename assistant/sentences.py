@@ -96,3 +96,10 @@ def source_sentences(text: str) -> list[tuple[str, int]]:
             continue
         out += [(s, b) for s in map(clean_markdown, split_sentences(block)) if len(s.split()) >= 3]
     return out
+
+
+def section_heading(section: str) -> str | None:
+    """The last level of a chunk's section (« Finalités > Dépôt » → « Dépôt »), when it says something (two words or
+    more): the grounding checker reads a passage's first sentences with it."""
+    heading = clean_markdown(section.split(" > ")[-1]) if section else ""
+    return heading if len(heading.split()) >= 2 else None

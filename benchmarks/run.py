@@ -115,7 +115,7 @@ def ingestion_figures(assistant: Assistant, settings: Settings) -> list[str]:
 
     docs = load_knowledge(settings.knowledge_dir)
     chunks = [c for d in docs for c in split_document(d)]
-    sentences = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text)))
+    sentences = list(dict.fromkeys(s for c in chunks for s in indexed_sentences(c.text, c.section)))
     start = time.perf_counter()
     report = assistant.ingest()
     ingest_s = time.perf_counter() - start
@@ -273,24 +273,65 @@ La gendarmerie anime les centres de loisirs jeunes de Marseille.
 La MILDECA finance la rénovation des piscines municipales."""
 
 
-def grounding_figures(assistant: Assistant) -> list[str]:
-    """`aap check` of a 10-sentence text (no citations: the whole base is searched for each sentence), with a
-    checker of its own: first with nothing cached, then again."""
-    from assistant.grounding import GroundingChecker
-    from assistant.retrieval import HybridRetriever
+# Sentences a reviewer writes, each checked once (a new sentence: its own encoding, nothing of it cached).
+NEW_SENTENCES = [
+    "L'appel s'adresse aux communes et aux intercommunalités.",
+    "Le dossier se dépose uniquement en ligne, sur Démarches simplifiées.",
+    "La MILDECA apporte un soutien financier et méthodologique.",
+    "Les quatre axes ne sont pas exclusifs d'autres mesures jugées pertinentes au vu du contexte local.",
+    "Le projet prévoit au moins une action concrète dans chacun des quatre axes.",
+    "Les dossiers peuvent être déposés jusqu'au 30 avril 2024.",
+    "L'appel vise cinq finalités, dont la création d'une dynamique partenariale.",
+    "Le maire anime la politique de prévention de la délinquance sur le territoire de sa commune.",
+    "Les réseaux recrutent des adolescents parfois âgés de moins de 15 ans pour surveiller ou transporter.",
+    "Le PSFP s'adresse aux familles d'enfants de 6 à 11 ans, sur 14 séances.",
+    "Argent de poche permet aux 16-17 ans de faire de petites missions pour la commune pendant les vacances.",
+    "Les consultations jeunes consommateurs reçoivent gratuitement les jeunes qui s'interrogent sur leurs usages.",
+    "La PJJ exécute les décisions des juges des enfants, au civil comme au pénal.",
+    "Unplugged est un programme de prévention mené en classe au collège.",
+    "Le Good Behavior Game se joue en classe, à l'école élémentaire.",
+    "Un groupe thématique « jeunes et trafics » peut être créé au sein du CLSPD.",
+    "Les bailleurs sociaux peuvent contribuer à la réappropriation des halls d'immeubles.",
+    "Les promeneurs du Net assurent une présence éducative sur les réseaux sociaux.",
+    "La MILDECA a déjà lancé cet appel en 2018, 2019, 2021 et 2023.",
+    "Les dossiers doivent être déposés avant le 30 mai 2024.",
+    "L'appel s'adresse à toutes les communes.",
+    "La gendarmerie anime les centres de loisirs jeunes de Marseille.",
+    "Les chantiers éducatifs proposent aux jeunes un travail rémunéré encadré par des éducateurs.",
+    "La médiation sociale apaise les tensions dans l'espace public.",
+]
 
-    checker = GroundingChecker(HybridRetriever(assistant.kb), assistant.criteria)
+
+def grounding_figures(assistant: Assistant) -> list[str]:
+    """The reviewer's checker (`aap check`, the application's checker: the call's data and synonyms as evidence),
+    warm: each new sentence alone, 6-sentence answers without citations (the whole base searched for each sentence),
+    an extractive answer with its citations, a plan; with the encoding of one sentence alone for scale."""
+    from assistant.plans import load_profile
+
+    checker = assistant.grounding
     start = time.perf_counter()
-    report = checker.check(CHECK_TEXT)
-    cold = time.perf_counter() - start
-    warm = timed(lambda: checker.check(CHECK_TEXT), 3)
-    sentences = [s.text for s in report.sentences]
-    embed = timed(lambda: assistant.kb.embeddings.embed_documents(sentences), 3)
-    return [f"Vérification d'un texte de {len(sentences)} phrases sans citations (aap check) : {cold:.1f} s la "
-            f"première fois (phrases des passages candidats lues dans l'index des phrases), puis "
-            f"{percentiles(warm)} ; encodage seul des {len(sentences)} phrases : {percentiles(embed)}. Verdicts : "
-            f"{report.summary.supported} appuyées, {report.summary.weak} fragiles, {report.summary.unsupported} non "
-            "appuyées."]
+    checker.check(CHECK_TEXT)  # the first check: the call's data encoded, the lexicon built
+    first = time.perf_counter() - start
+    per_sentence = [t for sentence in NEW_SENTENCES[:18] for t in timed(lambda s=sentence: checker.check(s), 1)]
+    answers = [" ".join(NEW_SENTENCES[18:24])] + [  # the others reworded, so that nothing of them is cached
+        " ".join(f"Selon nos notes, {s[0].lower()}{s[1:]}" for s in NEW_SENTENCES[i:i + 6]) for i in (0, 6, 12)]
+    per_answer = [t for text in answers for t in timed(lambda x=text: checker.check(x), 1)]
+    extractive = assistant.ask("Jusqu'à quand peut-on déposer le dossier ?")
+    cited = timed(lambda: checker.check(extractive.answer, extractive.citations), 5)
+    plan = assistant.draft(load_profile(sorted(PROFILES_DIR.glob("*.yaml"))[0]))
+    start = time.perf_counter()
+    plan_report = assistant.check_plan(plan)
+    plan_first = time.perf_counter() - start
+    plan_again = timed(lambda: assistant.check_plan(plan), 2)
+    embed = timed(lambda: assistant.kb.embeddings.embed_documents([NEW_SENTENCES[0]]), 5)
+    return [f"Vérificateur, première vérification (données de l'appel encodées, lexique construit) : {first:.1f} s.",
+            f"Une phrase nouvelle, application chaude ({len(per_sentence)} phrases, chacune vérifiée une fois) : "
+            f"{percentiles(per_sentence)} ; encodage seul d'une phrase : {percentiles(embed)}.",
+            f"Une réponse de 6 phrases nouvelles sans citations ({len(per_answer)} réponses) : "
+            f"{percentiles(per_answer)} ; une réponse extractive avec ses citations ({len(extractive.citations)} "
+            f"passages) : {percentiles(cited)}.",
+            f"Un plan d'actions ({len(plan.actions)} actions, {len(plan_report.sentences)} phrases) : {plan_first:.1f} s "
+            f"la première fois, puis {percentiles(plan_again)}."]
 
 
 def serve_memory(settings: Settings) -> str:

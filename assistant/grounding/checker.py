@@ -1,9 +1,13 @@
 """`GroundingChecker`: for each sentence of a text, the passage that supports it, or why none does.
 
 For each sentence the candidates are the sentences (and pairs of adjacent sentences) of the passages it cites, of
-the other passages given, then of the best passages of the whole knowledge base. A candidate supports the sentence
-when it is close in meaning (embeddings) *and* every detail agrees: dates, amounts, ages, numbers, names, negation,
-axes. A detail that disagrees with the closest candidate makes the sentence unsupported, however similar it looks.
+the other passages given, then of the best passages of the whole knowledge base; a sentence with its section's
+heading, a list item with its lead-in, a whole list with its lead-in; and the call's own data (`call_data`). A
+candidate supports the sentence when it is close in meaning (embeddings, the sentence also read in the call's
+wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, numbers (a count the passage establishes by
+listing that many items counts as given), names, negation, axes. A detail that disagrees with the closest candidate
+makes the sentence unsupported, however similar it looks. A date given as another limit of the same day (« jusqu'au »
+for « avant le ») is a nuance, named in the reason of a supported sentence.
 
 >>> checker = GroundingChecker(retriever, criteria)                       # doctest: +SKIP
 >>> checker.check("Le dépôt se fait avant le 30 mai 2024 [1].", [passage]).sentences[0].verdict   # doctest: +SKIP
@@ -14,21 +18,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
 from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
-from ..sentences import source_sentences
+from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
+from .call_data import CallStatement, call_counts, criteria_statements, fact_statements
 from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
-from .details import Details, extract_details, negation_conflict
+from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
+from .structure import listed_counts, passage_sentences
+from .synonyms import Synonyms
 
 EXCERPT_CHARS = 400
 
@@ -50,17 +57,29 @@ class Thresholds:
     per_passage: int = 6  # sentences of a retrieved passage examined (the closest in words)
 
 
+MAX_LIST_ITEMS = 8  # a longer list is compared item by item only
+MAX_HEADING_WORDS = 8  # a longer heading (a list of programmes) says too much to lend its words to a sentence
+SHAPES = {"heading": "titre de section compris", "list": "avec l'introduction de sa liste"}
+
+
 @dataclass
 class Unit:
-    """One sentence of a source, or two adjacent ones."""
+    """One sentence of a source, or two adjacent ones; a sentence with its heading, a list item (or a whole list) with
+    its lead-in; or a sentence of the call's data."""
 
     source: Source
     sentences: tuple[str, ...]
-    origin: str  # cited | given | knowledge
+    origin: str  # cited | given | knowledge | call
+    shape: str = ""  # "" | heading | list | call
+    evidence: str = ""  # what a reviewer reads as the passage, when it is not the sentences themselves
 
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
+
+    @property
+    def excerpt(self) -> str:
+        return self.evidence or self.text
 
 
 @dataclass
@@ -69,9 +88,15 @@ class Candidate:
     similarity: float  # cosine similarity of the sentence and the unit
     coverage: float  # share of the sentence's content words found in the unit
     mismatches: list[Mismatch]
+    notes: list[Mismatch] = field(default_factory=list)  # details that agree, worth saying: a count, a nuance
+    swaps: list[tuple[str, str]] = field(default_factory=list)  # the domain's synonyms that bring the two together
 
     def score(self, thresholds: Thresholds) -> float:
         return self.similarity + thresholds.coverage_weight * self.coverage
+
+    @property
+    def nuance(self) -> str | None:
+        return " ; ".join(n.message for n in self.notes if n.kind == "nuance") or None
 
 
 @dataclass
@@ -79,6 +104,10 @@ class Decision:
     verdict: str
     best: Candidate | None
     reason: str
+
+    @property
+    def nuance(self) -> str | None:
+        return self.best.nuance if self.best is not None and self.verdict != "unsupported" else None
 
 
 @dataclass
@@ -92,12 +121,20 @@ class _Job:
 
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
-                 thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None):
+                 thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None,
+                 synonyms: Synonyms | None = None):
         """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
-        index (`kb.sentences`, filled at ingestion), which the answers share."""
+        index (`kb.sentences`, filled at ingestion), which the answers share. `statements`: the call pack's sentences
+        (facts.yaml) and the quotes that establish each; `synonyms`: the call pack's synonyms."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
         # the call pack's own sentences (facts.yaml) and the quotes that establish each: the call's data are evidence
         self.statements = {_squash(k).rstrip("."): v for k, v in (statements or {}).items()}
+        self.call_statements: list[CallStatement] = fact_statements(statements or {}) + criteria_statements(criteria)
+        self.counts = call_counts(criteria)
+        self.synonyms = synonyms or Synonyms()
+        self._rewritten: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        self._terms: dict[str, set[str]] = {}
+        self._listed: dict[str, dict[tuple[int, str], str]] = {}
         self.kb = retriever.kb
         self.vectors = vectors if vectors is not None else self.kb.sentences
         self._details: dict[str, Details] = {}
@@ -145,6 +182,12 @@ class GroundingChecker:
             self._details[key] = extract_details(text, self.criteria, claim=claim)
         return self._details[key]
 
+    def unit_details(self, unit: Unit) -> Details:
+        """The details of a unit; the years its document's title gives count as given (« MILDECA 2024 »)."""
+        details = self.details(unit.text)
+        years = {int(y) for y in YEAR.findall(unit.source.title)}
+        return replace(details, years=details.years | years) if years - details.years else details
+
     def offered(self, unit: Unit) -> set[str]:
         key = f"{unit.source.title}\x1f{unit.source.section}\x1f{unit.text}"
         if key not in self._offered:
@@ -158,19 +201,53 @@ class GroundingChecker:
         """Gather every job's candidate units, then embed all their sentences in one batch."""
         pending = [job for job in jobs if self._verbatim(job) is None]
         claims = list(dict.fromkeys(job.claim.plain for job in pending))
-        vectors = dict(zip(claims, self.vectors.vectors(claims))) if claims else {}
+        rewritten = [self.rewrite(c)[0] for c in claims]
+        wanted = list(dict.fromkeys(claims + rewritten + [s.text for s in self.call_statements]))
+        vectors = dict(zip(wanted, self.vectors.vectors(wanted))) if claims else {}
         for job in pending:  # the sentence's own vector also searches the base: one encoding per sentence
             job.units = self._units(job, vectors[job.claim.plain])
-        texts = [job.claim.plain for job in pending] + [s for job in pending for u in job.units for s in u.sentences]
+        texts = [s for job in pending for u in job.units for s in u.sentences]
         if texts:
             self.vectors.vectors(texts)
         return jobs
+
+    def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """`text` in the call's wording (`synonyms`), with the swaps made."""
+        if text not in self._rewritten:
+            if len(self._rewritten) > 50_000:
+                self._rewritten.clear()
+            self._rewritten[text] = self.synonyms.rewrite(text)
+        return self._rewritten[text]
+
+    def terms(self, text: str) -> set[str]:
+        """The content words of `text`, stemmed, in the call's wording."""
+        if text not in self._terms:
+            if len(self._terms) > 50_000:
+                self._terms.clear()
+            self._terms[text] = set(analyse(self.rewrite(text)[0]))
+        return self._terms[text]
+
+    def listed(self, source: Source) -> dict[tuple[int, str], str]:
+        """The counts a passage establishes by its lists, then those of the call's data."""
+        if source.text not in self._listed:
+            if len(self._listed) > 50_000:
+                self._listed.clear()
+            own = {c: f"le passage en énumère {c[0]}" for c in listed_counts(source.text)}
+            self._listed[source.text] = {**self.counts, **own}
+        return self._listed[source.text]
+
+    @cached_property
+    def call_units(self) -> list[Unit]:
+        source = Source(doc_id=self.criteria.id, title=self.criteria.name, section="données de l'appel", text="")
+        return [Unit(source, (s.text,), "call", "call", s.evidence) for s in self.call_statements]
 
     def _units(self, job: _Job, vector=None) -> list[Unit]:
         t = self.thresholds
         seen: set[tuple[str, str]] = set()
         units: list[Unit] = []
-        terms = set(analyse(job.claim.plain))
+        terms = self.terms(job.claim.plain)
+        claim_details = self.details(job.claim.plain, claim=True)
+        counts, axis_claim = claim_details.counted, bool(claim_details.axes)
         if vector is None:
             vector = self.vectors.vectors([job.claim.plain])[0]
         found = self.retriever.search(job.claim.plain, k=t.kb_passages, vector=[float(x) for x in vector]
@@ -179,24 +256,37 @@ class GroundingChecker:
         origins = [(s, "cited") for s in job.cited] + [(s, "given") for s in job.given if id(s) not in cited_ids]
         origins += [(Source.from_passage(p), "knowledge") for p in found]
         for source, origin in origins:
-            sentences, blocks = zip(*source_sentences(source.text)) if source.text.strip() else ((), ())
+            found = passage_sentences(source.text) if source.text.strip() else []
+            sentences, blocks, leads = zip(*found) if found else ((), (), ())
             keep = range(len(sentences))
             limit = t.per_passage if origin == "knowledge" else 3 * t.per_passage  # the closest in words
             if len(sentences) > limit:
-                overlap = [len(terms & set(analyse(s))) for s in sentences]
+                overlap = [len(terms & self.terms(s)) for s in sentences]
                 keep = sorted(sorted(keep, key=lambda i: (-overlap[i], i))[:limit])
             kept = set(keep)
+            heading = _heading(source)
+            windows: list[tuple[tuple[str, ...], str]] = []
             for i in keep:
-                for window in ((i,), (i, i + 1)):
-                    if window[-1] not in kept or blocks[window[-1]] != blocks[i]:
-                        continue  # a window never spans two paragraphs or list items
-                    text = tuple(sentences[j] for j in window)
-                    key = (source.doc_id, " ".join(text))
-                    if key in seen and origin == "knowledge":
-                        continue
-                    seen.add(key)
-                    units.append(Unit(source, text, origin))
-        return units
+                windows += [((sentences[i], sentences[i + 1]), "") if j else ((sentences[i],), "")
+                            for j in (0, 1) if not j or (i + 1 in kept and blocks[i + 1] == blocks[i])]
+                # the sentence right under its heading, when the heading says something of the claim's
+                if heading and i == 0 and (self.terms(heading) - self.terms(sentences[i])) & terms:
+                    windows.append(((heading, sentences[i]), "heading"))
+                # a list of the call (its axes, its finalités) read with its lead-in; not for a claim that puts
+                # something in an axis: the list of axes says nothing of what belongs to each
+                if leads[i] and source.doc_id == self.criteria.id and not axis_claim:
+                    windows.append(((leads[i], sentences[i]), "list"))
+                    items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
+                    if counts and 1 < len(items) <= MAX_LIST_ITEMS:  # a whole list, for a claim that counts
+                        windows.append(((leads[i], *items), "list"))
+            for text, shape in windows:
+                key = (source.doc_id, " ".join(text))
+                if key in seen and (origin == "knowledge" or shape):
+                    continue
+                seen.add(key)
+                evidence = f"{text[0]} — {' '.join(text[1:])}" if shape == "heading" else ""
+                units.append(Unit(source, text, origin, shape, evidence))
+        return units + self.call_units
 
     def _about(self, source: Source, named: set[str]) -> bool:
         """Does a fiche's metadata (its axes) speak for the sentence? Not when the sentence names a programme the
@@ -224,27 +314,33 @@ class GroundingChecker:
     def _candidates(self, claim: Claim, units: list[Unit]) -> list[Candidate]:
         if not units:
             return []
-        claim_vector = self.vectors.vectors([claim.plain])[0]
-        sentence_vectors = {}
+        rewritten, swaps = self.rewrite(claim.plain)
+        claim_vectors = self.vectors.vectors(list(dict.fromkeys([claim.plain, rewritten])))
         needed = list(dict.fromkeys(s for u in units for s in u.sentences))
-        for sentence, vector in zip(needed, self.vectors.vectors(needed)):
-            sentence_vectors[sentence] = vector
+        index = {s: i for i, s in enumerate(needed)}
+        matrix = self.vectors.vectors(needed)
+        similarities = (matrix @ claim_vectors.T)  # (sentences, 1 or 2)
         claim_details = self.details(claim.plain, claim=True)
         required = self.lexicon.required(claim.plain)
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
-        terms = set(analyse(claim.plain))
+        terms = self.terms(claim.plain)
         out = []
         for unit in units:
-            vectors = [sentence_vectors[s] for s in unit.sentences]
-            joined = np.sum(vectors, axis=0)
-            similarity = float(joined @ claim_vector / max(np.linalg.norm(joined), 1e-9))
-            coverage = len(terms & set(analyse(unit.text))) / max(len(terms), 1)
-            unit_details = self.details(unit.text)
+            rows = [index[s] for s in unit.sentences]
+            if len(rows) == 1:
+                similarity = float(similarities[rows[0]].max())
+            else:
+                joined = matrix[rows].sum(axis=0)
+                similarity = float((similarities[rows].sum(axis=0) / max(np.linalg.norm(joined), 1e-9)).max())
+            coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
+            unit_details = self.unit_details(unit)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
-            mismatches = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                         negation_conflict(claim.plain, unit.text))
-            mismatches += compare_names(required, self.offered(unit))
-            out.append(Candidate(unit, similarity, coverage, mismatches))
+            found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
+                                    negation_conflict(claim.plain, unit.text), self.listed(unit.source))
+            found += compare_names(required, self.offered(unit))
+            used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
+            out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],
+                                 [m for m in found if not m.blocking], used))
         return out
 
     def decide(self, candidates: list[Candidate], thresholds: Thresholds | None = None, prefer: str = "cited"
@@ -259,17 +355,17 @@ class GroundingChecker:
         preferred = [c for c in agreeing if c.unit.origin == prefer and score[id(c)] >= t.supported]
         if preferred:  # a passage the sentence cites says it: nothing elsewhere can overrule that
             chosen = max(preferred, key=lambda c: score[id(c)])
-            return Decision("supported", chosen, f"Appuyée par {_where(chosen.unit.source)}.")
+            return Decision("supported", chosen, _support(chosen, "Appuyée par"))
         if best.mismatches and score[id(best)] >= t.conflict and (
                 best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin):
             details = " ; ".join(m.message for m in best.mismatches)
             return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
                                                  f"chose : {details}.")
         if best_agreeing is not None and score[id(best_agreeing)] >= t.supported:
-            return Decision("supported", best_agreeing, f"Appuyée par {_where(best_agreeing.unit.source)}.")
+            return Decision("supported", best_agreeing, _support(best_agreeing, "Appuyée par"))
         if best_agreeing is not None and score[id(best_agreeing)] >= t.weak:
-            return Decision("weak", best_agreeing, f"Proche de {_where(best_agreeing.unit.source)}, sans le dire "
-                                                   "assez nettement : à vérifier.")
+            return Decision("weak", best_agreeing, _support(best_agreeing, "Proche de", ", sans le dire assez "
+                                                                                       "nettement : à vérifier"))
         if score[id(best)] >= t.weak and best.mismatches:
             details = " ; ".join(m.message for m in best.mismatches)
             return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
@@ -288,11 +384,11 @@ class GroundingChecker:
         else:
             candidates = self._candidates(claim, job.units)
             decision = self.decide(candidates)
-            passage = _passage(decision.best.unit.source, decision.best.unit.text) if decision.best else None
+            passage = _passage(decision.best.unit.source, decision.best.unit.excerpt) if decision.best else None
             score = round(decision.best.similarity, 4) if decision.best else 0.0
         citations = [self._citation(n, by_n, claim, candidates, decision, verbatim) for n in claim.cited] if by_n else []
         return SentenceCheck(text=claim.text, verdict=decision.verdict, passage=passage, reason=decision.reason,
-                             score=score, citations=citations, action=job.action)
+                             score=score, citations=citations, action=job.action, nuance=decision.nuance)
 
     def _citation(self, n: int, by_n: dict[int, Source], claim: Claim, candidates: list[Candidate],
                   overall: Decision, verbatim: Source | None) -> CitationCheck:
@@ -309,7 +405,7 @@ class GroundingChecker:
             return CitationCheck(n=n, correct=True, reason=f"[{n}] appuie la phrase.")
         supporting = None
         if overall.verdict != "unsupported" and overall.best is not None and overall.best.unit.source is not source:
-            supporting = _passage(overall.best.unit.source, overall.best.unit.text)
+            supporting = _passage(overall.best.unit.source, overall.best.unit.excerpt)
         elif verbatim is not None and verbatim is not source:
             supporting = _passage(verbatim, claim.plain)
         reason = f"Citation erronée : [{n}] ({_where(source)}) n'appuie pas cette phrase"
@@ -327,6 +423,30 @@ class GroundingChecker:
 
 def _squash(text: str) -> str:
     return " ".join(re.sub(r"[«»\"“”’']", "'", text).split()).lower()
+
+
+def _heading(source: Source) -> str | None:
+    """The passage's own heading (the last level of its section), when it says something (two words or more)."""
+    heading = section_heading(source.section)
+    return heading if heading and heading != source.title and len(heading.split()) <= MAX_HEADING_WORDS else None
+
+
+def _support(candidate: Candidate, opening: str, closing: str = "") -> str:
+    """Why a candidate supports a sentence: the passage (and how it was read), the domain's synonyms that bring them
+    together, the counts it establishes, a nuance."""
+    unit = candidate.unit
+    if unit.shape == "call":
+        data = "des données" if opening.endswith(" de") else "les données"
+        text = f"{opening.removesuffix(' de')} {data} de l'appel « {unit.source.title} » : « {unit.text.rstrip('.')} »"
+    else:
+        text = f"{opening} {_where(unit.source)}" + (f", {SHAPES[unit.shape]}" if unit.shape in SHAPES else "")
+    parts = [text + closing + "."]
+    if candidate.swaps:
+        parts.append("Même sens dans le vocabulaire de l'appel : "
+                     + ", ".join(f"« {a} » = « {b} »" for a, b in candidate.swaps) + ".")
+    parts += [f"Nombre : {n.message}." for n in candidate.notes if n.kind == "compte"]
+    parts += [f"Nuance : {n.message}." for n in candidate.notes if n.kind == "nuance"]
+    return " ".join(parts)
 
 
 def _where(source: Source) -> str:

@@ -14,8 +14,12 @@ MONTH_NAMES[12] = "décembre"
 
 @dataclass(frozen=True)
 class Mismatch:
-    kind: str  # date, montant, âge, pourcentage, nombre, nom, négation, axe
+    """A detail of the sentence the passage contradicts or does not give; with `blocking` False, a remark on a detail
+    that agrees (a count the passage establishes by listing its items, a nuance of wording)."""
+
+    kind: str  # date, montant, âge, pourcentage, nombre, nom, négation, axe ; compte, nuance (not blocking)
     message: str
+    blocking: bool = True
 
 
 def _date(day: int | None, month: int, year: int | None) -> str:
@@ -37,11 +41,39 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1.0)
 
 
+BOUND_WORDS = {"before": "avant", "until": "jusqu'à", "after": "après"}
+
+
+def compare_bounds(claim: Details, unit: Details) -> list[Mismatch]:
+    """A date both give, as a different limit: « jusqu'au 30 avril » (the day included) for « avant le 30 avril » is a
+    nuance; « après le 30 avril » for « avant le 30 avril » contradicts the passage."""
+    out = []
+    unit_bounds = {}
+    for (day, month, year), kind, words in unit.bounds:
+        unit_bounds.setdefault((day, month), (kind, words, year))
+    for (day, month, year), kind, words in sorted(claim.bounds, key=str):
+        said = unit_bounds.get((day, month))
+        if said is None or said[0] == kind:
+            continue
+        date = _date(day, month, year or said[2])
+        if "after" in (kind, said[0]):
+            out.append(Mismatch("date", f"la phrase dit « {words} {date} », le passage « {said[1]} {date} » "
+                                        f"({BOUND_WORDS[said[0]]}, non {BOUND_WORDS[kind]})"))
+        else:
+            out.append(Mismatch("nuance", f"la phrase dit « {words} {date} », le passage « {said[1]} {date} » : "
+                                          + ("le jour même n'est pas compris dans le délai de l'appel" if said[0] ==
+                                             "before" else "le passage compte le jour même dans le délai"),
+                                blocking=False))
+    return out
+
+
 def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_labels: dict[str, str],
-                    negation: str | None = None) -> list[Mismatch]:
+                    negation: str | None = None, counts: dict[tuple[int, str], str] | None = None) -> list[Mismatch]:
     """`negation`: "added" / "removed" when the polarity of the claim and of the passage differ (see
-    `details.negation_conflict`)."""
-    out: list[Mismatch] = []
+    `details.negation_conflict`). `counts`: (number, noun key) -> where it is established, for the counts that the
+    passage (a list of that many items) or the call's own data give: « les quatre axes »."""
+    out: list[Mismatch] = compare_bounds(claim, unit)
+    counts = counts or {}
     unit_years = unit.all_years | {int(n) for n in unit.pool if n.is_integer() and 1900 <= n <= 2100}
     for day, month, year in sorted(claim.dates, key=str):
         ok = any(m == month and (day is None or d == day) and (year is None or y == year or (y is None and year in unit_years))
@@ -65,8 +97,24 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day}
     for number in sorted(claim.numbers):
         if not any(_close(number, n) for n in plain):
+            counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
+                       if value == number and number.is_integer() and (int(number), key) in counts]
+            if counted:
+                word, where = counted[0]
+                out.append(Mismatch("compte", f"« {_number(number)} {word} » : {where}", blocking=False))
+                continue
             kind = "date" if number.is_integer() and 1900 <= number <= 2100 else "nombre"
             out.append(Mismatch(kind, f"le nombre « {_number(number)} » ne figure pas dans le passage"))
+    for kind, words in sorted(claim.scope.items()):
+        if kind not in unit.scope:
+            out.append(Mismatch("portée", f"la phrase dit « {words} », le passage ne dit pas "
+                                          + ("que cela vaut pour tous" if kind == "all" else "que cela seul vaut")))
+    for value, key, word in sorted(claim.counted):
+        said = sorted({m for m, k, _ in unit.counted if k == key})
+        given = any(_close(value, n) for n in plain)  # else the number itself is reported missing, above
+        if value in claim.numbers and given and said and value not in said and (int(value), key) not in counts:
+            out.append(Mismatch("nombre", f"« {_number(value)} {word} » : le passage en compte "
+                                          + ", ".join(_number(m) for m in said)))
     if negation == "added":
         out.append(Mismatch("négation", "la phrase est à la forme négative, le passage à la forme affirmative"))
     elif negation == "removed":
@@ -74,6 +122,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     if claim.axes_numbered and claim.axes_named and not claim.axes_numbered & claim.axes_named:
         out.append(Mismatch("axe", "le numéro d'axe ne correspond pas à son intitulé dans l'appel ("
                                    + ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes_named)) + ")"))
+    elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named):
+        out.append(Mismatch("axe", "le passage énumère les axes de l'appel sans rattacher ceci à l'un d'eux"))
     elif claim.axes and not claim.axes & unit_axes:
         claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
         said = ", ".join(f"« {axis_labels[a]} »" for a in sorted(unit_axes)) or "aucun axe"

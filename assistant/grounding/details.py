@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..criteria import CallCriteria, _fold
 
@@ -71,7 +72,9 @@ class Details:
     percents: set[float] = field(default_factory=set)
     ages: set[tuple[int, int]] = field(default_factory=set)
     numbers: set[float] = field(default_factory=set)  # numbers that are none of the above ("14 séances")
-    counted: set[tuple[float, str]] = field(default_factory=set)  # (number, what it counts): (14, "seanc")
+    counted: set[tuple[float, str, str]] = field(default_factory=set)  # (number, noun key, noun): (4, "axe", "axes")
+    bounds: set[tuple[tuple[int | None, int, int | None], str, str]] = field(default_factory=set)  # (date, kind, words)
+    scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
     negations: int = 0
     axes_numbered: set[str] = field(default_factory=set)
@@ -90,12 +93,35 @@ class Details:
         return self.years | {y for _, _, y in self.dates if y}
 
 
-def _counted_noun(after: str) -> str:
-    """The word a number counts ("14 séances" -> "seanc"), or "" when none follows."""
-    word = re.match(r"\s+([^\W\d_]{3,})", after)
-    if not word or _fold(word.group(1)) in NOT_NOUNS:
-        return ""
-    return _fold(word.group(1))[:5]
+def _counted_nouns(after: str) -> list[tuple[str, str]]:
+    """(key, word) of the words a number may count: the next word, or the one after it ("4 grands axes")."""
+    from .structure import noun_key
+
+    words = re.match(r"\s+([^\W\d_]{3,})(?:\s+([^\W\d_]{3,}))?", after)
+    if not words or _fold(words.group(1)) in NOT_NOUNS:
+        return []
+    return [(noun_key(w), w) for w in words.groups() if w and _fold(w) not in NOT_NOUNS]
+
+
+# the words before a date that make it a limit: « avant le », « jusqu'au » (the day itself included), « après le »
+BOUND = re.compile(r"(avant|jusqu'(?:au|a la|a)|au plus tard|d'ici|apres|a partir|des|a compter|depuis)"
+                   r"(?:\s+(?:du|le|la|l'|au))?\s*$")
+BOUND_KINDS = {"avant": "before", "jusqu": "until", "au plus tard": "until", "d'ici": "until"}
+
+
+def _bound(before: str) -> tuple[str, str] | None:
+    """(kind, words) of the limit a date is, from the text before it: before, until (included) or after."""
+    match = BOUND.search(_fold_same_length(before[-30:]))
+    if not match:
+        return None
+    word = match.group(1)
+    kind = next((k for prefix, k in BOUND_KINDS.items() if word.startswith(prefix)), "after")
+    return kind, before[-30:][match.start():].strip()
+
+
+# words that widen a statement to every case, or narrow it to one: a scope the passage must give too
+SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l'ensemble des|n'importe quel\w*)\b"),
+         "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?)\b")}
 
 
 def _count_negations(folded: str) -> int:
@@ -117,18 +143,22 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     def taken(match: re.Match) -> bool:
         return any(start <= match.start() < end for start, end in spans)
 
+    def add_date(date: tuple[int | None, int, int | None], match: re.Match) -> None:
+        d.dates.add(date)
+        spans.append(match.span())
+        bound = _bound(text[:match.start()])
+        if bound:
+            d.bounds.add((date, *bound))
+
     for match in DATE_ISO.finditer(text):
-        d.dates.add((int(match.group(3)), int(match.group(2)), int(match.group(1))))
-        spans.append(match.span())
+        add_date((int(match.group(3)), int(match.group(2)), int(match.group(1))), match)
     for match in DATE_NUMERIC.finditer(text):
-        d.dates.add((int(match.group(1)), int(match.group(2)), int(match.group(3))))
-        spans.append(match.span())
+        add_date((int(match.group(1)), int(match.group(2)), int(match.group(3))), match)
     for match in DATE_TEXT.finditer(_fold_same_length(text)):
         day, month, year = match.group(1), MONTHS[match.group(2)], match.group(3)
         if not day and not year:
             continue  # "mai", "mars" alone are too ambiguous to be dates
-        d.dates.add((int(day) if day else None, month, int(year) if year else None))
-        spans.append(match.span())
+        add_date((int(day) if day else None, month, int(year) if year else None), match)
     for match in AMOUNT.finditer(text):
         value = parse_number(match.group(1))
         unit = match.group(2).lower()
@@ -152,12 +182,15 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     for match in PLAIN_NUMBER.finditer(text):
         value = parse_number(match.group(1))
         d.pool.add(value)
-        noun = _counted_noun(text[match.end():])
-        d.counted.add((value, noun))
+        d.counted |= {(value, key, word) for key, word in _counted_nouns(text[match.end():])}
         if not taken(match):
             d.numbers.add(value)
     d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}
     d.negations = _count_negations(folded_text)
+    for kind, pattern in SCOPE.items():
+        found = pattern.search(folded_text.replace("’", "'"))
+        if found:
+            d.scope[kind] = found.group(1)
     if criteria is not None:
         d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim)
     return d
@@ -216,15 +249,17 @@ def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = Fals
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–,«»!?]|\.(?!\d)|\s+mais\s+|\s+alors que\s+")
 
 
-def clauses(text: str) -> list[tuple[set[str], bool]]:
-    """(content words, negated) of each clause of `text`; words are stemmed as for lexical search."""
+@lru_cache(maxsize=20_000)
+def clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    """(content words, negated) of each clause of `text`; words are stemmed as for lexical search. Cached: a
+    passage's sentences meet many claims."""
     from ..text_fr import analyse
 
     out = []
     negation_terms = set(analyse(" ".join(NEGATIONS)))
 
     def add(words: list[str], negated: bool) -> None:
-        terms = set(words) - negation_terms
+        terms = frozenset(words) - negation_terms
         if terms:
             out.append((terms, negated))
 
@@ -235,7 +270,7 @@ def clauses(text: str) -> list[tuple[set[str], bool]]:
             words = [w for w in analyse(piece) if w not in negation_terms]
             add(words[:PRIVATIVE_WORDS], True)
             add(words[PRIVATIVE_WORDS:], _count_negations(_fold(piece)) > 0)
-    return out
+    return tuple(out)
 
 
 def negation_conflict(claim: str, unit: str) -> str | None:

@@ -1,9 +1,11 @@
-"""`aap eval grounding`: precision and recall of the "unsupported" verdict on tests/eval/grounding.yaml.
+"""`aap eval grounding`: precision and recall of the "unsupported" verdict, and recall of "supported", on the
+labelled sets of tests/eval (grounding.yaml, grounding_fresh.yaml, grounding_paraphrases.yaml).
 
 Each sentence is checked as a text citing its passage (`"… [1]"` with the passage as [1]), against the whole
-knowledge base as well. The set is cut in two halves by a stable hash of each entry's `source` (the sentences
-built from one passage stay together): thresholds are chosen on the calibration half and figures reported on the
-other.
+knowledge base and the call's data as well, by the checker the application uses. A set is cut in two halves: by the
+entries' own `half` field (tuning / test) when they have one, else by a stable hash of each entry's `source` (the
+sentences built from one passage stay together). Thresholds are chosen on the tuning half (« réglage ») and figures
+reported on the other (« mesure »).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -24,10 +27,12 @@ from .sources import Source
 
 SUPPORTED_KINDS = ("verbatim", "paraphrase")
 NEGATIVE_KINDS = ("date", "amount", "age", "actor", "programme", "negation", "axis", "invented")
+OTHER_NEGATIVE_KINDS = ("scope", "obligation")  # of grounding_paraphrases.yaml only
 KIND_LABELS = {"verbatim": "reprise mot pour mot", "paraphrase": "paraphrase", "date": "date changée",
                "amount": "montant changé", "age": "âge changé", "actor": "acteur ou lieu changé",
                "programme": "programme changé", "negation": "négation ajoutée ou retirée", "axis": "axe échangé",
-               "invented": "affirmation inventée"}
+               "invented": "affirmation inventée", "scope": "portée changée", "obligation": "obligation inventée"}
+HALVES = {"calibration": "calibration", "tuning": "calibration", "report": "report", "test": "report"}
 
 
 class EvalSentence(BaseModel):
@@ -40,7 +45,7 @@ class EvalSentence(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "EvalSentence":
         expected = "supported" if self.kind in SUPPORTED_KINDS else "unsupported"
-        if self.kind not in SUPPORTED_KINDS + NEGATIVE_KINDS:
+        if self.kind not in SUPPORTED_KINDS + NEGATIVE_KINDS + OTHER_NEGATIVE_KINDS:
             raise ValueError(f"type inconnu : {self.kind}")
         if self.label != expected:
             raise ValueError(f"« {self.text} » : le type {self.kind} appelle l'étiquette {expected}")
@@ -54,6 +59,7 @@ class EvalEntry(BaseModel):
     doc_id: str
     passage: str
     sentences: list[EvalSentence]
+    half: Literal["tuning", "test"] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class EvalItem:
     kind: str
     label: str
     text: str
+    half: str = ""  # calibration | report
 
     @property
     def negative(self) -> bool:
@@ -76,7 +83,8 @@ def load_grounding_set(path: Path) -> list[EvalItem]:
         entries = [EvalEntry.model_validate(e) for e in yaml.safe_load(Path(path).read_text(encoding="utf-8"))]
     except (OSError, yaml.YAMLError, ValueError) as exc:
         raise InvalidInput(f"Jeu d'évaluation illisible ({path}) : {exc}") from exc
-    return [EvalItem(f"{e.source}-{i}", e.source, e.doc_id, e.passage, s.kind, s.label, s.text)
+    return [EvalItem(f"{e.source}-{i}", e.source, e.doc_id, e.passage, s.kind, s.label, s.text,
+                     HALVES[e.half] if e.half else half(e.source))
             for e in entries for i, s in enumerate(e.sentences, 1)]
 
 
@@ -130,6 +138,8 @@ class Scores:
     tp: int
     fp: int
     fn: int
+    true: int = 0  # true sentences
+    kept: int = 0  # true sentences judged "supported"
 
     @property
     def precision(self) -> float:
@@ -139,18 +149,24 @@ class Scores:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    @property
+    def supported_recall(self) -> float:
+        """The share of true sentences judged "supported" (neither "weak" nor "unsupported")."""
+        return self.kept / self.true if self.true else 1.0
+
 
 def score(pairs: list[tuple[EvalItem, str]]) -> Scores:
     tp = sum(1 for i, v in pairs if i.negative and v == "unsupported")
     fp = sum(1 for i, v in pairs if not i.negative and v == "unsupported")
     fn = sum(1 for i, v in pairs if i.negative and v != "unsupported")
-    return Scores(len(pairs), tp, fp, fn)
+    true = sum(1 for i, _ in pairs if not i.negative)
+    return Scores(len(pairs), tp, fp, fn, true, sum(1 for i, v in pairs if not i.negative and v == "supported"))
 
 
 def per_kind(pairs: list[tuple[EvalItem, str]]) -> dict[str, Scores]:
     """For a kind of change: its negatives, and as possible false alarms the true sentences of the same passages."""
     out = {}
-    for kind in NEGATIVE_KINDS:
+    for kind in NEGATIVE_KINDS + OTHER_NEGATIVE_KINDS:
         sources = {i.source for i, _ in pairs if i.kind == kind}
         subset = [(i, v) for i, v in pairs if i.kind == kind or (not i.negative and i.source in sources)]
         if subset:
@@ -203,18 +219,19 @@ def report(checker: GroundingChecker, results: list[ItemResult], thresholds: Thr
     lines = []
     halves = {"calibration": [], "report": []}
     for r in results:
-        halves[half(r.item.source)].append((r.item, r.verdict(checker, thresholds)))
+        halves[r.item.half].append((r.item, r.verdict(checker, thresholds)))
     total = [p for pairs in halves.values() for p in pairs]
     lines.append(f"Jeu : {len(total)} phrases, dont {sum(i.negative for i, _ in total)} pièges (non appuyées) ; "
                  f"moitié de réglage {len(halves['calibration'])}, moitié de mesure {len(halves['report'])}.")
     lines.append(f"Seuils : appuyée ≥ {thresholds.supported:g}, fragile ≥ {thresholds.weak:g}, contradiction ≥ "
                  f"{thresholds.conflict:g} (marge {thresholds.margin:g}), poids des mots communs "
                  f"{thresholds.coverage_weight:g}.")
-    lines += ["", "| moitié | phrases | précision « non appuyée » | rappel « non appuyée » |", "| --- | --- | --- | --- |"]
+    lines += ["", "| moitié | phrases | précision « non appuyée » | rappel « non appuyée » | rappel « appuyée » |",
+              "| --- | --- | --- | --- | --- |"]
     for name, label in (("calibration", "réglage"), ("report", "**mesure**"), (None, "ensemble")):
         pairs = halves[name] if name else total
         s = score(pairs)
-        lines.append(f"| {label} | {s.n} | {s.precision:.3f} | {s.recall:.3f} |")
+        lines.append(f"| {label} | {s.n} | {s.precision:.3f} | {s.recall:.3f} | {s.supported_recall:.3f} |")
     lines += ["", "Par type de changement (moitié de mesure ; précision : pièges de ce type et phrases vraies des "
                   "mêmes passages) :", "",
               "| type | pièges | rappel | précision |", "| --- | --- | --- | --- |"]
@@ -230,32 +247,56 @@ def report(checker: GroundingChecker, results: list[ItemResult], thresholds: Thr
     return "\n".join(lines)
 
 
-def errors(checker: GroundingChecker, results: list[ItemResult], thresholds: Thresholds) -> str:
-    """The sentences the checker gets wrong, with its reason: what to look at next."""
+def errors(checker: GroundingChecker, results: list[ItemResult], thresholds: Thresholds,
+           halves: tuple[str, ...] = ("calibration",)) -> str:
+    """The sentences of `halves` the checker gets wrong (a true one not "supported", a negative not "unsupported"),
+    with its reason: what to look at next. The tuning half only, by default: the other one measures."""
     lines = []
     for r in results:
         verdict = r.verdict(checker, thresholds)
-        if (verdict == "unsupported") != r.item.negative:
+        wrong = verdict != "unsupported" if r.item.negative else verdict != "supported"
+        if r.item.half in halves and wrong:
             decision = checker.decide(r.candidates, thresholds) if not r.verbatim else None
             reason = decision.reason if decision else "mot pour mot"
             best = f"{decision.best.similarity:.3f}" if decision and decision.best else "-"
-            lines.append(f"[{half(r.item.source)}] {r.item.kind} → {verdict} ({best}) : {r.item.text}\n    {reason}")
+            lines.append(f"[{r.item.half}] {r.item.kind} → {verdict} ({best}) : {r.item.text}\n    {reason}")
     return "\n".join(lines)
 
 
-def run_grounding_eval(assistant, path: Path, tune_thresholds: bool = False, show_errors: bool = False) -> str:
+def summary(results_by_set: dict[str, list[ItemResult]], checker: GroundingChecker, thresholds: Thresholds) -> str:
+    """One row per set and half: the figures to compare from one change to the next."""
+    lines = ["| jeu | moitié | phrases | pièges | précision « non appuyée » | rappel « non appuyée » | "
+             "rappel « appuyée » | fragiles |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, results in results_by_set.items():
+        for half_name, label in (("calibration", "réglage"), ("report", "mesure")):
+            pairs = [(r.item, r.verdict(checker, thresholds)) for r in results if r.item.half == half_name]
+            if pairs:
+                s = score(pairs)
+                weak = sum(1 for _, v in pairs if v == "weak")
+                lines.append(f"| {name} | {label} | {s.n} | {s.tp + s.fn} | {s.precision:.3f} | {s.recall:.3f} | "
+                             f"{s.supported_recall:.3f} | {weak} |")
+    return "\n".join(lines)
+
+
+def run_grounding_eval(assistant, paths: Path | list[Path], tune_thresholds: bool = False, show_errors: bool = False,
+                       error_halves: tuple[str, ...] = ("calibration",)) -> str:
+    """The figures of each set (a summary table first when there are several), with the checker the application
+    uses: the call's data and synonyms are evidence."""
     from ..retrieval import HybridRetriever
 
-    items = load_grounding_set(path)
-    checker = GroundingChecker(HybridRetriever(assistant.kb), assistant.criteria)
-    results = run_items(checker, items)
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    checker = assistant.grounding_checker(HybridRetriever(assistant.kb))
+    results_by_set = {Path(p).name: run_items(checker, load_grounding_set(p)) for p in paths}
     thresholds = checker.thresholds
     out = []
     if tune_thresholds:
-        calibration = [r for r in results if half(r.item.source) == "calibration"]
+        calibration = [r for results in results_by_set.values() for r in results if r.item.half == "calibration"]
         thresholds = tune(checker, calibration, thresholds)
-        out.append(f"Seuils choisis sur la moitié de réglage : {thresholds}")
-    out.append(report(checker, results, thresholds))
-    if show_errors:
-        out += ["", "Erreurs :", errors(checker, results, thresholds)]
-    return "\n".join(out)
+        out.append(f"Seuils choisis sur les moitiés de réglage : {thresholds}")
+    if len(paths) > 1:
+        out += [summary(results_by_set, checker, thresholds), ""]
+    for name, results in results_by_set.items():
+        out += [f"## {name}" if len(paths) > 1 else "", report(checker, results, thresholds), ""]
+        if show_errors:
+            out += ["Erreurs :", errors(checker, results, thresholds, error_halves), ""]
+    return "\n".join(line for line in out if line is not None).strip("\n")

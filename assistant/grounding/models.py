@@ -45,6 +45,8 @@ class SentenceCheck(BaseModel):
     score: float = Field(0.0, description="Similarity of the sentence to the passage (0 to 1).")
     citations: list[CitationCheck] = Field(default_factory=list)
     action: str | None = Field(None, description="For a plan: the title of the action the sentence describes.")
+    nuance: str | None = Field(None, description="A supported sentence that says it a little differently from its "
+                                                 "source (« jusqu'au 30 avril » for « avant le 30 avril »): how.")
 
 
 class GroundingReport(BaseModel):
@@ -71,7 +73,7 @@ class GroundingReport(BaseModel):
             if s.action and s.action != action:
                 action = s.action
                 lines.append(f"\n## {action}")
-            lines.append(f"{i}. [{marks[s.verdict]}] {s.text}")
+            lines.append(f"{i}. [{marks[s.verdict]}{' (nuance)' if s.nuance else ''}] {s.text}")
             lines.append(f"   {s.reason}")
             if s.passage:
                 lines.append(f"   Passage : « {s.passage.excerpt} »")

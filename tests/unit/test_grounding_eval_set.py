@@ -14,6 +14,7 @@ from assistant.loaders import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN, FRESH = ROOT / "tests" / "eval" / "grounding.yaml", ROOT / "tests" / "eval" / "grounding_fresh.yaml"
+PARAPHRASES = ROOT / "tests" / "eval" / "grounding_paraphrases.yaml"
 
 
 def squash(text: str) -> str:
@@ -25,7 +26,7 @@ def documents() -> dict[str, str]:
     return {d.doc_id: squash(d.text) for d in load_knowledge(ROOT / "knowledge")}
 
 
-@pytest.mark.parametrize("path", [MAIN, FRESH], ids=["main", "fresh"])
+@pytest.mark.parametrize("path", [MAIN, FRESH, PARAPHRASES], ids=["main", "fresh", "paraphrases"])
 def test_every_passage_is_quoted_word_for_word_from_its_document(path, documents):
     for item in load_grounding_set(path):
         assert item.doc_id in documents, item.id
@@ -56,3 +57,13 @@ def test_the_split_is_stable_and_keeps_a_passage_in_one_half():
 def test_the_fresh_set_shares_no_passage_with_the_main_set():
     main = {squash(i.passage) for i in load_grounding_set(MAIN)}
     assert not main & {squash(i.passage) for i in load_grounding_set(FRESH)}
+
+
+def test_the_paraphrase_set_is_cut_by_its_own_half_field_and_has_both_kinds_in_each_half():
+    items = load_grounding_set(PARAPHRASES)
+    assert len(items) >= 150
+    assert sum(not i.negative for i in items) >= 80 and sum(i.negative for i in items) >= 70
+    for name in ("calibration", "report"):  # tuning / test in the file
+        in_half = [i for i in items if i.half == name]
+        assert sum(i.negative for i in in_half) >= 30 and sum(not i.negative for i in in_half) >= 30, name
+    assert {i.half for i in load_grounding_set(MAIN)} == {"calibration", "report"}  # the sha256 split, as before

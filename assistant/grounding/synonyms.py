@@ -1,0 +1,85 @@
+"""The domain's synonyms, as the call pack lists them (`knowledge/calls/<id>/synonyms.yaml`): ways of saying what the
+call says in other words (« en ligne » for « dématérialisé », « soutien » for « accompagnement »).
+
+The checker rewrites a sentence into the call's wording before comparing it (one more encoding, only when a synonym
+was found), and counts shared words on both sides in that wording.
+
+>>> s = Synonyms(groups=[["dématérialisé", "en ligne"], ["accompagnement", "soutien"]])
+>>> s.rewrite("Le dépôt se fait en ligne, avec un soutien.")
+('Le dépôt se fait dématérialisé, avec un accompagnement.', [('en ligne', 'dématérialisé'), ('soutien', 'accompagnement')])
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..errors import ConfigurationError
+
+
+def _fold_same_length(text: str) -> str:
+    """Lower case without accents, one character for one (match offsets stay valid in the original)."""
+    out = []
+    for char in text.lower().replace("’", "'"):
+        kept = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(kept[0] if len(kept) == 1 else char)
+    return "".join(out)
+
+
+class Synonyms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    groups: list[list[str]] = Field(default_factory=list, description="Each group: the call's wording first.")
+
+    @field_validator("groups")
+    @classmethod
+    def _two_forms_at_least(cls, groups: list[list[str]]) -> list[list[str]]:
+        for group in groups:
+            if len(group) < 2 or not all(isinstance(f, str) and f.strip() for f in group):
+                raise ValueError(f"groupe de synonymes incomplet : {group}")
+        return groups
+
+    @cached_property
+    def _pattern(self) -> tuple[re.Pattern, dict[str, str]] | None:
+        """One pattern for every other form (longest first), and the call's wording of each."""
+        canonical: dict[str, str] = {}
+        for group in self.groups:
+            for form in group[1:]:
+                canonical.setdefault(_fold_same_length(form.strip()), group[0].strip())
+        if not canonical:
+            return None
+        forms = sorted(canonical, key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"), canonical
+
+    def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """`text` in the call's wording, and the (form found, the call's form) replaced."""
+        if self._pattern is None:
+            return text, []
+        pattern, canonical = self._pattern
+        folded = _fold_same_length(text)
+        out, swaps, last = [], [], 0
+        for match in pattern.finditer(folded):
+            target = canonical[match.group(0)]
+            if _fold_same_length(target) == match.group(0):
+                continue
+            out += [text[last:match.start()], target]
+            swaps.append((text[match.start():match.end()], target))
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out), swaps
+
+
+def load_synonyms(call_dir: Path) -> Synonyms:
+    """The call pack's synonyms; none when it has no `synonyms.yaml`."""
+    path = Path(call_dir) / "synonyms.yaml"
+    if not path.exists():
+        return Synonyms()
+    try:
+        return Synonyms.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigurationError(f"{path} : synonymes invalides ({exc}).") from exc
