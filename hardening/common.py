@@ -37,7 +37,7 @@ def fetchable(text: str | None) -> list[str]:
 
 
 # Two fiches per axis (as the UI tests): enough for the catalogue to draft a plan, quick to index.
-MEDIUM_FICHES = ["clspd-cispd", "diagnostic-partage", "paej", "psfp", "theatre-forum-temoignages", "limits",
+MEDIUM_FICHES = ["clspd-cispd", "diagnostic-partage", "paej", "psfp", "theatre-forum-temoignages", "recrutement-reseaux-sociaux",
                  "prevention-specialisee", "reoccuper-apres-demantelement"]
 
 

@@ -194,10 +194,16 @@ def run(workdir: Path, count: int | None = None, browser: bool = True, questions
     edited = _edited(plan, formulas + others, assistant.criteria)  # what a user may type in the plan's table
     markdown = to_markdown(plan, assistant.criteria) + to_markdown(edited, assistant.criteria)
     docx_files = [to_docx_bytes(plan, assistant.criteria), to_docx_bytes(edited, assistant.criteria)]
-    document_xml = ""
+    document_xml, link_targets = "", []
     for data in docx_files:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             document_xml += archive.read("word/document.xml").decode("utf-8")
+            rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
+            link_targets += re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels) + re.findall(
+                r'Target="([^"]*)"[^>]*Type="[^"]*/hyperlink"', rels)
+    # the sources' own addresses (fiche references) are links on purpose; nothing that came from a payload may be
+    hostile_text = " ".join(items)
+    hostile_links = [t for t in link_targets if t and t in hostile_text]
     docx_cells, docx_examples = 0, []
     for data in docx_files:
         count, examples = docx_formula_cells(data)
@@ -207,7 +213,8 @@ def run(workdir: Path, count: int | None = None, browser: bool = True, questions
     result["exports"] = {
         "markdown_fetchable": len(fetchable(markdown)), "markdown_formula_cells": md_cells,
         "markdown_formula_examples": md_examples,
-        "docx_live_markup": len(re.findall(r"<w:(?:hyperlink|fldSimple|instrText)", document_xml)),
+        "docx_live_markup": len(re.findall(r"<w:(?:fldSimple|instrText)", document_xml)) + len(hostile_links),
+        "docx_source_links": len(link_targets),
         "docx_formula_cells": docx_cells, "docx_formula_examples": docx_examples[:5],
         "json_roundtrip": to_json(edited) == edited.model_dump_json(indent=2),
     }

