@@ -16,10 +16,9 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .criteria import CallCriteria
+from .criteria import CallCriteria, load_pack_file
 from .errors import ConfigurationError
 from .text_fr import fold
 
@@ -159,13 +158,7 @@ class CallFacts(_Strict):
 
 def load_call_facts(call_dir: Path) -> CallFacts:
     """The call's facts; an empty set when the call pack has no `facts.yaml` (answers are then extractive)."""
-    path = Path(call_dir) / "facts.yaml"
-    if not path.exists():
-        return CallFacts()
-    try:
-        return CallFacts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except (yaml.YAMLError, ValueError) as exc:
-        raise ConfigurationError(f"{path} : faits de l'appel invalides ({exc}).") from exc
+    return load_pack_file(call_dir, "facts.yaml", CallFacts, "faits de l'appel")
 
 
 def render(template: str, criteria: CallCriteria) -> str:

@@ -131,3 +131,15 @@ def load_criteria(call_dir: Path) -> CallCriteria:
     except FileNotFoundError as exc:
         raise ConfigurationError(f"Le fichier des exigences de l'appel est introuvable : {path}") from exc
     return CallCriteria.model_validate(data)
+
+
+def load_pack_file(call_dir: Path, name: str, model: type[BaseModel], what: str) -> BaseModel:
+    """An optional file of the call pack (`facts.yaml`, `synonyms.yaml`), validated; the model's empty value when
+    the pack has none."""
+    path = Path(call_dir) / name
+    if not path.exists():
+        return model()
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigurationError(f"{path} : {what} invalides ({exc}).") from exc

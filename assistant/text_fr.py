@@ -35,6 +35,15 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold_keeping_offsets(text: str) -> str:
+    """Lower case without accents, one character for one, so that match offsets stay valid in the original."""
+    out = []
+    for char in text.lower():
+        kept = fold_accents(char)
+        out.append(kept[0] if len(kept) == 1 else char)
+    return "".join(out)
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic apostrophes and spaces made plain: how questions are matched.
 

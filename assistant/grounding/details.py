@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..criteria import CallCriteria, _fold
+from ..text_fr import fold_keeping_offsets
 
 MONTHS = {
     "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6,
@@ -111,7 +112,7 @@ BOUND_KINDS = {"avant": "before", "jusqu": "until", "au plus tard": "until", "d'
 
 def _bound(before: str) -> tuple[str, str] | None:
     """(kind, words) of the limit a date is, from the text before it: before, until (included) or after."""
-    match = BOUND.search(_fold_same_length(before[-30:]))
+    match = BOUND.search(fold_keeping_offsets(before[-30:]))
     if not match:
         return None
     word = match.group(1)
@@ -154,7 +155,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         add_date((int(match.group(3)), int(match.group(2)), int(match.group(1))), match)
     for match in DATE_NUMERIC.finditer(text):
         add_date((int(match.group(1)), int(match.group(2)), int(match.group(3))), match)
-    for match in DATE_TEXT.finditer(_fold_same_length(text)):
+    for match in DATE_TEXT.finditer(fold_keeping_offsets(text)):
         day, month, year = match.group(1), MONTHS[match.group(2)], match.group(3)
         if not day and not year:
             continue  # "mai", "mars" alone are too ambiguous to be dates
@@ -194,18 +195,6 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     if criteria is not None:
         d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim)
     return d
-
-
-def _fold_same_length(text: str) -> str:
-    """Lower case without accents, one character for one, so match offsets stay valid."""
-    import unicodedata
-
-    out = []
-    for char in text.lower():
-        base = unicodedata.normalize("NFKD", char)
-        kept = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(kept[0] if len(kept) == 1 else char)
-    return "".join(out)
 
 
 def axis_phrases(criteria: CallCriteria) -> dict[str, list[str]]:

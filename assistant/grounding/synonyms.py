@@ -12,23 +12,18 @@ was found), and counts shared words on both sides in that wording.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import ConfigurationError
+from ..criteria import load_pack_file
+from ..text_fr import fold_keeping_offsets
 
 
 def _fold_same_length(text: str) -> str:
-    """Lower case without accents, one character for one (match offsets stay valid in the original)."""
-    out = []
-    for char in text.lower().replace("’", "'"):
-        kept = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(kept[0] if len(kept) == 1 else char)
-    return "".join(out)
+    """`fold_keeping_offsets`, typographic apostrophes made plain (one character for one as well)."""
+    return fold_keeping_offsets(text.replace("’", "'"))
 
 
 class Synonyms(BaseModel):
@@ -76,10 +71,4 @@ class Synonyms(BaseModel):
 
 def load_synonyms(call_dir: Path) -> Synonyms:
     """The call pack's synonyms; none when it has no `synonyms.yaml`."""
-    path = Path(call_dir) / "synonyms.yaml"
-    if not path.exists():
-        return Synonyms()
-    try:
-        return Synonyms.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except (yaml.YAMLError, ValueError) as exc:
-        raise ConfigurationError(f"{path} : synonymes invalides ({exc}).") from exc
+    return load_pack_file(call_dir, "synonyms.yaml", Synonyms, "synonymes")
