@@ -17,15 +17,13 @@ import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
-
-if TYPE_CHECKING:
-    from .query import Query
+from ..text_fr import fold
+from .query import OTHER_CALL, Intent, Query
 
 
 @dataclass(frozen=True)
@@ -88,10 +86,10 @@ class FactRecogniser:
                     saved = dict(zip(data["keys"].tolist(), data["vectors"]))
             except (OSError, ValueError, KeyError):
                 saved = {}  # unreadable: embedded again, then rewritten
-        missing = [t for t, k in zip(texts, keys) if k not in saved]
+        missing = {k: t for t, k in zip(texts, keys) if k not in saved}
         if missing:
-            for text, vector in zip(missing, self._embeddings.embed_queries(missing)):
-                saved[keys[texts.index(text)]] = np.asarray(vector, dtype=np.float32)
+            for key, vector in zip(missing, self._embeddings.embed_queries(list(missing.values()))):
+                saved[key] = np.asarray(vector, dtype=np.float32)
             self._save(keys, [saved[k] for k in keys])
         return np.vstack([saved[k] for k in keys]).astype(np.float32)
 
@@ -116,14 +114,11 @@ OVERRIDE_MIN, OVERRIDE_MARGIN = 0.95, 0.04  # another fact than the patterns' on
 SHORT = 3  # words (stems): in a conversation, a question this short may well be about the previous answer
 
 
-def recognised(query: "Query", found: Recognition | None, in_conversation: bool = False) -> "Query":
+def recognised(query: Query, found: Recognition | None, in_conversation: bool = False) -> Query:
     """The query with the fact that similarity recognises, where the patterns missed it or chose another one. An
     elliptic follow-up (already completed from the previous turn) is left as it is, and so is a short question in a
     conversation that the patterns did not place (« Combien de participantes ? » after a question on marches
     exploratoires is not about the call's laureates)."""
-    from ..text_fr import fold
-    from .query import OTHER_CALL, Intent  # the query module builds on call facts; this step comes after it
-
     if found is None or query.borrowed or OTHER_CALL.search(fold(query.question)):
         return query
     placed = query.intent in (Intent.CALL_FACT, Intent.UNSTATED)
