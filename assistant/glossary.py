@@ -36,7 +36,7 @@ class Subject:
         return self.names[0]
 
 
-def _name_pattern(name: str) -> re.Pattern:
+def name_pattern(name: str) -> re.Pattern:
     """Whole words, each word in the singular or the plural (« maison des adolescents », « Maisons des … »)."""
     words = [re.escape(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w) + r"[sx]?" for w in fold(name).split()]
     return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])")
@@ -66,7 +66,7 @@ class Glossary:
     def __init__(self, subjects: list[Subject]):
         self.subjects = subjects
         for subject in subjects:
-            subject.patterns = [_name_pattern(n) for n in subject.names if len(fold(n)) >= 2]
+            subject.patterns = [name_pattern(n) for n in subject.names if len(fold(n)) >= 2]
 
     @classmethod
     def from_knowledge(cls, knowledge_dir: Path) -> "Glossary":
@@ -113,7 +113,7 @@ def _defined_as(names: list[str], subjects) -> Subject | None:
     for subject in subjects:
         if subject.definition and subject.fiche is None:
             expansion = fold(subject.definition.split("—", 1)[-1].split(":")[0])
-            if any(_name_pattern(n).fullmatch(expansion.strip(" .")) for n in names):
+            if any(name_pattern(n).fullmatch(expansion.strip(" .")) for n in names):
                 return subject
     return None
 

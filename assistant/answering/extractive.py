@@ -62,6 +62,7 @@ DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?
                       r"\b(?:deux|trois|quatre|six|douze|quatorze)\s+(?:séances|semaines|mois|ans|années|heures|jours)\b",
                       re.I)
 TYPE_BONUS = 0.03
+PUBLIC_BONUS = 0.08
 
 
 def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | None) -> bool:
@@ -96,6 +97,10 @@ class ExtractiveAnswerer:
                 continue
             bonus = TYPE_BONUS if query.answer_type not in (AnswerType.OTHER, AnswerType.YES_NO) and carries(
                 query.answer_type, s.text, self.criteria) else 0.0
+            if query.ages and query.answer_type is not AnswerType.AGE and AGES.search(s.text):
+                bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
+            if query.answer_type is AnswerType.AGE and s.text.lstrip().lower().startswith("public vis"):
+                bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line is where it states its ages
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)
         if not chosen:

@@ -56,15 +56,28 @@ class HowToAnswerer:
         steps.sort(key=lambda p: min(positions.get(i, 1 << 30) for i in p.chunk_ids))  # the fiche's order
         scored = [s for s in self.scorer.score(query.text, list(query.vector), steps)
                   if is_answer_sentence(s.text) and not s.text.rstrip().endswith(":")]
-        chosen = select_sentences(scored, steps, widen=True)[:MAX_STEPS]
+        chosen = select_sentences(scored, steps, widen=True)
+        # a numbered « Mise en œuvre » is read whole: the closest sentence, then each step's lead (« **Composer le
+        # groupe** : … »), so that a « comment » gets the procedure and not only the step nearest its words
+        step_leads = [s for s in scored if s.text.lstrip().startswith("**")]
+        if len(step_leads) >= 2:
+            step_leads.sort(key=lambda s: (s.passage_index, steps[s.passage_index].text.find(s.text)))
+            chosen = list({id(s): s for s in chosen[:1] + step_leads + chosen[1:]}.values())
+        chosen = chosen[:MAX_STEPS]
         if not chosen:
             return
         # the steps in the fiche's own order, the first one leading (on the tuning half, the key step came first
         # twice as often as when the closest sentence led: 53 % against 27 %)
-        lead, *rest = sorted(chosen, key=lambda s: (s.passage_index, steps[s.passage_index].text.find(s.text)))
+        lead, *rest = sorted(chosen, key=lambda s: (not _how_to_mobilise(s.text), s.passage_index,
+                                                   steps[s.passage_index].text.find(s.text)))
         citations = Citations()
         text = f"{readable(lead.text, self.titles)} [{citations.cite(steps[lead.passage_index], lead.text)}]"
         if rest:
             text += f"\n\nLa fiche « {practice.title} » indique aussi :\n" + "\n".join(
                 f"- {readable(s.text, self.titles)} [{citations.cite(steps[s.passage_index], s.text)}]" for s in rest)
         yield Answer(answer=text, mode="none", citations=citations.all())
+
+
+def _how_to_mobilise(sentence: str) -> bool:
+    """An actor's section says « **Comment les mobiliser** : … » after its « Apport »: that is the how-to's answer."""
+    return fold(sentence).lstrip("* ").startswith(IMPLEMENTATION[2:])

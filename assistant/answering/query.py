@@ -61,6 +61,7 @@ class Query:
     vector: tuple[float, ...] = field(default=(), repr=False)
     borrowed: bool = False  # an elliptic follow-up completed from the previous question
     fact_closeness: float = 0.0  # cosine with the nearest example question of `fact` (recognition.py)
+    other_call: bool = False  # asks about another funder's call (« la Région a lancé un appel à projets… »)
 
     def unmatched_words(self) -> str:
         """What the question says besides the fact its pattern recognised (« Avant quelle date doit-on voter le
@@ -89,7 +90,10 @@ HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi
                  r"methode)s?|que faire pour|quoi faire pour|les etapes|concretement,? comment)\b|\bcomment (?:faire|"
                  r"s'y prendre|on fait|mettre en place|organiser|monter|mobiliser|impliquer|associer|evaluer|reperer|"
                  r"construire|lancer|animer|financer|toucher|travailler|agir|rediger|former|mesurer|convaincre)|"
-                 r"\bcomment (?:on|l'|le|la|les|y)\b|\bpar ou commencer\b|\bcomment (?:commencer|demarrer|s'organiser)\b")
+                 r"\bcomment (?:on|l'|le|la|les|y|je|j'|nous|vous)\b|\bpar ou commencer\b|\bcomment (?:commencer|demarrer|s'organiser)\b|"
+                 # « on fait comment ? », « on s'y prend comment, concrètement ? »: the how at the end
+                 r"\b(?:on|je|nous|vous|ca) (?:fait|fais|faisons|faites|s'y prend|m'y prends|procede|se passe|se monte|"
+                 r"s'organise|se met en place) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$")
 DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
@@ -100,7 +104,8 @@ BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?
 IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
                    r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
                    r"(\bque (faire|mettre en place|proposer)\b)|(\bidees?\b)|(\bquoi (faire|proposer|mettre en place)\b)|"
-                   r"(\bqu'est-ce qu'on (peut|pourrait) (faire|proposer|mettre en place)\b)|(\bpistes?\b)|"
+                   r"(\bqu'est-ce qu'on (peut |pourrait )?(fait|faire|propose|proposer|met|mettre en place|mettre dans)\b)|"
+                   r"(\b(?:mettre|prevoir|inscrire) dans (?:le|notre|ce) plan\b)|(\borient\w* ou\b)|(\bpistes?\b)|"
                    r"(\binspir)|(\bexemples? d'actions?\b)|(\bactions? (possibles|envisageables|concretes|a mener|"
                    r"a proposer|a mettre en place)\b)|(\b(?:proposer|propose|faire|mettre) quoi\b)|(\bon fait quoi\b)|"
                    r"(\b(?:orient\w*|diriger) vers quoi\b)|(\b(?:un|des|quels?) (?:programmes?|dispositifs?) (?:a|pour|qui|adaptes?)\b)|"
@@ -111,8 +116,10 @@ OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|depa
                         r"l'ademe|l'europe|l'union europeenne|le fonds|la prefecture|l'etat)\b[^?]{0,60}\b(?:appel|aap)\b|"
                         r"\b(?:appel|aap)s?(?: a projets?)? (?:de la region|du departement|de la caf|d'une fondation|de l'ars|"
                         r"de l'ademe|regional|departemental|europeen)\b")
+COMBINED = re.compile(r"\b(?:cumul|cofinanc|co-financ|combiner|articuler|complement|en plus (?:de|du))")
 EXPLICIT_IDEAS = re.compile(r"\b(idees?|pistes?|quelles actions|quels projets|exemples?)\b")
-SITUATION = re.compile(r"\bque faire (quand|si|lorsqu|face|avec|en cas|pour)\b|\bcomment (reagir|faire face|agir)\b")
+SITUATION = re.compile(r"\bque faire (quand|si|lorsqu|face|avec|en cas|pour)\b|"
+                       r"\b(?:qu'est-ce qu'on fait|on fait quoi) (quand|si|lorsqu|face|en cas)\b|\bcomment (reagir|faire face|agir)\b")
 NOT_IDEAS = re.compile(r"\bcombien\b|\bnombre\b|\bminimum\b|\bmaximum\b|\bobligatoire|\bfaut[- ]il\b.*\btous\b|"
                        r"\bchaque axe\b|\bchacun des axes\b")
 PROVEN = re.compile(r"\b(evalue(?:e|s|es)?|probants?|fait (?:leurs|ses) preuves|efficacite (?:demontree|prouvee)|"
@@ -135,6 +142,7 @@ LIST = re.compile(r"\bquels sont\b|\bquelles sont\b|\bliste\b|\blesquel")
 AGE_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|a|à|et)\s*(\d{1,2})\s*ans\b")
 AGE_UNDER = re.compile(r"\b(?:moins de|sous les|en dessous de|jusqu'a)\s*(\d{1,2})\s*ans\b")
 AGE_OVER = re.compile(r"\b(?:plus de|au-dela de|a partir de|des|apres)\s*(\d{1,2})\s*ans\b")
+AGE_EXACT = re.compile(r"\b(?:de|a|pour|avec|les|des|d'|entre)\s*(\d{1,2})\s*ans\b")
 AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e\b"), (11, 15)),
              (re.compile(r"\blyceens?\b|\blycee\b"), (15, 18)),
              (re.compile(r"\b(?:ecole (?:primaire|elementaire)|primaire|cm1|cm2|ecoliers?)\b"), (6, 11)),
@@ -170,6 +178,10 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     if not previous_text:
         return own
     previous = understand(previous_text, [], known)
+    if known.criteria and previous.subjects:  # « …à l'appel MILDECA 2024 ? »: the call's funder is not a subject to follow
+        funder = fold(known.criteria.publisher or "")
+        previous = replace(previous, subjects=tuple(s for s in previous.subjects
+                                                    if not funder or not any(p.search(funder) for p in s.patterns)))
     if swapped := _swap_object(own, previous):  # « Et la police ? » after « Comment mobiliser les bailleurs ? »
         return replace(own, text=swapped, intent=Intent.HOW_TO, answer_type=AnswerType.HOW, terms=tuple(analyse(swapped)),
                        borrowed=True)
@@ -190,7 +202,7 @@ def understand_text(question: str, known: Understanding) -> Query:
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
     return Query(proven_only=proven, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
-                 ages=ages, subjects=subjects, fact=fact,
+                 ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and _is_generic_request(terms, subjects, ages))
 
 
@@ -206,11 +218,19 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
         return Intent.DEFINITION, None
     fact = None if OTHER_CALL.search(folded) else known.facts.match(question)
+    if isinstance(fact, CallFact) and fact.follows_subject and subjects:
+        fact = None  # « Le PSFP, c'est pour quel âge ? » asks about the PSFP, not about the call's public
     if fact is not None:
         return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
     if HOW.search(folded) or SITUATION.search(folded):
         return Intent.HOW_TO, None
     return Intent.OTHER, None
+
+
+def _about_other_call(folded: str) -> bool:
+    """Its deadline, channel or rules are another funder's: this base does not hold them. Combining the two calls
+    (« peut-on cumuler avec l'appel de la CAF ? ») is a question on this one."""
+    return OTHER_CALL.search(folded) is not None and COMBINED.search(folded) is None
 
 
 def _asks_only_about(folded: str, subject: Subject) -> bool:
@@ -290,6 +310,9 @@ def target_ages(folded: str) -> tuple[int, int] | None:
     for pattern, ages in AGE_WORDS:
         if pattern.search(folded):
             return ages
+    if match := AGE_EXACT.search(folded):  # « des gamins de 13 ans », « un ado de 15 ans »
+        age = int(match.group(1))
+        return (age, age) if 3 <= age <= 30 else None
     return None
 
 
@@ -327,6 +350,9 @@ def is_elliptic(query: Query) -> bool:
     return len(content) <= 2 and REFERRING.search(folded) is not None
 
 
+DETAIL_TYPES = (AnswerType.HOW_MANY, AnswerType.AGE, AnswerType.WHO, AnswerType.HOW_LONG, AnswerType.WHEN)
+
+
 def _on_previous_subject(own: Query, previous: Query) -> bool:
     """« Combien touchent les jeunes ? » after « le dispositif argent de poche »: a short question that names no
     subject of its own, or refers back, is about the previous one's (not about a fact of the call)."""
@@ -336,7 +362,11 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
     refers = REFERRING.search(folded) is not None
     if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
         return refers or (own.fact.follows_subject and CONTINUATION.match(folded) is not None)
-    return refers or (isinstance(own.fact, UnstatedFact) and len(_own_content(own)) <= 3)
+    short = len(_own_content(own)) <= 3
+    # « Combien de séances, et pour quelles classes ? » after « C'est quoi Unplugged ? »: a short factual question
+    # with nothing of its own to be about
+    detail = own.fact is None and own.intent is Intent.OTHER and own.answer_type in DETAIL_TYPES
+    return refers or (isinstance(own.fact, UnstatedFact) or detail) and short
 
 
 def _swap_object(own: Query, previous: Query) -> str | None:

