@@ -233,6 +233,11 @@ def _about_other_call(folded: str) -> bool:
     return OTHER_CALL.search(folded) is not None and COMBINED.search(folded) is None
 
 
+# Words that leave a question a definition (« MILDECA, ça veut dire quoi déjà ? »), as stems.
+DEFINITION_FILLERS = frozenset(analyse(fold("exactement juste programme dispositif sigle acronyme mot terme action fiche "
+                                            "ça cela concrètement déjà rappel quoi")))  # `rest` below is folded
+
+
 def _asks_only_about(folded: str, subject: Subject) -> bool:
     """« Qu'est-ce que le PSFP ? » or « Le PRE ? » asks for a definition; « Qu'est-ce que le PSFP apporte aux
     parents ? » does not: once the subject's name and the definition words are taken out, nothing is left."""
@@ -242,10 +247,7 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
     for pattern in subject.patterns:
         rest = pattern.sub(" ", rest)
     rest = DEFINITION.sub(" ", rest)
-    words = [w for w in analyse(rest) if w not in {"exact", "just", "programm", "disposit", "sigl", "acronym", "mot",
-                                                   "terme", "action", "fich", "ca", "cela", "concret", "deja", "deja",
-                                                   "rappel"}]
-    return not words
+    return not [w for w in analyse(rest) if w not in DEFINITION_FILLERS]
 
 
 def _answer_type(folded: str) -> AnswerType:
@@ -347,6 +349,8 @@ def is_elliptic(query: Query) -> bool:
     folded = fold(query.question)
     if CONTINUATION.match(folded):
         return len(content) <= 3
+    if query.fact is None and query.intent is Intent.OTHER and query.answer_type in DETAIL_TYPES and len(content) <= 2:
+        return True  # « Combien de participantes ? » after a how-to: a detail of what came before
     return len(content) <= 2 and REFERRING.search(folded) is not None
 
 

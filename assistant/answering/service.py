@@ -13,7 +13,7 @@ from ..criteria import CallCriteria
 from ..documents import Kind
 from ..errors import InvalidInput
 from ..glossary import Glossary, name_pattern
-from ..text_fr import fold
+from ..text_fr import analyse, fold
 from ..grounding import GroundingChecker
 from ..markup import defuse_markup
 from ..retrieval import Filters, HybridRetriever, Passage
@@ -168,7 +168,8 @@ class QuestionAnswering:
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or _names_an_actor(query, passages)
-        if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0:
+        if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
+                and len(analyse(query.unmatched_words())) >= 2:
             recognised = False  # a pattern's word (« délai », « aides ») in a question unlike any asked on the call
         if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
                 and unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows) < RECOGNISED_UNKNOWN_MAX:

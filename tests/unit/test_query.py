@@ -186,3 +186,9 @@ def test_a_short_detail_question_follows_the_previous_subject(known):
 ])
 def test_what_can_we_do_is_ideas_unless_it_is_a_situation(known, question, intent):
     assert understand_text(question, known).intent is intent
+
+
+def test_a_one_word_detail_is_a_follow_up_and_definitions_tolerate_fillers(known):
+    detail = ask(known, "Combien de participantes ?", previous="Comment organiser une marche exploratoire ?")
+    assert detail.borrowed and "marche exploratoire" in detail.text
+    assert understand_text("MILDECA, ça veut dire quoi déjà ?", known).intent is Intent.DEFINITION
