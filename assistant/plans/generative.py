@@ -20,9 +20,11 @@ from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..prompts import load_prompt
 from ..llm import LLMFailure, message_text, within_deadline
+from .additions import action_problems, addition_problems, objective_problems
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
 from .messages import french_problems
 from .models import PLAN_LABELS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
+from .normalise import normalise_plan
 from .profile import Profile
 
 REPAIR_ROUNDS = 2
@@ -204,11 +206,15 @@ class LLMDrafter:
             plan = ActionPlan.model_validate(data, context={"criteria": self.criteria})
         except ValidationError as exc:
             return None, french_problems(exc, PLAN_LABELS)
+        unchecked = addition_problems(plan.actions, plan.objectives)  # valid, but not yet acceptable
+        if unchecked:
+            return None, unchecked
         return plan.model_copy(update={"notice": self._removed_notice(removed)}), []
 
     def _plan_data(self, profile: Profile, output: dict, fiches: list[Practice]) -> tuple[dict, list[str]]:
         allowed = [p.meta.id for p in fiches]
         removed: list[str] = []
+        output = normalise_plan(output, self.criteria)  # near-misses that leave no doubt, before validation
         raw_actions = output.get("actions")
         actions: Any = raw_actions if not isinstance(raw_actions, list) else []  # not a list: validation says so
         for item in raw_actions if isinstance(raw_actions, list) else []:
@@ -265,17 +271,23 @@ class LLMDrafter:
         data, removed = self._plan_data(profile, output, fiches)
         context = {"criteria": self.criteria}
         listed = lambda key: data[key] if isinstance(data[key], list) else []  # noqa: E731
-        actions = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        valid = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        actions = [a for i, a in enumerate(valid) if not action_problems(a, valid[:i])]
+        dropped = [a.title for a in valid if a not in actions]
         if not actions:
-            return self._catalogue(profile, why)
+            return self._catalogue(profile, why + (f" (actions écartées : {_quoted(dropped)})" if dropped else ""))
         missing = [axis for axis, _ in missing_axes(actions, self.criteria)]
         completed = self._catalogue_actions(profile, missing, {s for a in actions for s in a.sources})
         action_dicts = [a.model_dump() for a in actions] + completed
-        objectives = [o.model_dump() for o in (_valid(Objective, x, context) for x in listed("objectives")) if o]
+        objectives = [o.model_dump() for o in (_valid(Objective, x, context) for x in listed("objectives"))
+                      if o and not objective_problems(o)]
         governance = _valid(Governance, data["governance"], context)
         evaluation = _valid(Evaluation, data["evaluation"], context)
         notes = [f"{why} ; " + (f"axe(s) {', '.join(missing)} complété(s) à partir du catalogue de fiches (actions "
                                 "signalées)." if missing else "les parties invalides ont été retirées.")]
+        if dropped:
+            notes.append(f"Action(s) du modèle écartée(s) (sans fiche source, texte à remplir ou description "
+                         f"répétée) : {_quoted(dropped)}.")
         if governance is None or evaluation is None or not objectives:
             notes.append("Gouvernance, évaluation ou objectifs manquants repris du catalogue.")
         if removed:
@@ -303,6 +315,10 @@ class LLMDrafter:
                 action["note"] = COMPLETED_NOTE
                 out.append(action)
         return out
+
+
+def _quoted(titles: list[str]) -> str:
+    return ", ".join(f"« {t} »" for t in titles)
 
 
 def _valid(model: type[BaseModel], value: Any, context: dict):
