@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -295,3 +296,42 @@ def test_model_additions_that_cannot_count_make_the_plan_not_compliant(criteria,
     assert "« à définir »" in text
     catalogue = json.loads(catalogue_plan.model_dump_json())
     assert Planner(criteria, practices, kb=None).validate(catalogue).ok  # the catalogue's own plan still is
+
+
+# -- prompts budgeted in tokens (issue 17) ---------------------------------------------------------------------
+EXAMPLE_PROFILES = sorted((Path(__file__).resolve().parents[2] / "examples" / "profiles").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("context_tokens", [8192, 4096])
+def test_the_plan_prompt_of_every_example_profile_fits_in_half_the_context(criteria, practices, context_tokens):
+    from assistant.plans.generative import SCHEMA_TEXT
+    from assistant.plans.profile import load_profile
+    from assistant.tokens import estimate_tokens, messages_tokens
+
+    planner = Planner(criteria, practices, kb=None, model=GenericFakeChatModel(messages=iter([])),
+                      context_tokens=context_tokens)
+    assert len(EXAMPLE_PROFILES) >= 4
+    for path in EXAMPLE_PROFILES:
+        fiches, messages = planner.llm.prompt(load_profile(path, criteria))
+        used = messages_tokens(messages) + estimate_tokens(SCHEMA_TEXT)
+        assert used <= context_tokens // 2, (path.name, used)
+        shown = {a for p in fiches for a in p.meta.axes}
+        assert shown >= set(criteria.axis_ids), path.name  # every axis keeps at least one fiche
+        assert [f'id="{p.meta.id}"' in messages[1].content for p in fiches] == [True] * len(fiches)
+
+
+def test_a_smaller_context_gets_fewer_shorter_fiches_and_the_model_sees_that_prompt(criteria, practices,
+                                                                                    catalogue_plan):
+    from assistant.tokens import messages_tokens
+
+    seen = {}
+    for context_tokens in (32768, 8192, 4096):
+        fake = RecordingFake(messages=iter([as_text(model_output(catalogue_plan))]))
+        fake.seen = []
+        planner = Planner(criteria, practices, kb=None, model=fake, label=LABEL, context_tokens=context_tokens)
+        assert planner.draft(PROFILE).mode == LABEL
+        seen[context_tokens] = fake.seen[0]
+    counts = {k: m[1].content.count('<fiche n="') for k, m in seen.items()}
+    assert counts[32768] > counts[8192] > counts[4096] >= len(criteria.axis_ids)
+    assert messages_tokens(seen[32768]) > messages_tokens(seen[8192]) > messages_tokens(seen[4096])
+    assert "— étapes :" in seen[32768][1].content and "— étapes :" not in seen[4096][1].content
