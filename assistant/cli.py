@@ -23,10 +23,10 @@ def _fail(exc: Exception) -> None:
 
 def _criteria():
     """The configured call's requirements (its pack's criteria.yaml): cheap, no model loaded."""
-    from .config import Settings
     from .criteria import load_criteria
+    from .settings_errors import load_settings
 
-    return load_criteria(Settings().call_dir)
+    return load_criteria(load_settings().call_dir)
 
 
 def call_summary() -> str:
@@ -59,14 +59,36 @@ def _write_epilog(formatter: click.HelpFormatter, text: str) -> None:
                 formatter.write_text(line)
 
 
+class SettingsCheckedCommand(click.Command):
+    """A command that first reads the AAP_ settings: bad variables stop it at once, one French line each, no
+    traceback (its --help, parsed before, still shows)."""
+
+    def invoke(self, ctx: click.Context):
+        from .errors import ConfigurationError
+        from .settings_errors import load_settings
+
+        try:
+            load_settings()
+        except ConfigurationError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        return super().invoke(ctx)
+
+
+class CheckedGroup(click.Group):
+    command_class = SettingsCheckedCommand
+
+
 class CallGroup(click.Group):
     """A group whose help ends with the configured call: the words of a call come from its pack, never from code."""
+
+    command_class = SettingsCheckedCommand
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _write_epilog(formatter, call_summary())
 
 
-class AxesCommand(click.Command):
+class AxesCommand(SettingsCheckedCommand):
     """A command whose help ends with the configured call's axis ids."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -290,7 +312,7 @@ def check(file: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
-@main.group(name="eval")
+@main.group(name="eval", cls=CheckedGroup)
 def evaluate() -> None:
     """Mesurer la qualité (recherche, ancrage).
 

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     )
     llm_api_key: SecretStr | None = Field(None, description="Clé d'API du fournisseur de modèle de langage.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Délai maximal d'une réponse du modèle de langage, en secondes.")
+    llm_context_tokens: int = Field(
+        8192, ge=1024, le=1_000_000,
+        description="Taille du contexte du modèle de langage, en jetons : les consignes sont raccourcies pour y tenir "
+                    "(le plan demandé en occupe au plus la moitié, la réponse garde sa place).")
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Température du modèle de langage.")
     max_upload_mb: int = Field(20, ge=1, le=500, description="Taille maximale d'un fichier ajouté, en Mo.")
     parse_timeout_s: float = Field(30.0, gt=0, description="Temps maximal d'extraction du texte d'un fichier, en secondes.")

@@ -107,7 +107,8 @@ class Assistant:
 
         model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
         llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
-                                                     model_label(self.settings))
+                                                     model_label(self.settings),
+                                                     context_tokens=self.settings.llm_context_tokens)
         practices = load_practices(self.settings.knowledge_dir)
         retriever = HybridRetriever(self.kb, top_k=self.settings.top_k)
         scorer = SentenceScorer(self.kb.sentences)  # the sentence vectors of ingestion, shared with the checker
@@ -150,7 +151,8 @@ class Assistant:
         model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
         label = model_label(self.settings) if self.settings.llm_provider != "none" else type(model).__name__
         return Planner(self.criteria, load_practices(self.settings.knowledge_dir), self.kb, model,
-                       timeout_s=self.settings.llm_timeout_s, label=label)
+                       timeout_s=self.settings.llm_timeout_s, label=label,
+                       context_tokens=self.settings.llm_context_tokens)
 
     def draft(self, profile: "Profile | dict") -> "ActionPlan":
         """A first-draft plan for a territory, validated (four axes); `InvalidInput` for a malformed profile."""

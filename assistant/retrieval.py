@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .documents import Chunk
 from .knowledge_base import KnowledgeBase
@@ -158,13 +158,24 @@ def _join_overlapping(texts: list[str]) -> str:
 
 
 class AapLangChainRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever (e.g. `retriever.invoke("date limite ?")`)."""
+    """The hybrid search as a LangChain retriever: `retriever.invoke("date limite ?", k=3)`.
+
+    `k` (here or per call) is the number of passages, else the hybrid retriever's `top_k`. Each `Document` has an
+    `id` (its chunks' ids) and metadata of plain types only (texts, numbers, lists of texts)."""
 
     retriever: HybridRetriever
     filters: Filters = Filters()
+    k: int | None = Field(None, ge=1)
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [Document(page_content=p.text, metadata=p.model_dump(exclude={"text"}))
-                for p in self.retriever.search(query, filters=self.filters)]
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None) -> list[Document]:
+        passages = self.retriever.search(query, k=k or self.k, filters=self.filters)
+        return [Document(id="+".join(p.chunk_ids), page_content=p.text, metadata=plain_metadata(p)) for p in passages]
+
+
+def plain_metadata(passage: Passage) -> dict:
+    """A passage's fields but its text, tuples made lists: what any vector store or serialiser accepts."""
+    return {key: list(value) if isinstance(value, tuple) else value
+            for key, value in passage.model_dump(exclude={"text"}).items()}

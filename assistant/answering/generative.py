@@ -6,7 +6,7 @@ import html
 import queue
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from langchain_core.language_models import BaseChatModel
@@ -15,12 +15,17 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from ..prompts import load_prompt
 from ..retrieval import Passage
 from ..llm import LLMFailure, message_text, within_deadline
+from ..tokens import answer_budget, fit_items, messages_tokens, shorten
 from .extractive import excerpt
 from .models import Answer, Citation, Turn
 
 # at most 9 digits: a hostile "[111…1]" of thousands of digits must not reach int()
 CITATION_GROUP = re.compile(r"\[(\s*\d{1,9}(?:\s*[,;]\s*\d{1,9})*\s*)\]")
 CANNOT_ANSWER = re.compile(r"ne permettent pas de répondre|ne couvrent pas|ne contiennent pas d'information", re.I)
+# What a part of an answer may say without a citation: a heading, a lead-in ending with « : », the ideas prompt's
+# « Aucune fiche ne correspond à cet axe… »; anything of UNCITED_WORDS words or more must cite a passage.
+UNCITED_WORDS = 10
+NEEDS_NO_CITATION = re.compile(r"^\s*(?:#|\*\*[^*]+\*\*\s*$)|:\s*$|aucune fiche ne correspond", re.I)
 
 
 # A fence tag, also written with a look-alike bracket ("‹/passage>" reads as a closing tag to a model).
@@ -59,6 +64,17 @@ def build_action_messages(call_title: str, question: str, axes: list, passages: 
     return [SystemMessage(system), HumanMessage(user)]
 
 
+def uncited_parts(text: str) -> list[str]:
+    """The paragraphs and list items of `text` that state something (UNCITED_WORDS words or more) without `[n]`."""
+    parts = [p.strip() for block in re.split(r"\n\s*\n", text) for p in re.split(r"\n(?=\s*(?:[-*•]|\d+[.)])\s)", block)]
+    return [p for p in parts if p and not CITATION_GROUP.search(p) and not NEEDS_NO_CITATION.search(p)
+            and len(re.findall(r"\w+", p)) >= UNCITED_WORDS]
+
+
+def _shortened(passage: Passage, limit: int | None) -> Passage:
+    return passage if limit is None else passage.model_copy(update={"text": shorten(passage.text, limit)})
+
+
 def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], list[int]]:
     """Drop `[n]` marks that match no passage; return the cleaned text, the citations, the removed numbers."""
     removed: list[int] = []
@@ -82,9 +98,20 @@ def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citat
 
 
 class LLMAnswerer:
-    def __init__(self, model: BaseChatModel, call_title: str, timeout_s: float, label: str):
+    def __init__(self, model: BaseChatModel, call_title: str, timeout_s: float, label: str,
+                 context_tokens: int = 8192):
         self.model, self.call_title, self.timeout_s, self.label = model, call_title, timeout_s, label
+        self.context_tokens = context_tokens
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+
+    def fit(self, question: str, passages: list[Passage], fact: str = "",
+            render: Callable[[list[Passage]], list] | None = None, keep_all: bool = False) -> list[Passage]:
+        """The passages as the prompt can hold them with room left for the answer: shorter, then fewer (never
+        fewer with `keep_all`). `render`: another prompt than the answer's over these passages. Citations are
+        then checked against these very passages, as the model saw them."""
+        render = render or (lambda kept: build_messages(self.call_title, question, kept, fact))
+        return fit_items(passages, _shortened, lambda kept: messages_tokens(render(kept)),
+                         answer_budget(self.context_tokens), keep_all=keep_all)
 
     def _call(self, messages: list) -> str:
         return message_text(within_deadline(self._pool, lambda: self.model.invoke(messages), self.timeout_s))
@@ -119,13 +146,21 @@ class LLMAnswerer:
             yield item
 
     def finish(self, text: str, passages: list[Passage]) -> Answer:
+        """The model's text as an answer only when every part of it cites a passage; otherwise an LLMFailure
+        naming why, so that the offline answer is shown instead (with a notice). A refusal is never the model's
+        own: the caller's offline answer says « not covered » with the closest sources, or answers."""
         if not text.strip():
             raise LLMFailure("le modèle a renvoyé une réponse vide")
         cleaned, citations, removed = check_citations(text, passages)
-        if CANNOT_ANSWER.search(cleaned) and not citations:
-            return Answer(answer=cleaned, mode=self.label, insufficient_evidence=True, removed_citations=removed)
+        if CANNOT_ANSWER.search(cleaned):
+            raise LLMFailure("il a répondu que les documents ne permettaient pas de répondre" +
+                             (", tout en citant des passages" if citations else ""))
         if not citations:
             raise LLMFailure("la réponse du modèle ne citait aucun passage")
+        uncited = uncited_parts(cleaned)
+        if uncited:
+            raise LLMFailure(f"{len(uncited)} partie(s) de sa réponse ne citai{'en' if len(uncited) > 1 else ''}t "
+                             "aucun passage")
         return Answer(answer=cleaned, mode=self.label, citations=citations, removed_citations=removed)
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:

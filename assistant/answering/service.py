@@ -188,19 +188,15 @@ class QuestionAnswering:
         if self.llm is None or offline.insufficient_evidence:
             yield offline
             return
-        evidence = self._evidence_first(offline, passages)
         fact = offline.answer.split("\n")[0] if query.intent is Intent.CALL_FACT else ""
+        fact, question = re.sub(r"\s*\[\d+\]", "", fact), query.question if not query.borrowed else query.text
+        evidence = self.llm.fit(question, self._evidence_first(offline, passages), fact)
         text = ""
         try:
-            for piece in self.llm.stream_text(query.question if not query.borrowed else query.text, evidence,
-                                              fact=re.sub(r"\s*\[\d+\]", "", fact)):
+            for piece in self.llm.stream_text(question, evidence, fact=fact):
                 text += piece
                 yield defuse_markup(text)
-            answer = self.llm.finish(text, evidence)
-            if answer.insufficient_evidence:
-                raise LLMFailure("il a répondu que les documents ne permettaient pas de répondre, alors que la "
-                                 "réponse hors ligne en cite")
-            yield answer
+            yield self.llm.finish(text, evidence)  # fully cited, or an LLMFailure: never uncited model text
         except LLMFailure as failure:
             yield offline.model_copy(update={"notice": (
                 f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, faite "
@@ -236,19 +232,19 @@ class QuestionAnswering:
         if self.llm is None or not sources.passages:
             yield offline
             return
-        messages = build_action_messages(self.criteria.title, query.question if not query.borrowed else query.text,
-                                         [self.criteria.axis(a) for a in axes], sources.passages,
-                                         [axis for axis, _ in sources.picks])
+        request, passage_axes = query.question if not query.borrowed else query.text, [a for a, _ in sources.picks]
+        render = lambda kept: build_action_messages(  # noqa: E731
+            self.criteria.title, request, [self.criteria.axis(a) for a in axes], kept, passage_axes)
+        passages = self.llm.fit(request, sources.passages, render=render, keep_all=True)  # one per axis at least
         text = ""
         try:
-            for piece in self.llm.stream_text(query.question, sources.passages, messages):
+            for piece in self.llm.stream_text(query.question, passages, render(passages)):
                 text += piece
                 yield defuse_markup(text)
-            answer = self.llm.finish(text, sources.passages)
+            answer = self.llm.finish(text, passages)
             missing = axes_left_out(answer.answer, axes, self.criteria)
-            if answer.insufficient_evidence or missing:
-                raise LLMFailure("sa réponse ne couvrait pas " + (
-                    f"l'axe {', '.join(map(str, missing))}" if missing else "la demande"))
+            if missing:
+                raise LLMFailure(f"sa réponse ne couvrait pas l'axe {', '.join(map(str, missing))}")
         except LLMFailure as failure:
             notice = (f"Le modèle de langage n'a pas pu proposer d'actions ({failure}) : voici les pistes tirées "
                       "des fiches de bonnes pratiques.")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..criteria import CallCriteria
 from .actors import ActorMatcher
+from .additions import addition_problems
 from .messages import french_problems
 from .models import (FOUR_AXES_ERROR, PLAN_LABELS, Action, ActionPlan, Governance, Objective, four_axes_message,
                      missing_axes)
@@ -163,6 +164,8 @@ def check_plan(plan: ActionPlan | dict | str | bytes, criteria: CallCriteria,
             if unknown:
                 errors.append(f"action « {action.title} » : source(s) inconnue(s) {', '.join(unknown)} — ce ne sont "
                               "pas des identifiants de fiches de la base.")
+
+    errors += addition_problems(actions, objectives)
 
     axes = []
     for axis in criteria.axes:

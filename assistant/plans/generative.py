@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,9 +21,12 @@ from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..prompts import load_prompt
 from ..llm import LLMFailure, message_text, within_deadline
+from ..tokens import estimate_tokens, messages_tokens, plan_budget
+from .additions import action_problems, addition_problems, objective_problems
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
 from .messages import french_problems
 from .models import PLAN_LABELS, Action, ActionPlan, Evaluation, Governance, Objective, missing_axes
+from .normalise import normalise_plan
 from .profile import Profile
 
 REPAIR_ROUNDS = 2
@@ -106,11 +110,56 @@ def extract_json(text: str) -> dict | None:
     return None
 
 
+@dataclass(frozen=True)
+class PromptTier:
+    """How much of the fiches a plan prompt shows: the first tier that fits the context's budget is used."""
+
+    prompt: str  # the prompt file
+    picked_per_axis: int | None  # the catalogue's picks kept per axis (None: all of them)
+    ranked_per_axis: int  # fiches of the ranking added per axis beyond the picks
+    detail: str  # "full", "medium", "short", "minimal" or "titles": see fiche_text
+    compact: bool = False  # the profile without its empty fields, on one line
+
+
+PROMPT_TIERS = (
+    PromptTier("plan", None, FICHES_PER_AXIS, "full"),
+    PromptTier("plan", None, 2, "medium"),
+    PromptTier("plan", None, 0, "medium"),
+    PromptTier("plan", None, 0, "short"),
+    PromptTier("plan", 2, 0, "short"),
+    PromptTier("plan_compact", 2, 0, "short", compact=True),
+    PromptTier("plan_compact", 1, 0, "minimal", compact=True),
+    PromptTier("plan_compact", 1, 0, "titles", compact=True),
+)
+SCHEMA_TEXT = json.dumps(PlanDraft.model_json_schema(), ensure_ascii=False)  # what tool calling sends beside it
+
+
+def fiche_text(practice: Practice, detail: str) -> str:
+    """A fiche as the plan prompt shows it: all it proposes (`full`) down to its title and first action (`titles`)."""
+    meta = practice.meta
+    text = f"{meta.title}\nPublic : {meta.public}\n"
+    if detail == "titles":
+        return f"{meta.title}\n" + "".join(f"Action proposée : {t.title}\n" for t in meta.actions[:1])
+    if detail == "minimal":
+        return text + "".join(f"Action proposée : {t.title}\n" for t in meta.actions[:1])
+    if detail == "short":
+        return text + "".join(f"Action proposée : {t.title} (porteur : {t.lead})\n" for t in meta.actions[:2])
+    brief = _first_sentences(practice, 40, 120) if detail == "full" else _first_sentences(practice, 20, 50)
+    text += f"Partenaires : {', '.join(meta.partners)}\nIndicateurs : {' ; '.join(meta.indicators)}\nEn bref : {brief}\n"
+    if meta.actions:  # the fiche's own actions, written as the collectivity's: the model adapts them
+        return text + "\n".join(
+            f"Action proposée : {t.title} (âges {t.ages.min}-{t.ages.max} ans ; porteur : {t.lead} ; "
+            f"partenaires : {', '.join(t.partners)})" + (f" — étapes : {' '.join(t.steps)}" if detail == "full" else "")
+            for t in meta.actions)
+    steps = implementation_steps(practice, limit=6 if detail == "full" else 3)
+    return text + (f"Mise en œuvre : {' ; '.join(steps)}" if steps else "")
+
+
 class LLMDrafter:
     def __init__(self, model: BaseChatModel, catalogue: CatalogueDrafter, criteria: CallCriteria, timeout_s: float,
-                 label: str):
+                 label: str, context_tokens: int = 8192):
         self.model, self.catalogue, self.criteria = model, catalogue, criteria
-        self.timeout_s, self.label = timeout_s, label
+        self.timeout_s, self.label, self.context_tokens = timeout_s, label, context_tokens
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="llm-plan")
         try:
             self._structured = model.with_structured_output(PlanDraft, include_raw=True)
@@ -119,8 +168,7 @@ class LLMDrafter:
 
     # -- public --------------------------------------------------------------------------------------------
     def draft(self, profile: Profile) -> ActionPlan:
-        fiches = self.context_fiches(profile)
-        messages = self.messages(profile, fiches)
+        fiches, messages = self.prompt(profile)
         try:
             output = self._ask(messages)
         except LLMFailure as failure:
@@ -139,36 +187,49 @@ class LLMDrafter:
         return self._salvage(profile, output, fiches, problems)
 
     # -- context -------------------------------------------------------------------------------------------
+    def prompt(self, profile: Profile) -> tuple[list[Practice], list]:
+        """The richest prompt that fits the plan's budget (half the context, with the schema sent beside it), and
+        the fiches it shows: fewer fiches, then shorter ones, then the compact prompt, for small contexts."""
+        ranked = self.catalogue.selector.rank(profile)
+        picked = self.catalogue.selector.pick(profile, ranked)
+        budget = plan_budget(self.context_tokens) - estimate_tokens(SCHEMA_TEXT)
+        for tier in PROMPT_TIERS:
+            fiches = self._fiches(tier, ranked, picked)
+            messages = self.messages(profile, fiches, tier)
+            if messages_tokens(messages) <= budget:
+                break
+        return fiches, messages
+
     def context_fiches(self, profile: Profile) -> list[Practice]:
         """The best fiches of each axis for this profile (the catalogue's own ranking), without repeats."""
         ranked = self.catalogue.selector.rank(profile)
-        picked = self.catalogue.selector.pick(profile, ranked)
-        ids: list[str] = [c.id for axis in self.criteria.axis_ids for c in picked.get(axis, [])]
-        for axis in self.criteria.axis_ids:
-            ids += [c.id for c in ranked[axis][:FICHES_PER_AXIS]]
+        return self._fiches(PROMPT_TIERS[0], ranked, self.catalogue.selector.pick(profile, ranked))
+
+    def _fiches(self, tier: "PromptTier", ranked: dict, picked: dict) -> list[Practice]:
+        axes = self.criteria.axis_ids
+        ids: list[str] = [c.id for axis in axes for c in (picked.get(axis, []) or ranked[axis])[:tier.picked_per_axis]]
+        for axis in axes:
+            ids += [c.id for c in ranked[axis][:tier.ranked_per_axis]]
         return [self.catalogue.practices[i] for i in dict.fromkeys(ids)]
 
-    def messages(self, profile: Profile, fiches: list[Practice]) -> list:
-        numbered = []
-        for n, practice in enumerate(fiches, 1):
-            meta = practice.meta
-            steps = implementation_steps(practice, limit=6)
-            text = (f"{meta.title}\nPublic : {meta.public}\nPartenaires : {', '.join(meta.partners)}\n"
-                    f"Indicateurs : {' ; '.join(meta.indicators)}\nEn bref : {_first_sentences(practice, 40, 120)}\n")
-            if meta.actions:  # the fiche's own actions, written as the collectivity's: the model adapts them
-                text += "\n".join(
-                    f"Action proposée : {t.title} (âges {t.ages.min}-{t.ages.max} ans ; porteur : {t.lead} ; "
-                    f"partenaires : {', '.join(t.partners)}) — étapes : {' '.join(t.steps)}" for t in meta.actions)
-            elif steps:
-                text += f"Mise en œuvre : {' ; '.join(steps)}"
-            numbered.append({"n": n, "id": meta.id, "axes": ",".join(meta.axes), "finalites": ",".join(meta.finalites),
-                             "text": fence(text, "fiche")})
-        system, user = load_prompt("plan").render(
-            call_title=self.criteria.title, months=str(profile.duration_months),
-            axes="\n".join(f"  - {a.id} : {a.label}" for a in self.criteria.axes),
-            finalites="\n".join(f"  - {f.id} : {f.label}" for f in self.criteria.finalites),
-            actors=", ".join(a.label for a in self.criteria.actors),
-            profile=fence(json.dumps(profile.model_dump(), ensure_ascii=False, indent=2), "profil"),
+    def messages(self, profile: Profile, fiches: list[Practice], tier: "PromptTier | None" = None) -> list:
+        tier = tier or PROMPT_TIERS[0]
+        numbered = [{"n": n, "id": p.meta.id, "axes": ",".join(p.meta.axes), "finalites": ",".join(p.meta.finalites),
+                     "text": fence(fiche_text(p, tier.detail), "fiche")} for n, p in enumerate(fiches, 1)]
+        shown = profile.model_dump()
+        if tier.compact:  # empty fields say nothing
+            shown = {k: v for k, v in shown.items() if v not in (None, [], "")}
+        crit = self.criteria
+        if tier.compact:  # the short names: the ids say the rest
+            axes, finalites = "\n".join(f"  - {a.id} : {a.short}" for a in crit.axes), ", ".join(crit.finalite_ids)
+            actors = ", ".join(re.sub(r"\s*\([^)]*\)", "", a.label).split(",")[0] for a in crit.actors)
+        else:
+            axes = "\n".join(f"  - {a.id} : {a.label}" for a in crit.axes)
+            finalites = "\n".join(f"  - {f.id} : {f.label}" for f in crit.finalites)
+            actors = ", ".join(a.label for a in crit.actors)
+        system, user = load_prompt(tier.prompt).render(
+            call_title=crit.title, months=str(profile.duration_months), axes=axes, finalites=finalites, actors=actors,
+            profile=fence(json.dumps(shown, ensure_ascii=False, indent=None if tier.compact else 2), "profil"),
             passages=numbered,
         )
         return [SystemMessage(system), HumanMessage(user)]
@@ -204,11 +265,15 @@ class LLMDrafter:
             plan = ActionPlan.model_validate(data, context={"criteria": self.criteria})
         except ValidationError as exc:
             return None, french_problems(exc, PLAN_LABELS)
+        unchecked = addition_problems(plan.actions, plan.objectives)  # valid, but not yet acceptable
+        if unchecked:
+            return None, unchecked
         return plan.model_copy(update={"notice": self._removed_notice(removed)}), []
 
     def _plan_data(self, profile: Profile, output: dict, fiches: list[Practice]) -> tuple[dict, list[str]]:
         allowed = [p.meta.id for p in fiches]
         removed: list[str] = []
+        output = normalise_plan(output, self.criteria)  # near-misses that leave no doubt, before validation
         raw_actions = output.get("actions")
         actions: Any = raw_actions if not isinstance(raw_actions, list) else []  # not a list: validation says so
         for item in raw_actions if isinstance(raw_actions, list) else []:
@@ -265,17 +330,23 @@ class LLMDrafter:
         data, removed = self._plan_data(profile, output, fiches)
         context = {"criteria": self.criteria}
         listed = lambda key: data[key] if isinstance(data[key], list) else []  # noqa: E731
-        actions = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        valid = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        actions = [a for i, a in enumerate(valid) if not action_problems(a, valid[:i])]
+        dropped = [a.title for a in valid if a not in actions]
         if not actions:
-            return self._catalogue(profile, why)
+            return self._catalogue(profile, why + (f" (actions écartées : {_quoted(dropped)})" if dropped else ""))
         missing = [axis for axis, _ in missing_axes(actions, self.criteria)]
         completed = self._catalogue_actions(profile, missing, {s for a in actions for s in a.sources})
         action_dicts = [a.model_dump() for a in actions] + completed
-        objectives = [o.model_dump() for o in (_valid(Objective, x, context) for x in listed("objectives")) if o]
+        objectives = [o.model_dump() for o in (_valid(Objective, x, context) for x in listed("objectives"))
+                      if o and not objective_problems(o)]
         governance = _valid(Governance, data["governance"], context)
         evaluation = _valid(Evaluation, data["evaluation"], context)
         notes = [f"{why} ; " + (f"axe(s) {', '.join(missing)} complété(s) à partir du catalogue de fiches (actions "
                                 "signalées)." if missing else "les parties invalides ont été retirées.")]
+        if dropped:
+            notes.append(f"Action(s) du modèle écartée(s) (sans fiche source, texte à remplir ou description "
+                         f"répétée) : {_quoted(dropped)}.")
         if governance is None or evaluation is None or not objectives:
             notes.append("Gouvernance, évaluation ou objectifs manquants repris du catalogue.")
         if removed:
@@ -303,6 +374,10 @@ class LLMDrafter:
                 action["note"] = COMPLETED_NOTE
                 out.append(action)
         return out
+
+
+def _quoted(titles: list[str]) -> str:
+    return ", ".join(f"« {t} »" for t in titles)
 
 
 def _valid(model: type[BaseModel], value: Any, context: dict):

@@ -27,11 +27,13 @@ class Planner:
     """
 
     def __init__(self, criteria: CallCriteria, practices: Sequence[Practice], kb: KnowledgeBase | None,
-                 model: BaseChatModel | None = None, *, timeout_s: float = 60.0, label: str = "llm"):
+                 model: BaseChatModel | None = None, *, timeout_s: float = 60.0, label: str = "llm",
+                 context_tokens: int = 8192):
         self.criteria = criteria
         self.selector = FicheSelector(practices, criteria, kb)
         self.catalogue = CatalogueDrafter(self.selector, criteria)
-        self.llm = None if model is None else LLMDrafter(model, self.catalogue, criteria, timeout_s, label)
+        self.llm = None if model is None else LLMDrafter(model, self.catalogue, criteria, timeout_s, label,
+                                                                    context_tokens)
 
     def draft(self, profile: Profile | dict | str | Path) -> ActionPlan:
         """A validated plan; `InvalidInput` (French, each bad field) when the profile is malformed."""

@@ -290,3 +290,62 @@ def test_asking_what_the_users_own_diagnostic_says_answers_from_it(knowledge_ass
         assert any(c.kind == "pratique" for c in method.citations)
     finally:
         knowledge_assistant.remove_document(doc_id)
+
+
+# -- honest answers (issue 17): uncited model text is never the answer; a refusal is the offline answer's ---------
+UNCITED_THEN_REFUSAL = (
+    "L'appel invite les collectivités à mobiliser de nombreux partenaires locaux autour du projet de prévention.\n\n"
+    "Parmi eux figurent notamment les services de l'État, la justice, les forces de sécurité et l'Éducation "
+    "nationale, ainsi que les associations.\n\n"
+    "Il est conseillé de réunir ces acteurs au sein d'une instance de pilotage dédiée qui se réunit régulièrement.\n\n"
+    "Les documents disponibles ne permettent pas de répondre à cette question.")
+
+
+@pytest.mark.parametrize("question, reply, reason", [
+    ("Quels acteurs faut-il mobiliser selon l'appel ?", UNCITED_THEN_REFUSAL, "ne permettaient pas de répondre"),
+    ("Jusqu'à quand peut-on déposer le dossier ?",
+     "Les documents disponibles ne permettent pas de répondre à cette question.", "ne permettaient pas de répondre"),
+    ("Jusqu'à quand peut-on déposer le dossier ?",
+     "Le dossier se dépose avant le 30 avril 2024 [1].\n\nIl est prudent de déposer plusieurs semaines avant la date "
+     "limite pour éviter tout problème technique.", "1 partie(s) de sa réponse ne citait aucun passage"),
+])
+def test_uncited_model_text_or_a_refusal_gives_the_offline_answer_with_a_notice(knowledge_assistant, question, reply,
+                                                                               reason):
+    offline = knowledge_assistant.ask(question)
+    assert not offline.insufficient_evidence and offline.citations
+    answer = with_llm(knowledge_assistant, GenericFakeChatModel(messages=iter([AIMessage(reply)]))).ask(question)
+    assert answer.mode == "none" and answer.notice and reason in answer.notice
+    assert answer.answer == offline.answer and [c.n for c in answer.citations] == [c.n for c in offline.citations]
+    assert not answer.insufficient_evidence  # consistent with the answer shown, which cites the documents
+    assert "plusieurs semaines" not in answer.answer and "instance de pilotage dédiée" not in answer.answer
+
+
+def test_a_refusal_shown_is_never_the_models_and_lists_the_closest_sources(knowledge_assistant):
+    model = RecordingFake(messages=iter([AIMessage("Les documents disponibles ne permettent pas de répondre.")]))
+    model.seen = []
+    answer = with_llm(knowledge_assistant, model).ask("Quel est le prix d'un abonnement de bus à Lyon ?")
+    assert answer.insufficient_evidence and answer.closest_sources
+    assert "Sources les plus proches" in answer.answer and not model.seen  # the offline refusal, model not asked
+
+
+def test_a_fully_cited_model_answer_is_shown(knowledge_assistant):
+    reply = ("Le dossier se dépose avant le 30 avril 2024 [1].\n\n"
+             "Le dépôt se fait en ligne, sur la plateforme indiquée par l'appel à projets [1].")
+    answer = with_llm(knowledge_assistant, GenericFakeChatModel(messages=iter([AIMessage(reply)]))).ask(
+        "Jusqu'à quand peut-on déposer le dossier ?")
+    assert answer.mode == "openai · fake" and answer.notice is None and answer.answer == reply
+
+
+def test_a_small_context_gets_fewer_shorter_passages_and_citations_match_them(knowledge_assistant):
+    from assistant.tokens import answer_budget, messages_tokens
+
+    seen = {}
+    for context_tokens in (8192, 1536):
+        model = RecordingFake(messages=iter([AIMessage("Avant le 30 avril 2024 [1].")]))
+        model.seen = []
+        answer = with_llm(knowledge_assistant, model, llm_context_tokens=context_tokens).ask(
+            "Quelle est la date limite ?")
+        assert answer.mode == "openai · fake" and answer.citations[0].n == 1
+        seen[context_tokens] = model.seen[0]
+    assert messages_tokens(seen[1536]) <= answer_budget(1536) < messages_tokens(seen[8192])
+    assert seen[1536][1].content.count('<passage n="') < seen[8192][1].content.count('<passage n="')

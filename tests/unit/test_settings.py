@@ -1,8 +1,11 @@
+import os
 import re
 import sys
 from pathlib import Path
 
 import subprocess
+
+import pytest
 
 from assistant.config import Settings
 
@@ -31,3 +34,23 @@ def test_the_core_never_imports_gradio():
 def test_api_key_is_secret(monkeypatch):
     monkeypatch.setenv("AAP_LLM_API_KEY", "sk-secret")
     assert "sk-secret" not in repr(Settings())
+
+
+@pytest.mark.parametrize("command", [["serve"], ["ask", "Quelle est la date limite ?"]])
+def test_bad_settings_give_one_french_line_per_variable_and_no_traceback(command, tmp_path):
+    env = {**os.environ, "AAP_LLM_PROVIDER": "albert", "AAP_LLM_TIMEOUT_S": "abc", "AAP_LLM_API_KEY": "",
+           "AAP_PORT": "99999", "AAP_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", *command], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and not done.stdout
+    assert "Traceback" not in done.stderr and "Input should" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == [
+        "Réglage invalide : AAP_LLM_PROVIDER doit être l'une des valeurs none, ollama, openai, mistral "
+        "(reçu : 'albert').",
+        "Réglage invalide : AAP_LLM_TIMEOUT_S doit être un nombre (reçu : 'abc').",
+        "Réglage invalide : AAP_PORT doit être inférieur ou égal à 65535 (reçu : '99999').",
+    ]
+    assert not (tmp_path / "data").exists()  # stopped before anything was opened
+
