@@ -83,7 +83,8 @@ class Glossary:
                 for term in terms:
                     subjects.setdefault(fold(term), subject)
         for practice in load_practices(knowledge_dir):
-            names = _fiche_names(practice.meta.title)
+            names = _fiche_names(practice.meta.title) + [n for n in practice.meta.names
+                                                         if n not in _fiche_names(practice.meta.title)]
             known = next((subjects[fold(n)] for n in names if fold(n) in subjects), None) or _defined_as(
                 names, subjects.values())
             subject = known or Subject(names=names)

@@ -54,6 +54,8 @@ class PracticeMeta(BaseModel):
     axes: list[str] = Field(min_length=1)
     finalites: list[str] = Field(min_length=1)
     public: str = Field(min_length=3)
+    names: list[str] = Field(default_factory=list, description="Autres noms courants du sujet de la fiche (« contrat "
+                             "de ville »), reconnus dans les questions comme son titre.")
     partners: list[str] = Field(min_length=1)
     evidence: str
     evidence_note: str | None = None
