@@ -19,6 +19,7 @@ from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard, unknown_share
 from .actions import axes_left_out, compose_actions, pick_action_sources
 from .base import Answerer, excerpt
+from .conflicts import ConflictFinder, without_conflicts
 from .definitions import DefinitionAnswerer
 from .extractive import ExtractiveAnswerer, SentenceScorer
 from .facts import CallFactAnswerer, UnstatedAnswerer
@@ -75,6 +76,7 @@ class QuestionAnswering:
             Intent.HOW_TO: HowToAnswerer(retriever, scorer, self.titles),
         }
         self.extractive = ExtractiveAnswerer(scorer, criteria, self.titles)
+        self.conflicts = ConflictFinder(criteria, self.known.facts, retriever)
 
     # -- public ---------------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None) -> Answer:
@@ -178,10 +180,14 @@ class QuestionAnswering:
             yield from self._actions(query)
             return
         offline = self._offline(query, passages)
+        # a user's document that says otherwise than the call on a fact of the call: shown, never the answer
+        found = [] if offline.insufficient_evidence else self.conflicts.find(query, offline, passages)
+        offline = self.conflicts.attach(offline, found)
         if self.llm is None or offline.insufficient_evidence:
             yield offline
             return
-        evidence = self._evidence_first(offline, passages)
+        contradicting = {f.passage.doc_id for f in found}  # never handed to the model as evidence
+        evidence = [p for p in self._evidence_first(offline, passages) if p.doc_id not in contradicting]
         fact = offline.answer.split("\n")[0] if query.intent is Intent.CALL_FACT else ""
         text = ""
         try:
@@ -193,7 +199,7 @@ class QuestionAnswering:
             if answer.insufficient_evidence:
                 raise LLMFailure("il a répondu que les documents ne permettaient pas de répondre, alors que la "
                                  "réponse hors ligne en cite")
-            yield answer
+            yield self.conflicts.attach(answer, found)
         except LLMFailure as failure:
             yield offline.model_copy(update={"notice": (
                 f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, faite "
@@ -264,8 +270,7 @@ class QuestionAnswering:
         return question, turns
 
     def _not_covered(self, passages: list[Passage], query: str) -> Answer:
-        closest = [Citation(n=i, doc_id=p.doc_id, title=p.title, section=p.section, kind=p.kind,
-                            excerpt=excerpt(p, []), score=round(p.similarity, 4)) for i, p in enumerate(passages[:3], 1)]
+        closest = [Citation.of(p, i, excerpt(p, [])) for i, p in enumerate(passages[:3], 1)]
         text = NOT_COVERED
         if closest:
             text += "\n\nSources les plus proches, à consulter si besoin :\n" + "\n".join(
@@ -296,7 +301,9 @@ def inert(answer: Answer) -> Answer:
     """Nothing in an answer (model text, quoted documents) can be fetched or run where it is shown as Markdown."""
     def citation(c: Citation) -> Citation:
         return c.model_copy(update={"title": defuse_markup(c.title), "section": defuse_markup(c.section),
-                                    "excerpt": defuse_markup(c.excerpt), "quotes": [defuse_markup(q) for q in c.quotes]})
+                                    "excerpt": defuse_markup(c.excerpt), "quotes": [defuse_markup(q) for q in c.quotes],
+                                    "instructions": [defuse_markup(q) for q in c.instructions],
+                                    "added_by": defuse_markup(c.added_by) if c.added_by else c.added_by})
 
     return answer.model_copy(update={
         "answer": defuse_markup(answer.answer), "notice": defuse_markup(answer.notice) if answer.notice else None,
@@ -313,8 +320,9 @@ def summarize_grounding(answer: Answer, checker: GroundingChecker, from_call_dat
     through the checker."""
     if answer.insufficient_evidence or not answer.answer.strip():
         return GroundingSummary()
+    text = without_conflicts(answer.answer)  # the conflicts report what a document says, not a claim of the answer
     if from_call_data:
-        lead, _, quotes = answer.answer.partition("\n\n")
+        lead, _, quotes = text.partition("\n\n")
         summary = checker.check(quotes, answer.citations).summary if quotes.strip() else GroundingSummary()
         return summary.model_copy(update={"supported": summary.supported + 1})
-    return checker.check(answer.answer, answer.citations).summary
+    return checker.check(text, answer.citations).summary
