@@ -72,10 +72,11 @@ def contradiction(rule: ConflictRule, sentence: str) -> str | None:
 
 
 def _denied(folded: str, match: re.Match) -> bool:
-    """The clause around the value says no (« les associations ne peuvent pas candidater »)."""
+    """The clause around the value says no (« les associations ne peuvent pas candidater »); a negation inside the
+    value is its own (« pas obligatoire de couvrir tous les axes »)."""
     start = max(folded.rfind(sep, 0, match.start()) for sep in (",", ";", ".", ":", "(")) + 1
     ends = [i for i in (folded.find(sep, match.end()) for sep in (",", ";", ".", ")")) if i >= 0]
-    return bool(DENIAL.search(folded[start:min(ends, default=len(folded))]))
+    return bool(DENIAL.search(folded[start:match.start()] + " " + folded[match.end():min(ends, default=len(folded))]))
 
 
 def _dates(folded: str):
