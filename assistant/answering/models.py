@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from ..grounding.models import GroundingSummary  # counted by the grounding checker
 from ..provenance import kind_label
+from .instructions import instruction_sentences
 
 __all__ = ["Answer", "AnswerGrounding", "Citation", "GroundingSummary", "Role", "SourceConflict", "Turn"]
 
@@ -42,8 +43,6 @@ class Citation(BaseModel):
     @classmethod
     def of(cls, passage, n: int, excerpt: str, quotes: list[str] | None = None) -> "Citation":
         """The citation of a retrieval `Passage`, its provenance included."""
-        from .instructions import instruction_sentences
-
         return cls(n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section, kind=passage.kind,
                    excerpt=excerpt, quotes=list(quotes or []), score=round(passage.similarity, 4),
                    added_by=passage.added_by or None, added_at=passage.added_at or None,
