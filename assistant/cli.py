@@ -123,8 +123,11 @@ def documents() -> None:
         docs = _assistant().documents()
     except AapError as exc:
         _fail(exc)
+    from .provenance import added_note
+
     for doc in docs:
-        click.echo(f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}")
+        added = added_note(doc.added_by, doc.added_at)
+        click.echo(f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}" + (f"\t{added}" if added else ""))
 
 
 @main.command()
