@@ -24,7 +24,7 @@ from .models import Answer, Citation, SourceConflict
 from .query import Intent, Query
 
 HEADER = "⚠️ Vos documents disent autre chose que l'appel ; c'est le texte de l'appel qui fait foi :"
-LOCAL_PASSAGES = 4  # the user's passages read for a conflict on the fact asked
+LOCAL_PASSAGES = 8  # the user's passages read for a conflict on the fact asked (the best ones for the question)
 DENIAL = re.compile(r"\b(?:ne|n'|pas|plus|non|aucune?|jamais|exclue?s?|interdite?s?)\b")
 COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
                "neuf": 9, "dix": 10}
