@@ -308,6 +308,8 @@ def inert(answer: Answer) -> Answer:
     return answer.model_copy(update={
         "answer": defuse_markup(answer.answer), "notice": defuse_markup(answer.notice) if answer.notice else None,
         "citations": [citation(c) for c in answer.citations],
+        "conflicts": [c.model_copy(update={k: defuse_markup(getattr(c, k)) for k in ("title", "document_value", "text")})
+                      for c in answer.conflicts],
         "closest_sources": [citation(c) for c in answer.closest_sources]})
 
 
