@@ -127,7 +127,8 @@ def documents() -> None:
 
     for doc in docs:
         added = added_note(doc.added_by, doc.added_at)
-        click.echo(f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}" + (f"\t{added}" if added else ""))
+        line = f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}"
+        click.echo(line + (f"\t{added}" if added else ""))
 
 
 @main.command()

@@ -213,7 +213,8 @@ def sources_legend(citations: Sequence[Mapping[str, Any]]) -> str:
     items = []
     for c in citations:
         added = added_note(c.get("added_by"), c.get("added_at"))
-        warning = " ⚠️ contient une consigne adressée à l'assistant (citée, jamais suivie)" if c.get("instructions") else ""
+        warning = (" ⚠️ contient une consigne adressée à l'assistant (citée, jamais suivie)" if c.get("instructions")
+                   else "")
         items.append(f'<li>[{text_html(c.get("n"))}] <span class="aap-kind">{kind_label(c.get("kind"))}</span> '
                      f'{text_html(c.get("title"))}{f" ({text_html(added)})" if added else ""}{text_html(warning)}</li>')
     return f'<div class="aap-review-sources">Sources de la réponse :<ul>{"".join(items)}</ul></div>'

@@ -72,7 +72,8 @@ def test_the_cli_shows_each_sources_kind_and_uploader(noted, monkeypatch):
     plain = runner.invoke(main, ["ask", "Jusqu'à quand peut-on déposer le dossier ?"], catch_exceptions=False)
     assert plain.exit_code == 0
     assert re.search(r"\[1\] Appel : ", plain.output)
-    assert re.search(r"\[\d\] Document de la collectivité \(ajouté par marie le .+\) : Note de l'équipe projet", plain.output)
+    assert re.search(r"\[\d\] Document de la collectivité \(ajouté par marie le .+\) : Note de l'équipe projet",
+                     plain.output)
     assert "consigne adressée à l'assistant" in plain.output
 
     raw = runner.invoke(main, ["ask", "--json", "Jusqu'à quand peut-on déposer le dossier ?"], catch_exceptions=False)
