@@ -52,6 +52,33 @@ class PolarAnswer(_Strict):
         return _compile([self.when])
 
 
+class ConflictRule(_Strict):
+    """How a sentence of a user's document that says otherwise than the call on this fact is recognised. Patterns
+    are matched on the sentence in lower case without accents; a sentence that denies (« ne… pas ») is not read as
+    a contradiction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    about: str = Field(description="The sentence speaks of this fact (« date limite », « déposer le dossier »…).")
+    call_value: str = Field(description="What the call says, as the conflict notice words it (« 30 avril 2024 »).")
+    dates: list[str] = Field(default_factory=list, description="The call's dates (YYYY-MM-DD): another date near "
+                                                                "the subject contradicts the call.")
+    counts: str | None = Field(None, description="The noun the call counts (« axes? »): another number before it "
+                                                 "contradicts the call.")
+    count: int | None = None
+    contradicting: str | None = Field(None, description="Words that contradict the call near the subject (a channel, "
+                                                        "an applicant the call does not name).")
+    near: int = Field(80, description="At most so many characters between the subject and what contradicts it.")
+
+    @cached_property
+    def about_pattern(self) -> re.Pattern:
+        return _compile([self.about])
+
+    @cached_property
+    def contradicting_pattern(self) -> re.Pattern | None:
+        return _compile([self.contradicting]) if self.contradicting else None
+
+
 class CallFact(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -66,6 +93,7 @@ class CallFact(_Strict):
     priority: int = 0
     follows_subject: bool = Field(False, description="A general question (« pour quel âge ? ») that, as a follow-up, "
                                                      "is about the previous question's subject rather than the call.")
+    conflict: ConflictRule | None = Field(None, description="How a user's document contradicting this fact is found.")
 
     @cached_property
     def pattern(self) -> re.Pattern:

@@ -145,8 +145,12 @@ def documents() -> None:
         docs = _assistant().documents()
     except AapError as exc:
         _fail(exc)
+    from .provenance import added_note
+
     for doc in docs:
-        click.echo(f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}")
+        added = added_note(doc.added_by, doc.added_at)
+        line = f"{doc.doc_id}\t{doc.kind}\t{len(doc.ids)} passage(s)\t{doc.title}"
+        click.echo(line + (f"\t{added}" if added else ""))
 
 
 @main.command()
@@ -197,7 +201,19 @@ def ask(question: str, axis: str | None, as_json: bool) -> None:
     if answer.citations:
         click.echo("\nSources :")
         for c in answer.citations:
-            click.echo(f"[{c.n}] {c.title} — {c.section}")
+            click.echo(f"[{c.n}] {citation_line(c)}")
+
+
+def citation_line(c) -> str:
+    """« Document de la collectivité (ajouté par marie le 4 décembre 2026) : Note — Section », with a warning when
+    its excerpt holds an order to the assistant."""
+    from .provenance import added_note
+
+    note = added_note(c.added_by, c.added_at)
+    line = f"{c.kind_label}{f' ({note})' if note else ''} : {c.title} — {c.section}"
+    if c.instructions:
+        line += "\n    ⚠ contient une consigne adressée à l'assistant : citée comme donnée, jamais suivie."
+    return line
 
 
 @main.command()

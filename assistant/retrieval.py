@@ -51,6 +51,8 @@ class Passage(BaseModel):
     kind: str
     text: str
     axes: tuple[str, ...] = ()
+    added_by: str = ""  # a user's document: who added it, and when (ISO 8601)
+    added_at: str = ""
     similarity: float  # best cosine similarity of its chunks to the query (0 when found by BM25 only)
     lexical: float = 0.0  # best BM25 score of its chunks
     score: float  # fused rank score, what the order follows
@@ -140,6 +142,7 @@ def merge_neighbours(ranked: Sequence[Chunk], fused: dict[str, float], similarit
         passages.append(Passage(
             chunk_ids=tuple(c.id for c in group), doc_id=first.doc_id, title=first.title, section=first.section,
             kind=first.kind.value, text=_join_overlapping([c.text for c in group]), axes=first.axes,
+            added_by=first.added_by, added_at=first.added_at,
             similarity=max(similarity.get(c.id, 0.0) for c in group),
             lexical=max(lexical.get(c.id, 0.0) for c in group), score=max(fused[c.id] for c in group),
         ))

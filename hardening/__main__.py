@@ -1,6 +1,6 @@
 """`python -m hardening [CAMPAIGN…] [--quick]`: run the hardening campaigns, print their figures, save them as JSON.
 
-Campaigns: injection, html, files, load, crashes, privacy, properties (default: all, in that order of cost-free
+Campaigns: injection, conflicts, html, files, load, crashes, privacy, properties (default: all, in that order of cost-free
 first). Full sizes by default; `--quick` runs the short CI sizes. Each campaign works in its own temporary folder
 (removed afterwards unless --keep) and ends by itself. Figures go to build/harden/<campaign>.json.
 """
@@ -29,8 +29,9 @@ SIZES = {
     "privacy": ({}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
     "properties": ({"examples": 3000}, {"examples": 150}),
+    "conflicts": ({"docs": 50, "agreeing": 10}, {"docs": 10, "agreeing": 4}),
 }
-ORDER = ["properties", "injection", "files", "crashes", "privacy", "html", "load"]
+ORDER = ["properties", "injection", "conflicts", "files", "crashes", "privacy", "html", "load"]
 
 
 def run_properties(workdir: Path, examples: int, log=print) -> dict:

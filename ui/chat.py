@@ -59,7 +59,6 @@ def respond(assistant: Assistant, text: str, axis_id: str, messages: list, histo
     history = list(history or []) + [{"role": "user", "content": text.strip()},
                                      {"role": "assistant", "content": answer.answer}]
     public = answer.public_dict()
-    # the cards show each source's kind, which the public JSON leaves out
     shown = answer_messages(answer.model_dump(mode="json"), turn=len(messages))
     yield asked + shown, history, public, "", mode_badge(answer.mode)
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from assistant.provenance import added_note, kind_label
 from assistant.text_fr import fold
 
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
@@ -91,13 +92,6 @@ def highlighted_excerpt(excerpt: str, quotes: Iterable[str]) -> str:
     return "".join(out)
 
 
-# What users call each kind of source (assistant.documents.Kind values).
-KIND_LABELS = {"appel": "Appel", "pratique": "Fiche", "référence": "Référence",
-               "document local": "Document de la collectivité"}
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind or "", "Source")
 
 
 def card_id(turn: int, n: Any) -> str:
@@ -117,9 +111,14 @@ def source_card(citation: Mapping[str, Any], turn: int, closest: bool = False) -
     title, section = source_heading(citation)
     head = "Source proche (ne répond pas)" if closest else f"[{text_html(citation.get('n'))}]"
     where = f'<span class="aap-section"> — {text_html(section)}</span>' if section else ""
+    added = added_note(citation.get("added_by"), citation.get("added_at"))
+    added = f' <span class="aap-added">({text_html(added)})</span>' if added else ""
     summary = (f'<span class="aap-cite">{head}</span> <span class="aap-kind">{kind_label(citation.get("kind"))}'
-               f'</span> {text_html(title)}{where}')
+               f'</span> {text_html(title)}{where}{added}')
     body = highlighted_excerpt(citation.get("excerpt", ""), citation.get("quotes") or [])
+    if citation.get("instructions"):
+        body = ("⚠️ *Ce passage contient une consigne adressée à l'assistant : elle est citée comme donnée, jamais "
+                f"suivie.*\n\n{body}")
     return (f'<details class="aap-card" id="{card_id(turn, citation.get("n"))}"><summary>{summary}</summary>\n\n'
             f"{body}\n\n</details>")
 
@@ -204,6 +203,21 @@ def grounding_html(report: Mapping[str, Any]) -> str:
     if not report.get("sentences"):
         return '<div class="aap-review"><div>Aucune phrase à vérifier.</div></div>'
     return "".join(parts)
+
+
+def sources_legend(citations: Sequence[Mapping[str, Any]]) -> str:
+    """The sources a checked answer's [n] marks refer to: number, kind, title and, for a user's document, who added
+    it and when; a source whose excerpt holds an order to the assistant says so."""
+    if not citations:
+        return ""
+    items = []
+    for c in citations:
+        added = added_note(c.get("added_by"), c.get("added_at"))
+        warning = (" ⚠️ contient une consigne adressée à l'assistant (citée, jamais suivie)" if c.get("instructions")
+                   else "")
+        items.append(f'<li>[{text_html(c.get("n"))}] <span class="aap-kind">{kind_label(c.get("kind"))}</span> '
+                     f'{text_html(c.get("title"))}{f" ({text_html(added)})" if added else ""}{text_html(warning)}</li>')
+    return f'<div class="aap-review-sources">Sources de la réponse :<ul>{"".join(items)}</ul></div>'
 
 
 def _passage_html(passage: Mapping[str, Any], label: str) -> str:

@@ -10,7 +10,7 @@ import gradio as gr
 from assistant import Assistant
 
 from .errors import french_errors
-from .format import grounding_html
+from .format import grounding_html, sources_legend
 
 
 @dataclass
@@ -46,7 +46,8 @@ def build(assistant: Assistant, last_answer: gr.State) -> ReviewTab:
         if not (value or "").strip():
             raise gr.Error("Le texte à vérifier est vide.")
         passages = answer["citations"] if use_sources and answer else None
-        return grounding_html(assistant.check(value, passages=passages).model_dump(mode="json"))
+        report = grounding_html(assistant.check(value, passages=passages).model_dump(mode="json"))
+        return sources_legend(passages or []) + report
 
     inputs = [text, numbered, last_answer]
     take.click(take_last_answer, last_answer, inputs, api_visibility="private", queue=False)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from ..retrieval import Passage
+from .instructions import is_instruction_like
 from .models import Answer, Citation
 from .query import Query
 
@@ -58,15 +59,16 @@ class Citations:
         return len(self._passages)
 
     def all(self) -> list[Citation]:
-        return [Citation(n=i + 1, doc_id=p.doc_id, title=p.title, section=p.section, kind=p.kind,
-                         excerpt=excerpt(p, self._quotes.get(i, [])), quotes=self._quotes.get(i, []),
-                         score=round(p.similarity, 4)) for i, p in enumerate(self._passages)]
+        return [Citation.of(p, i + 1, excerpt(p, self._quotes.get(i, [])), self._quotes.get(i, []))
+                for i, p in enumerate(self._passages)]
 
 
 def is_answer_sentence(sentence: str) -> bool:
-    """Not a reference line, a bare address or a list of sources: those are never said as an answer."""
+    """Not a reference line, a bare address or a list of sources, nor an order addressed to the assistant (text
+    from documents is data): those are never said as an answer."""
     stripped = sentence.strip()
-    return bool(stripped) and not REFERENCE_LINE.search(stripped) and not URL.fullmatch(stripped)
+    return (bool(stripped) and not REFERENCE_LINE.search(stripped) and not URL.fullmatch(stripped)
+            and not is_instruction_like(stripped))
 
 
 def readable(sentence: str, titles: dict[str, str]) -> str:

@@ -92,8 +92,7 @@ def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citat
     citations = []
     for n in sorted(set(used)):
         passage = passages[n - 1]
-        citations.append(Citation(n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-                                  kind=passage.kind, excerpt=excerpt(passage, []), score=round(passage.similarity, 4)))
+        citations.append(Citation.of(passage, n, excerpt(passage, [])))
     return cleaned, citations, sorted(set(removed))
 
 

@@ -20,6 +20,7 @@ from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard, unknown_share
 from .actions import axes_left_out, compose_actions, pick_action_sources
 from .base import Answerer, excerpt
+from .conflicts import ConflictFinder, without_conflicts
 from .definitions import DefinitionAnswerer
 from .extractive import ExtractiveAnswerer, SentenceScorer
 from .facts import CallFactAnswerer, UnstatedAnswerer
@@ -77,6 +78,7 @@ class QuestionAnswering:
             Intent.HOW_TO: HowToAnswerer(retriever, scorer, self.titles),
         }
         self.extractive = ExtractiveAnswerer(scorer, criteria, self.titles)
+        self.conflicts = ConflictFinder(criteria, self.known.facts, retriever)
 
     # -- public ---------------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn | dict] = (), axis: str | None = None) -> Answer:
@@ -185,18 +187,24 @@ class QuestionAnswering:
             yield from self._actions(query)
             return
         offline = self._offline(query, passages)
+        # a user's document that says otherwise than the call on a fact of the call: shown, never the answer
+        found = [] if offline.insufficient_evidence else self.conflicts.find(query, offline, passages)
+        offline = self.conflicts.attach(offline, found)
         if self.llm is None or offline.insufficient_evidence:
             yield offline
             return
+        contradicting = {f.passage.doc_id for f in found}  # never handed to the model as evidence
         fact = offline.answer.split("\n")[0] if query.intent is Intent.CALL_FACT else ""
         fact, question = re.sub(r"\s*\[\d+\]", "", fact), query.question if not query.borrowed else query.text
-        evidence = self.llm.fit(question, self._evidence_first(offline, passages), fact)
+        evidence = self.llm.fit(question, [p for p in self._evidence_first(offline, passages)
+                                           if p.doc_id not in contradicting], fact)
         text = ""
         try:
             for piece in self.llm.stream_text(question, evidence, fact=fact):
                 text += piece
                 yield defuse_markup(text)
-            yield self.llm.finish(text, evidence)  # fully cited, or an LLMFailure: never uncited model text
+            # fully cited, or an LLMFailure: never uncited model text
+            yield self.conflicts.attach(self.llm.finish(text, evidence), found)
         except LLMFailure as failure:
             yield offline.model_copy(update={"notice": (
                 f"Le modèle de langage n'a pas pu répondre ({failure}) : voici la réponse hors ligne, faite "
@@ -267,8 +275,7 @@ class QuestionAnswering:
         return question, turns
 
     def _not_covered(self, passages: list[Passage], query: str) -> Answer:
-        closest = [Citation(n=i, doc_id=p.doc_id, title=p.title, section=p.section, kind=p.kind,
-                            excerpt=excerpt(p, []), score=round(p.similarity, 4)) for i, p in enumerate(passages[:3], 1)]
+        closest = [Citation.of(p, i, excerpt(p, [])) for i, p in enumerate(passages[:3], 1)]
         text = NOT_COVERED
         if closest:
             text += "\n\nSources les plus proches, à consulter si besoin :\n" + "\n".join(
@@ -308,11 +315,15 @@ def inert(answer: Answer) -> Answer:
     """Nothing in an answer (model text, quoted documents) can be fetched or run where it is shown as Markdown."""
     def citation(c: Citation) -> Citation:
         return c.model_copy(update={"title": defuse_markup(c.title), "section": defuse_markup(c.section),
-                                    "excerpt": defuse_markup(c.excerpt), "quotes": [defuse_markup(q) for q in c.quotes]})
+                                    "excerpt": defuse_markup(c.excerpt), "quotes": [defuse_markup(q) for q in c.quotes],
+                                    "instructions": [defuse_markup(q) for q in c.instructions],
+                                    "added_by": defuse_markup(c.added_by) if c.added_by else c.added_by})
 
     return answer.model_copy(update={
         "answer": defuse_markup(answer.answer), "notice": defuse_markup(answer.notice) if answer.notice else None,
         "citations": [citation(c) for c in answer.citations],
+        "conflicts": [c.model_copy(update={k: defuse_markup(getattr(c, k)) for k in ("title", "document_value", "text")})
+                      for c in answer.conflicts],
         "closest_sources": [citation(c) for c in answer.closest_sources]})
 
 
@@ -325,8 +336,9 @@ def summarize_grounding(answer: Answer, checker: GroundingChecker, from_call_dat
     through the checker."""
     if answer.insufficient_evidence or not answer.answer.strip():
         return GroundingSummary()
+    text = without_conflicts(answer.answer)  # the conflicts report what a document says, not a claim of the answer
     if from_call_data:
-        lead, _, quotes = answer.answer.partition("\n\n")
+        lead, _, quotes = text.partition("\n\n")
         summary = checker.check(quotes, answer.citations).summary if quotes.strip() else GroundingSummary()
         return summary.model_copy(update={"supported": summary.supported + 1})
-    return checker.check(answer.answer, answer.citations).summary
+    return checker.check(text, answer.citations).summary

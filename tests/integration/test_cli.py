@@ -22,7 +22,7 @@ def test_ingest_twice_then_list_and_remove(tmp_path, monkeypatch):
     second = runner.invoke(main, ["ingest"], catch_exceptions=False)
     assert second.exit_code == 0 and "rien n'a été ajouté" in second.output
     listing = runner.invoke(main, ["documents"], catch_exceptions=False)
-    assert "local-note\tdocument local" in listing.output
+    assert "local-note\tdocument local" in listing.output and "\tajouté par anonyme le " in listing.output
     removed = runner.invoke(main, ["remove", "local-note"], catch_exceptions=False)
     assert removed.exit_code == 0 and "supprimé" in removed.output
     missing = runner.invoke(main, ["remove", "local-note"])

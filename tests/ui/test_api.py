@@ -56,9 +56,10 @@ def test_ask_returns_the_json_of_aap_ask(client, ui_assistant, ui_knowledge):
     result = client.predict(question, api_name="/ask")  # axis has a default
     assert result == ui_assistant.ask(question).public_dict()
     assert set(result) == {"answer", "mode", "insufficient_evidence", "citations", "grounding", "notice",
-                           "removed_citations", "closest_sources", "intent"}
+                           "removed_citations", "closest_sources", "intent", "conflicts"}
     assert result["mode"] == "none" and "30 avril 2024" in result["answer"] and result["citations"]
-    assert "kind" not in result["citations"][0]
+    first = result["citations"][0]  # every citation says what kind of source it is (issue 15)
+    assert (first["kind"], first["kind_label"], first["added_by"], first["added_at"]) == ("appel", "Appel", None, None)
 
     filtered = client.predict("Des idées d'actions pour protéger les plus jeunes ?", "protection", api_name="/ask")
     axes = fiche_axes(ui_knowledge)
