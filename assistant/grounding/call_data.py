@@ -88,3 +88,8 @@ def call_counts(criteria: CallCriteria) -> dict[tuple[int, str], str]:
     counts[(criteria.min_actions_per_axis, noun_key("actions"))] = (
         f"l'appel demande au moins {criteria.min_actions_per_axis} action par axe")
     return counts
+
+
+def call_statements(criteria: CallCriteria, statements: dict[str, list[str]] | None = None) -> list[CallStatement]:
+    """Everything the call's data say: the call facts' sentences (`statements`), then those of criteria.yaml."""
+    return fact_statements(statements or {}) + criteria_statements(criteria)

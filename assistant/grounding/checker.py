@@ -27,7 +27,8 @@ from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
 from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
-from .call_data import CallStatement, call_counts, criteria_statements, fact_statements
+from .call_data import CallStatement, call_counts, call_statements
+from .call_vectors import CallDataVectors
 from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
 from .details import YEAR, Details, extract_details, negation_conflict
@@ -42,14 +43,17 @@ EXCERPT_CHARS = 400
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Chosen on the calibration half of tests/eval/grounding.yaml (`aap eval grounding --tune`, docs/benchmarks.md).
+    """Chosen on the tuning halves of the tests/eval/grounding*.yaml sets (docs/benchmarks.md, session 6): the
+    lowest line that loses no false sentence of the paraphrases set's tuning half; a faithful paraphrase in other words
+    scores less than a sentence copied from its passage, and the details (dates, numbers, names, negation, scope)
+    are what catch a changed one.
 
     A candidate's score is its cosine similarity to the sentence plus `coverage_weight` times the share of the
     sentence's content words it contains.
     """
 
-    supported: float = 0.995  # an agreeing candidate scoring this supports the sentence…
-    weak: float = 0.985  # …this, weakly (a second look is due); below, nothing supports it
+    supported: float = 0.985  # an agreeing candidate scoring this supports the sentence…
+    weak: float = 0.975  # …this, weakly (a second look is due); below, nothing supports it
     conflict: float = 0.76  # a best candidate this close whose details disagree contradicts the sentence…
     margin: float = 0.0  # …unless an agreeing candidate scores within this margin of it
     coverage_weight: float = 0.1
@@ -58,8 +62,9 @@ class Thresholds:
 
 
 MAX_LIST_ITEMS = 8  # a longer list is compared item by item only
+MAX_PASSAGE_SENTENCES = 6  # a cited passage this short is also read whole
 MAX_HEADING_WORDS = 8  # a longer heading (a list of programmes) says too much to lend its words to a sentence
-SHAPES = {"heading": "titre de section compris", "list": "avec l'introduction de sa liste"}
+SHAPES = {"heading": "titre de section compris", "list": "avec l'introduction de sa liste", "passage": "lu en entier"}
 
 
 @dataclass
@@ -122,14 +127,15 @@ class _Job:
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
                  thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None,
-                 synonyms: Synonyms | None = None):
+                 synonyms: Synonyms | None = None, call_vectors: CallDataVectors | None = None):
         """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
         index (`kb.sentences`, filled at ingestion), which the answers share. `statements`: the call pack's sentences
-        (facts.yaml) and the quotes that establish each; `synonyms`: the call pack's synonyms."""
+        (facts.yaml) and the quotes that establish each; `synonyms`: the call pack's synonyms; `call_vectors`: the
+        vectors of the call's data, saved at ingestion (by default embedded on first use, kept in memory)."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
         # the call pack's own sentences (facts.yaml) and the quotes that establish each: the call's data are evidence
         self.statements = {_squash(k).rstrip("."): v for k, v in (statements or {}).items()}
-        self.call_statements: list[CallStatement] = fact_statements(statements or {}) + criteria_statements(criteria)
+        self.call_statements: list[CallStatement] = call_statements(criteria, statements)
         self.counts = call_counts(criteria)
         self.synonyms = synonyms or Synonyms()
         self._rewritten: dict[str, tuple[str, list[tuple[str, str]]]] = {}
@@ -137,6 +143,7 @@ class GroundingChecker:
         self._listed: dict[str, dict[tuple[int, str], str]] = {}
         self.kb = retriever.kb
         self.vectors = vectors if vectors is not None else self.kb.sentences
+        self.call_vectors = call_vectors or CallDataVectors(self.kb.embeddings)
         self._details: dict[str, Details] = {}
         self._offered: dict[str, set[str]] = {}
         self._lexicon_fingerprint: str | None = None
@@ -202,13 +209,13 @@ class GroundingChecker:
         pending = [job for job in jobs if self._verbatim(job) is None]
         claims = list(dict.fromkeys(job.claim.plain for job in pending))
         rewritten = [self.rewrite(c)[0] for c in claims]
-        wanted = list(dict.fromkeys(claims + rewritten + [s.text for s in self.call_statements]))
+        wanted = list(dict.fromkeys(claims + rewritten))
         vectors = dict(zip(wanted, self.vectors.vectors(wanted))) if claims else {}
         for job in pending:  # the sentence's own vector also searches the base: one encoding per sentence
             job.units = self._units(job, vectors[job.claim.plain])
         texts = [s for job in pending for u in job.units for s in u.sentences]
         if texts:
-            self.vectors.vectors(texts)
+            self._unit_vectors(list(dict.fromkeys(texts)))
         return jobs
 
     def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -246,8 +253,7 @@ class GroundingChecker:
         seen: set[tuple[str, str]] = set()
         units: list[Unit] = []
         terms = self.terms(job.claim.plain)
-        claim_details = self.details(job.claim.plain, claim=True)
-        counts, axis_claim = claim_details.counted, bool(claim_details.axes)
+        axis_claim = bool(self.details(job.claim.plain, claim=True).axes)
         if vector is None:
             vector = self.vectors.vectors([job.claim.plain])[0]
         found = self.retriever.search(job.claim.plain, k=t.kb_passages, vector=[float(x) for x in vector]
@@ -272,13 +278,17 @@ class GroundingChecker:
                 # the sentence right under its heading, when the heading says something of the claim's
                 if heading and i == 0 and (self.terms(heading) - self.terms(sentences[i])) & terms:
                     windows.append(((heading, sentences[i]), "heading"))
-                # a list of the call (its axes, its finalités) read with its lead-in; not for a claim that puts
-                # something in an axis: the list of axes says nothing of what belongs to each
-                if leads[i] and source.doc_id == self.criteria.id and not axis_claim:
+                # a list item read with its lead-in, and the whole list (a sentence that gathers its items, or counts
+                # them); not the call's lists for a claim that puts something in an axis: the list of axes says
+                # nothing of what belongs to each
+                if leads[i] and not (axis_claim and source.doc_id == self.criteria.id):
                     windows.append(((leads[i], sentences[i]), "list"))
                     items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
-                    if counts and 1 < len(items) <= MAX_LIST_ITEMS:  # a whole list, for a claim that counts
+                    if 1 < len(items) <= MAX_LIST_ITEMS:
                         windows.append(((leads[i], *items), "list"))
+            # a short passage the text cites, read whole: a sentence may gather what it says in several sentences
+            if origin != "knowledge" and 2 < len(sentences) <= MAX_PASSAGE_SENTENCES:
+                windows.append((tuple(sentences), "passage"))
             for text, shape in windows:
                 key = (source.doc_id, " ".join(text))
                 if key in seen and (origin == "knowledge" or shape):
@@ -297,6 +307,18 @@ class GroundingChecker:
         if key not in self._offered:
             self._offered[key] = self.lexicon.offered(f"{source.title}\n{source.section}")
         return bool(named & self._offered[key])
+
+    @cached_property
+    def _call_data_vectors(self) -> dict[str, np.ndarray]:
+        texts = [s.text for s in self.call_statements]
+        return dict(zip(texts, self.call_vectors.vectors(texts)))
+
+    def _unit_vectors(self, texts: list[str]) -> np.ndarray:
+        """The vectors of units' sentences: the call's data from their own index, the rest from the sentence index."""
+        call = self._call_data_vectors
+        rest = [t for t in texts if t not in call]
+        found = dict(zip(rest, self.vectors.vectors(rest))) if rest else {}
+        return np.stack([call[t] if t in call else found[t] for t in texts]) if texts else np.zeros((0, 1))
 
     # -- scoring --------------------------------------------------------------------------------------------
     def _verbatim(self, job: _Job) -> Source | None:
@@ -318,7 +340,7 @@ class GroundingChecker:
         claim_vectors = self.vectors.vectors(list(dict.fromkeys([claim.plain, rewritten])))
         needed = list(dict.fromkeys(s for u in units for s in u.sentences))
         index = {s: i for i, s in enumerate(needed)}
-        matrix = self.vectors.vectors(needed)
+        matrix = self._unit_vectors(needed)
         similarities = (matrix @ claim_vectors.T)  # (sentences, 1 or 2)
         claim_details = self.details(claim.plain, claim=True)
         required = self.lexicon.required(claim.plain)

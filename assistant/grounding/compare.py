@@ -41,6 +41,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1.0)
 
 
+SCOPE_SAYS = {"all": "que cela vaut pour tous", "only": "que cela seul vaut", "must": "que c'est obligatoire"}
 BOUND_WORDS = {"before": "avant", "until": "jusqu'à", "after": "après"}
 
 
@@ -94,7 +95,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     for low, high in sorted(claim.ages - unit.ages):
         said = ", ".join(f"{a}-{b} ans" for a, b in sorted(unit.ages)) or "aucune tranche d'âge"
         out.append(Mismatch("âge", f"la tranche d'âge « {low}-{high} ans » ne figure pas dans le passage (il indique : {said})"))
-    plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day}
+    age_bounds = {float(bound) for ages in unit.ages for bound in ages}  # « dès 16 ans » for « 16-17 ans »
+    plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
         if not any(_close(number, n) for n in plain):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
@@ -107,8 +109,7 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             out.append(Mismatch(kind, f"le nombre « {_number(number)} » ne figure pas dans le passage"))
     for kind, words in sorted(claim.scope.items()):
         if kind not in unit.scope:
-            out.append(Mismatch("portée", f"la phrase dit « {words} », le passage ne dit pas "
-                                          + ("que cela vaut pour tous" if kind == "all" else "que cela seul vaut")))
+            out.append(Mismatch("portée", f"la phrase dit « {words} », le passage ne dit pas " + SCOPE_SAYS[kind]))
     for value, key, word in sorted(claim.counted):
         said = sorted({m for m, k, _ in unit.counted if k == key})
         given = any(_close(value, n) for n in plain)  # else the number itself is reported missing, above

@@ -45,7 +45,7 @@ DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 AMOUNT = re.compile(rf"({NUMBER}){SPACE}*(milliards?{SPACE}+d['’]euros|millions?{SPACE}+d['’]euros|M€|k€|€|euros?"
                     rf"|millions?{SPACE}*€|milliards?{SPACE}*€)(?!\w)")
 PERCENT = re.compile(rf"({NUMBER}){SPACE}*(?:%|pour{SPACE}?cent\b)")
-AGE_RANGE = re.compile(rf"\b(\d{{1,2}}){SPACE}*(?:-|–|à|a){SPACE}*(\d{{1,2}}){SPACE}*ans\b")
+AGE_RANGE = re.compile(rf"\b(?:entre{SPACE}+)?(\d{{1,2}}){SPACE}*(?:-|–|à|a|et){SPACE}*(\d{{1,2}}){SPACE}*ans\b")
 AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
 YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
 PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
@@ -57,10 +57,24 @@ def parse_number(text: str) -> float:
     return float(re.sub(SPACE, "", text).replace(",", "."))
 
 
+UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+         "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+         "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
+TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+# « vingt-cinq », « trente et un », « soixante-dix-huit », « quatre-vingt-douze »: one number, not two
+COMPOUND = re.compile(r"\b(quatre-vingts?|" + "|".join(TENS) + r")(?:-et-|\s+et\s+|-)("
+                      + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b", re.I)
+
+
 def words_to_digits(text: str) -> str:
-    """"deux heures" -> "2 heures", so that a paraphrase may spell a number out."""
+    """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", so that a paraphrase may spell a number out."""
+    def compound(match: re.Match) -> str:
+        tens = match.group(1).lower()
+        return str((80 if tens.startswith("quatre") else TENS[tens]) + UNITS[match.group(2).lower()])
+
     def repl(match: re.Match) -> str:
         return str(NUMBER_WORDS[match.group(0).lower()])
+    text = COMPOUND.sub(compound, text)
     pattern = r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)"
     return re.sub(pattern, repl, text, flags=re.I)
 
@@ -123,6 +137,17 @@ def _bound(before: str) -> tuple[str, str] | None:
 # words that widen a statement to every case, or narrow it to one: a scope the passage must give too
 SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l'ensemble des|n'importe quel\w*)\b"),
          "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?)\b")}
+
+
+# how a passage gives a scope: « chacun des axes » says « tous les axes », « ne traitent que » says « uniquement »
+SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?|tou(?:te)?s|ensemble des)\b"),
+                "only": re.compile(SCOPE["only"].pattern[:-3] + r"|\bne? (?:\w+ ){1,3}qu(?:e)?)\b")}
+
+# an obligation a sentence states in so many words, and the words by which a passage makes one: « doit
+# obligatoirement » needs a passage that obliges (« doit », « au moins », « exigé »…), not one that only allows
+MUST_CLAIM = re.compile(r"\b(obligatoire(?:s|ment)?|imperativement|(?:est|sont) tenue?s? d)")
+MUST_SOURCE = re.compile(r"\b(doi(?:t|vent)|devr(?:a|ont|ait|aient)|obligatoire\w*|imperati\w*|exige\w*|requis\w*|"
+                         r"necessaire\w*|faut|tenue?s? d|au moins|au minimum|impos\w*|condition\w*)")
 
 
 def _count_negations(folded: str) -> int:
@@ -188,28 +213,36 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
             d.numbers.add(value)
     d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}
     d.negations = _count_negations(folded_text)
-    for kind, pattern in SCOPE.items():
+    for kind, pattern in (SCOPE if claim else SCOPE_SOURCE).items():
         found = pattern.search(folded_text.replace("’", "'"))
         if found:
             d.scope[kind] = found.group(1)
+    found = (MUST_CLAIM if claim else MUST_SOURCE).search(folded_text.replace("’", "'"))
+    if found:
+        d.scope["must"] = found.group(1)
     if criteria is not None:
         d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim)
     return d
 
 
-def axis_phrases(criteria: CallCriteria) -> dict[str, list[str]]:
+def axis_phrases(criteria: CallCriteria) -> dict[str, tuple[str, ...]]:
     """Folded phrases naming each axis, taken from the call's own wording (criteria.yaml)."""
-    phrases: dict[str, list[str]] = {}
-    for axis in criteria.axes:
-        found = {axis.id}
-        for source in (axis.short, axis.label):
+    return _axis_phrases(tuple((a.id, a.short, a.label) for a in criteria.axes))
+
+
+@lru_cache(maxsize=16)
+def _axis_phrases(axes: tuple[tuple[str, str, str], ...]) -> dict[str, tuple[str, ...]]:
+    phrases: dict[str, tuple[str, ...]] = {}
+    for axis_id, short, label in axes:
+        found = {axis_id}
+        for source in (short, label):
             head = source.split(":")[0]
             for part in re.split(r",| et |:", head):
                 words = _fold(part).split()
                 if len([w for w in words if len(w) > 3]) >= 2:
                     found.add(" ".join(words))
             found.add(_fold(head))
-        phrases[axis.id] = sorted(found, key=len, reverse=True)
+        phrases[axis_id] = tuple(sorted(found, key=len, reverse=True))
     return phrases
 
 
@@ -235,6 +268,8 @@ def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = Fals
     return numbered, named
 
 
+# words that deny what follows them: « sans produit », « plutôt qu'une séance de plus », « au lieu de punir »
+PRIVATIVE = re.compile(r"\bsans\b|\bplut[oô]t qu(?:e\b|['’])|\bau lieu d(?:e\b|['’])", re.I)
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–,«»!?]|\.(?!\d)|\s+mais\s+|\s+alors que\s+")
 
 
@@ -253,7 +288,7 @@ def clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
             out.append((terms, negated))
 
     for part in CLAUSE_BREAK.split(text):
-        head, *privatives = re.split(r"\bsans\b", part, flags=re.I)
+        head, *privatives = PRIVATIVE.split(part)
         add(analyse(head), _count_negations(_fold(head)) > 0)
         for piece in privatives:
             words = [w for w in analyse(piece) if w not in negation_terms]

@@ -12,12 +12,12 @@ acronym or its expansion, any case). A required name that the passage does not o
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..criteria import CallCriteria
+from ..text_fr import fold_words
 
 ACRONYM = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z])([A-Z][A-Za-z0-9]+(?:-[A-Z][A-Za-z0-9]*)?)(?:'s)?"
                      r"(?![\w-])")
@@ -40,10 +40,7 @@ NOT_NAME_WORDS = ["état", "états", "france", "axe", "appel", "fiche", "program
 
 def fold(text: str) -> str:
     """Lower case, no accents, no punctuation, and no plural mark: "Maisons des ados" ~ "maison de ado"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = "".join(c if c.isalnum() else " " for c in plain).split()
-    return " ".join(_singular(w) for w in words)
+    return " ".join(_singular(w) for w in fold_words(text).split())
 
 
 def _singular(word: str) -> str:

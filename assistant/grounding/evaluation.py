@@ -122,9 +122,11 @@ def run_items(checker: GroundingChecker, items: list[EvalItem]) -> list[ItemResu
     from .checker import _Job
 
     results = []
-    for item in items:
+    claims = [claims_of(f"{item.text} [1]")[0] for item in items]
+    texts = [c.plain for c in claims]  # every sentence embedded in batches first: one call per item is slow
+    checker.vectors.vectors(list(dict.fromkeys(texts + [checker.rewrite(t)[0] for t in texts])))
+    for item, claim in zip(items, claims):
         source = passage_source(checker, item)
-        claim = claims_of(f"{item.text} [1]")[0]
         job = _Job(claim, [source], [source])
         verbatim = checker._verbatim(job) is not None
         candidates = [] if verbatim else checker._candidates(claim, checker._units(job))

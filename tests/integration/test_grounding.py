@@ -260,3 +260,28 @@ def test_a_false_sentence_about_the_calls_data_stays_caught(knowledge_assistant,
     [checked] = knowledge_assistant.check(sentence).sentences
     assert checked.verdict == "unsupported", checked.reason
     assert detail in checked.reason
+
+
+LEVELS = ("evaluation-plan-local", "Trois niveaux sont à distinguer :\n- **le suivi** (ce qui a été fait : séances, "
+                                   "participants, partenaires présents) ;\n- **l'évaluation de résultats** (ce qui a "
+                                   "changé chez les jeunes, les familles, les professionnels, dans l'espace public) ;")
+GBG = ("good-behavior-game", "Le Good Behavior Game (GBG), traduit par « jeu du comportement adapté », n'est pas une "
+                             "séance de prévention ajoutée à l'emploi du temps")
+
+
+def test_a_sentence_that_gathers_the_items_of_a_fiches_list_is_read_with_its_lead_in(knowledge_assistant):
+    checked = verdict(knowledge_assistant, LEVELS, "On distingue trois niveaux, dont le suivi de ce qui a été fait et "
+                                                   "l'évaluation des résultats.")
+    assert checked.verdict == "supported", checked.reason
+    assert "avec l'introduction de sa liste" in checked.reason or "lu en entier" in checked.reason
+    wrong = verdict(knowledge_assistant, LEVELS, "On distingue cinq niveaux, dont le suivi de ce qui a été fait et "
+                                                 "l'évaluation des résultats.")
+    assert wrong.verdict == "unsupported" and "5" in wrong.reason
+
+
+def test_rather_than_restates_a_negation_and_a_removed_one_stays_caught(knowledge_assistant):
+    checked = verdict(knowledge_assistant, GBG, "Le GBG est une façon de gérer la classe plutôt qu'une séance de "
+                                                "prévention de plus dans l'emploi du temps.")
+    assert checked.verdict == "supported", checked.reason
+    wrong = verdict(knowledge_assistant, GBG, "Le GBG est une séance de prévention ajoutée à l'emploi du temps.")
+    assert wrong.verdict == "unsupported" and "négative" in wrong.reason

@@ -117,6 +117,21 @@ def test_removing_a_document_removes_its_sentence_vectors_from_memory_and_disk(a
     assert len(saved) == before and not any(s in saved for s in ours)
 
 
+def test_ingestion_embeds_the_calls_data_so_that_a_check_embeds_only_its_own_sentence(assistant, settings, calls):
+    assistant.ingest()
+    statements = [s.text for s in assistant.grounding.call_statements]
+    embedded = {t for call in calls["documents"] for t in call}
+    assert statements and set(statements) <= embedded | set(_store_sentences(assistant))
+    assert (settings.sentences_dir / "call-test-call.npz").exists()
+    reopened = Assistant.from_settings(settings)  # a new process: the call's data read from the file
+    calls["documents"].clear()
+    sentence = "Les candidatures sont à déposer avant le 15 septembre 2025."
+    [checked] = reopened.check(sentence).sentences
+    embedded = [t for call in calls["documents"] for t in call]
+    assert checked.verdict == "supported" and sentence in embedded
+    assert not set(statements) & set(embedded)
+
+
 def test_sentence_vectors_survive_reopening_the_store(assistant, settings, calls):
     assistant.ingest()
     path = settings.sentences_dir / f"{settings.collection}.npz"

@@ -97,6 +97,31 @@ def test_a_scope_the_passage_does_not_give_is_a_mismatch(claim, words):
     assert compare("Un plan peut viser une seule finalité ou plusieurs.", "Une ou plusieurs finalités.") == []
 
 
+def test_an_obligation_the_passage_does_not_make_is_a_mismatch():
+    [must] = compare("Un plan d'actions doit obligatoirement viser plusieurs finalités.",
+                     "Chaque plan d'actions vise une ou plusieurs des finalités.")
+    assert must.kind == "portée" and "obligatoirement" in must.message and "obligatoire" in must.message
+    assert compare("Le projet doit obligatoirement comporter une action par axe.",
+                   "Le projet doit comporter au moins une action concrète dans chaque axe.") == []
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Le programme s'adresse aux jeunes âgés entre 11 et 14 ans.", "Le programme vise les 11-14 ans."),
+    ("Vingt-cinq communes ont rejoint le réseau.", "25 communes ont rejoint le réseau."),
+    ("Chaque axe compte au moins une action, et les plénières traitent uniquement de données anonymisées.",
+     "Une action au moins dans chacun des axes ; les plénières ne traitent que de données anonymisées."),
+])
+def test_ages_spelt_numbers_and_scopes_said_in_other_words_agree(claim, passage):
+    assert compare(claim, passage) == []
+
+
+def test_other_ages_and_numbers_stay_mismatches():
+    assert [m.kind for m in compare("Le programme s'adresse aux jeunes âgés entre 12 et 15 ans.",
+                                    "Le programme vise les 11-14 ans.")] == ["âge"]
+    assert [m.kind for m in compare("Trente-cinq communes ont rejoint le réseau.", "25 communes ont rejoint le réseau.")
+            ] == ["nombre"]
+
+
 # -- the call's data --------------------------------------------------------------------------------------------
 def test_the_calls_data_are_sentences_taken_from_the_call_pack_of_any_call():
     other = load_criteria(TEST_CALL)
