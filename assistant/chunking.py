@@ -127,7 +127,7 @@ def split_document(doc: SourceDocument, max_chars: int = DEFAULT_MAX_CHARS,
             chunks.append(Chunk(
                 id=chunk_id, text=window, doc_id=doc.doc_id, title=doc.title, section=section, kind=doc.kind,
                 source=doc.source, position=len(chunks), axes=doc.axes, finalites=doc.finalites,
-                from_knowledge=doc.from_knowledge, doc_hash=doc.content_hash,
+                from_knowledge=doc.from_knowledge, doc_hash=doc.content_hash, added_by=doc.added_by,
             ))
     return chunks
 

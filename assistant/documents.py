@@ -34,12 +34,13 @@ class SourceDocument(BaseModel):
     axes: tuple[str, ...] = ()
     finalites: tuple[str, ...] = ()
     from_knowledge: bool = True
+    added_by: str = Field("", description="Who added a user document (the web app's login); empty otherwise.")
 
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that ends up in the store changes."""
         payload = "\x1f".join([CHUNKING_VERSION, self.doc_id, self.title, self.kind.value, self.source, ",".join(self.axes),
-                               ",".join(self.finalites), self.text])
+                               ",".join(self.finalites), self.text] + ([self.added_by] if self.added_by else []))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -60,6 +61,7 @@ class Chunk(BaseModel):
     finalites: tuple[str, ...] = ()
     from_knowledge: bool = True
     doc_hash: str = ""
+    added_by: str = ""
 
     @staticmethod
     def make_id(doc_id: str, section: str, text: str) -> str:
@@ -79,6 +81,8 @@ class Chunk(BaseModel):
             "finalites": "|" + "|".join(self.finalites) + "|", "from_knowledge": self.from_knowledge,
             "doc_hash": self.doc_hash,
         }
+        if self.added_by:
+            meta["added_by"] = self.added_by
         for axis in self.axes:
             meta[f"axis_{axis}"] = True
         return meta
@@ -91,4 +95,5 @@ class Chunk(BaseModel):
             kind=Kind(meta.get("kind", Kind.LOCAL.value)), source=meta.get("source", ""),
             position=int(meta.get("position", 0)), axes=split(meta.get("axes")), finalites=split(meta.get("finalites")),
             from_knowledge=bool(meta.get("from_knowledge", True)), doc_hash=meta.get("doc_hash", ""),
+            added_by=meta.get("added_by", ""),
         )

@@ -63,23 +63,44 @@ class Assistant:
         report.rejected = rejected
         return report
 
-    def add_files(self, files: Iterable[UserFile], progress: ProgressCallback | None = None) -> IngestReport:
-        """Add user documents (kind « document local »); each refused file is reported, the others go in."""
-        user_docs, rejected = self._load_user_files(files)
+    def add_files(self, files: Iterable[UserFile], progress: ProgressCallback | None = None, *,
+                  added_by: str = "") -> IngestReport:
+        """Add user documents (kind « document local »); each refused file is reported, the others go in.
+
+        `added_by` (the web app's login) is recorded with each document; a document of the same name that someone
+        else added is never replaced: that file is refused."""
+        user_docs, rejected = self._load_user_files(files, added_by=added_by)
+        user_docs, taken = self._not_owned_by_others(user_docs, added_by)
+        rejected += taken
         report = self.kb.ingest(user_docs, progress=progress) if user_docs else IngestReport(
             total_chunks=len(self.kb.lexical))
         report.documents += len(rejected)
         report.rejected = rejected
         return report
 
-    def _load_user_files(self, files: Iterable[UserFile]):
+    def _not_owned_by_others(self, docs: list, added_by: str) -> tuple[list, list[str]]:
+        states = self.kb.documents() if docs else []
+        owners = {s.doc_id: s.added_by for s in states if not s.from_knowledge}
+        kept, refused = [], []
+        for doc in docs:
+            owner = owners.get(doc.doc_id)
+            if owner is not None and owner != added_by:
+                who = f"par « {owner} »" if owner else "sans identification"
+                refused.append(str(DocumentRejected(
+                    doc.source, f"un document du même nom (« {doc.doc_id} ») a déjà été ajouté {who} ; renommez "
+                                "votre fichier, ou demandez à un éditeur de retirer l'autre document.")))
+            else:
+                kept.append(doc)
+        return kept, refused
+
+    def _load_user_files(self, files: Iterable[UserFile], added_by: str = ""):
         docs, rejected = [], []
         for item in files:
             path, name = (item, None) if isinstance(item, (str, Path)) else item
             try:
                 docs.append(load_user_file(Path(path), original_name=name, max_mb=self.settings.max_upload_mb,
                                            timeout_s=self.settings.parse_timeout_s,
-                                           memory_mb=self.settings.parse_memory_mb))
+                                           memory_mb=self.settings.parse_memory_mb, added_by=added_by))
             except DocumentRejected as exc:
                 rejected.append(str(exc))
         return docs, rejected

@@ -162,7 +162,7 @@ def display_name(filename: str) -> str:
 
 
 def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int, timeout_s: float,
-                   memory_mb: int) -> SourceDocument:
+                   memory_mb: int, added_by: str = "") -> SourceDocument:
     """A user's file as a `document local`, or `DocumentRejected` with the French reason."""
     name = display_name(original_name or path.name)
     ftype = file_type(name)
@@ -188,4 +188,4 @@ def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int,
     body = defuse_markup(extracted.text)
     text = body if body.lstrip().startswith("# ") else f"# {title}\n\n{body}"
     return SourceDocument(doc_id=local_doc_id(name), title=title, kind=Kind.LOCAL, text=text, source=name,
-                          from_knowledge=False)
+                          from_knowledge=False, added_by=added_by)

@@ -34,6 +34,7 @@ class DocState:
     kind: str = ""
     source: str = ""
     from_knowledge: bool = True
+    added_by: str = ""  # who added a user document (the web app's login)
     hashes: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
 
@@ -343,7 +344,8 @@ class ChunkStore:
             for chunk_id, meta in zip(page["ids"], page["metadatas"]):
                 state = states.setdefault(meta["doc_id"], DocState(
                     doc_id=meta["doc_id"], title=meta.get("title", ""), kind=meta.get("kind", ""),
-                    source=meta.get("source", ""), from_knowledge=bool(meta.get("from_knowledge", True))))
+                    source=meta.get("source", ""), from_knowledge=bool(meta.get("from_knowledge", True)),
+                    added_by=meta.get("added_by", "")))
                 state.ids.add(chunk_id)
                 state.hashes.add(meta.get("doc_hash", ""))
         return states
