@@ -73,7 +73,7 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
         try:
             return _add_files(paths, request)
         finally:
-            discard(paths)  # ingested or refused, the original is not kept (docs/reliability.md)
+            discard(paths, assistant.settings.data_dir)  # ingested or refused, the original is not kept
 
     def _add_files(paths: list[str] | None, request: gr.Request):
         user, role = visitor(users, request)

@@ -48,16 +48,19 @@ def use_private_temp_dir(data_dir: Path) -> Path:
     return folder
 
 
-def discard(paths: list[str] | None) -> None:
-    """Delete uploaded files (and their emptied folder); paths outside Gradio's upload folder are left alone."""
-    root = Path(get_upload_folder()).resolve()
+def discard(paths: list[str] | None, data_dir: Path) -> None:
+    """Delete uploaded files (and their emptied folder); paths outside Gradio's upload folder (the current one, or
+    any server's under the data folder) are left alone."""
+    servers = (Path(data_dir) / TEMP_FOLDER).resolve()
+    roots = {Path(get_upload_folder()).resolve(), servers}
     for path in paths or []:
         file = Path(path).resolve()
-        if root not in file.parents:
+        if not any(root in file.parents for root in roots):
             continue
         file.unlink(missing_ok=True)
+        if file.parent in roots or file.parent.parent == servers:
+            continue  # a server's own folder stays
         try:
-            if file.parent != root:
-                file.parent.rmdir()  # Gradio gives each upload its own folder
+            file.parent.rmdir()  # Gradio gives each upload its own folder
         except OSError:
             pass  # not empty: another file of the same upload still waits
