@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import ipaddress
 
+import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
@@ -66,9 +67,16 @@ def app_title(criteria: CallCriteria) -> str:
 
 
 def login(settings: Settings):
-    """Gradio's `auth`: the accounts' check (`AAP_USERS`, `AAP_AUTH`), or None when no login is asked."""
+    """Gradio's `auth`: the accounts' check (`AAP_USERS`, `AAP_AUTH`), or None when no login is asked. A coroutine,
+    so that hashing a password (a tenth of a second) runs in a thread, not in the server's event loop."""
     users = Users.from_settings(settings)
-    return None if users is None else users.check
+    if users is None:
+        return None
+
+    async def check(name: str, password: str) -> bool:
+        return await anyio.to_thread.run_sync(users.check, name, password)
+
+    return check
 
 
 def is_loopback(host: str) -> bool:
