@@ -128,6 +128,7 @@ def split_document(doc: SourceDocument, max_chars: int = DEFAULT_MAX_CHARS,
                 id=chunk_id, text=window, doc_id=doc.doc_id, title=doc.title, section=section, kind=doc.kind,
                 source=doc.source, position=len(chunks), axes=doc.axes, finalites=doc.finalites,
                 from_knowledge=doc.from_knowledge, doc_hash=doc.content_hash, added_by=doc.added_by,
+                added_at=doc.added_at,
             ))
     return chunks
 

@@ -34,13 +34,15 @@ class SourceDocument(BaseModel):
     axes: tuple[str, ...] = ()
     finalites: tuple[str, ...] = ()
     from_knowledge: bool = True
-    added_by: str = Field("", description="Who added a user document (the web app's login); empty otherwise.")
+    added_by: str = Field("", description="Who added a user's document (« anonyme » without login).")
+    added_at: str = Field("", description="When a user's document was added (ISO 8601, UTC).")
 
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that ends up in the store changes."""
+        added = [self.added_by, self.added_at] if self.added_by or self.added_at else []  # knowledge hashes unchanged
         payload = "\x1f".join([CHUNKING_VERSION, self.doc_id, self.title, self.kind.value, self.source, ",".join(self.axes),
-                               ",".join(self.finalites), self.text] + ([self.added_by] if self.added_by else []))
+                               ",".join(self.finalites), self.text, *added])
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -62,6 +64,7 @@ class Chunk(BaseModel):
     from_knowledge: bool = True
     doc_hash: str = ""
     added_by: str = ""
+    added_at: str = ""
 
     @staticmethod
     def make_id(doc_id: str, section: str, text: str) -> str:
@@ -81,8 +84,8 @@ class Chunk(BaseModel):
             "finalites": "|" + "|".join(self.finalites) + "|", "from_knowledge": self.from_knowledge,
             "doc_hash": self.doc_hash,
         }
-        if self.added_by:
-            meta["added_by"] = self.added_by
+        if self.added_by or self.added_at:  # a user's document: who added it, and when
+            meta.update(added_by=self.added_by, added_at=self.added_at)
         for axis in self.axes:
             meta[f"axis_{axis}"] = True
         return meta
@@ -95,5 +98,5 @@ class Chunk(BaseModel):
             kind=Kind(meta.get("kind", Kind.LOCAL.value)), source=meta.get("source", ""),
             position=int(meta.get("position", 0)), axes=split(meta.get("axes")), finalites=split(meta.get("finalites")),
             from_knowledge=bool(meta.get("from_knowledge", True)), doc_hash=meta.get("doc_hash", ""),
-            added_by=meta.get("added_by", ""),
+            added_by=str(meta.get("added_by", "")), added_at=str(meta.get("added_at", "")),
         )

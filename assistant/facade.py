@@ -13,6 +13,7 @@ from .embeddings import make_embeddings
 from .errors import DocumentRejected
 from .knowledge_base import IngestReport, KnowledgeBase, ProgressCallback
 from .loaders import load_knowledge, load_user_file
+from .provenance import ANONYMOUS, now_iso
 from .store import ChunkStore, DocState
 
 if TYPE_CHECKING:
@@ -54,23 +55,23 @@ class Assistant:
 
     # -- knowledge -----------------------------------------------------------------------------------------
     def ingest(self, files: Iterable[UserFile] = (), *, rebuild: bool = False,
-               progress: ProgressCallback | None = None) -> IngestReport:
+               progress: ProgressCallback | None = None, added_by: str | None = None) -> IngestReport:
         """Load the knowledge folder (and user files) into the store; files removed from the folder are dropped."""
         docs = load_knowledge(self.settings.knowledge_dir)
-        user_docs, rejected = self._load_user_files(files)
+        user_docs, rejected = self._load_user_files(files, added_by)
         report = self.kb.ingest(docs + user_docs, prune_knowledge=True, rebuild=rebuild, progress=progress)
         report.documents += len(rejected)
         report.rejected = rejected
         return report
 
-    def add_files(self, files: Iterable[UserFile], progress: ProgressCallback | None = None, *,
-                  added_by: str = "") -> IngestReport:
+    def add_files(self, files: Iterable[UserFile], progress: ProgressCallback | None = None,
+                  added_by: str | None = None) -> IngestReport:
         """Add user documents (kind « document local »); each refused file is reported, the others go in.
-
-        `added_by` (the web app's login) is recorded with each document; a document of the same name that someone
-        else added is never replaced: that file is refused."""
-        user_docs, rejected = self._load_user_files(files, added_by=added_by)
-        user_docs, taken = self._not_owned_by_others(user_docs, added_by)
+        `added_by`: who adds them (the logged-in user; « anonyme » when None), recorded with the time on every
+        passage and shown with each citation of them. A document of the same name that someone else added is never
+        replaced: that file is refused."""
+        user_docs, rejected = self._load_user_files(files, added_by)
+        user_docs, taken = self._not_owned_by_others(user_docs)
         rejected += taken
         report = self.kb.ingest(user_docs, progress=progress) if user_docs else IngestReport(
             total_chunks=len(self.kb.lexical))
@@ -78,29 +79,30 @@ class Assistant:
         report.rejected = rejected
         return report
 
-    def _not_owned_by_others(self, docs: list, added_by: str) -> tuple[list, list[str]]:
+    def _not_owned_by_others(self, docs: list) -> tuple[list, list[str]]:
         states = self.kb.documents() if docs else []
         owners = {s.doc_id: s.added_by for s in states if not s.from_knowledge}
         kept, refused = [], []
         for doc in docs:
             owner = owners.get(doc.doc_id)
-            if owner is not None and owner != added_by:
-                who = f"par « {owner} »" if owner else "sans identification"
+            if owner and owner != doc.added_by:  # (a document added before authors were recorded has none)
                 refused.append(str(DocumentRejected(
-                    doc.source, f"un document du même nom (« {doc.doc_id} ») a déjà été ajouté {who} ; renommez "
-                                "votre fichier, ou demandez à un éditeur de retirer l'autre document.")))
+                    doc.source, f"un document du même nom (« {doc.doc_id} ») a déjà été ajouté par « {owner} » ; "
+                                "renommez votre fichier, ou demandez à un éditeur de retirer l'autre document.")))
             else:
                 kept.append(doc)
         return kept, refused
 
-    def _load_user_files(self, files: Iterable[UserFile], added_by: str = ""):
+    def _load_user_files(self, files: Iterable[UserFile], added_by: str | None = None):
         docs, rejected = [], []
+        added_at = now_iso()
         for item in files:
             path, name = (item, None) if isinstance(item, (str, Path)) else item
             try:
                 docs.append(load_user_file(Path(path), original_name=name, max_mb=self.settings.max_upload_mb,
                                            timeout_s=self.settings.parse_timeout_s,
-                                           memory_mb=self.settings.parse_memory_mb, added_by=added_by))
+                                           memory_mb=self.settings.parse_memory_mb,
+                                           added_by=added_by or ANONYMOUS, added_at=added_at))
             except DocumentRejected as exc:
                 rejected.append(str(exc))
         return docs, rejected

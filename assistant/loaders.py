@@ -14,6 +14,7 @@ from .errors import ConfigurationError, DocumentRejected
 from .extract import ExtractionError, extract_isolated, file_type
 from .markup import defuse_markup
 from .practice_actions import ActionTemplate
+from .provenance import ANONYMOUS, now_iso
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 PRACTICE_SECTIONS = ("Description", "Mise en œuvre par une collectivité", "Partenaires", "Points de vigilance",
@@ -162,8 +163,9 @@ def display_name(filename: str) -> str:
 
 
 def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int, timeout_s: float,
-                   memory_mb: int, added_by: str = "") -> SourceDocument:
-    """A user's file as a `document local`, or `DocumentRejected` with the French reason."""
+                   memory_mb: int, added_by: str = ANONYMOUS, added_at: str | None = None) -> SourceDocument:
+    """A user's file as a `document local`, or `DocumentRejected` with the French reason. `added_by`: who adds it
+    (the logged-in user, « anonyme » without login); `added_at`: when (now, by default)."""
     name = display_name(original_name or path.name)
     ftype = file_type(name)
     if ftype is None:
@@ -188,4 +190,5 @@ def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int,
     body = defuse_markup(extracted.text)
     text = body if body.lstrip().startswith("# ") else f"# {title}\n\n{body}"
     return SourceDocument(doc_id=local_doc_id(name), title=title, kind=Kind.LOCAL, text=text, source=name,
-                          from_knowledge=False, added_by=added_by)
+                          from_knowledge=False, added_by=display_name(added_by or ANONYMOUS),
+                          added_at=added_at or now_iso())

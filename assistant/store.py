@@ -34,7 +34,8 @@ class DocState:
     kind: str = ""
     source: str = ""
     from_knowledge: bool = True
-    added_by: str = ""  # who added a user document (the web app's login)
+    added_by: str = ""  # a user's document: who added it, and when (ISO 8601)
+    added_at: str = ""
     hashes: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
 
@@ -345,7 +346,7 @@ class ChunkStore:
                 state = states.setdefault(meta["doc_id"], DocState(
                     doc_id=meta["doc_id"], title=meta.get("title", ""), kind=meta.get("kind", ""),
                     source=meta.get("source", ""), from_knowledge=bool(meta.get("from_knowledge", True)),
-                    added_by=meta.get("added_by", "")))
+                    added_by=str(meta.get("added_by", "")), added_at=str(meta.get("added_at", ""))))
                 state.ids.add(chunk_id)
                 state.hashes.add(meta.get("doc_hash", ""))
         return states

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from enum import Enum
@@ -37,6 +38,8 @@ class Role(str, Enum):
 
 
 ROLE_NAMES = {fold_accents(r.value): r for r in Role}
+# a login is shown beside the documents it added: letters, digits and a few signs, nothing a page would read as markup
+LOGIN = re.compile(r"[\w.@+-][\w .@+-]{0,63}")
 
 
 def hash_password(password: str, *, salt: str | None = None, iterations: int = HASH_ITERATIONS) -> str:
@@ -90,8 +93,9 @@ class Users:
             accounts.update(parse_accounts(_users_text(settings.users.get_secret_value())))
         if settings.auth is not None:
             name, _, password = settings.auth.get_secret_value().partition(":")
-            if not name.strip() or not password:
-                raise ConfigurationError("AAP_AUTH doit s'écrire `utilisateur:motdepasse`.")
+            if not LOGIN.fullmatch(name.strip()) or not password:
+                raise ConfigurationError("AAP_AUTH doit s'écrire `utilisateur:motdepasse` (utilisateur fait de lettres, "
+                                         "de chiffres, d'espaces ou de « . @ + - _ »).")
             accounts.setdefault(name.strip(), Account(name.strip(), Role.EDITOR, password))
         return cls(accounts) if accounts else None
 
@@ -116,10 +120,10 @@ def parse_accounts(text: str) -> dict[str, Account]:
         name, _, rest = entry.partition(":")
         role_name, _, secret = rest.partition(":")
         role = ROLE_NAMES.get(fold_accents(role_name.strip().lower()))
-        if not name.strip() or role is None or not secret:
+        if not LOGIN.fullmatch(name.strip()) or role is None or not secret:
             raise ConfigurationError(
                 f"AAP_USERS, compte n° {number} : écrivez `utilisateur:rôle:motdepasse`, le rôle étant `lecteur` ou "
-                "`éditeur`.")
+                "`éditeur` et l'utilisateur fait de lettres, de chiffres, d'espaces ou de « . @ + - _ » (64 au plus).")
         if name.strip() in accounts:
             raise ConfigurationError(f"AAP_USERS : le compte « {name.strip()} » est défini deux fois.")
         accounts[name.strip()] = Account(name.strip(), role, secret)

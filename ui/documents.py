@@ -81,7 +81,7 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
             raise gr.Error(NOT_AN_EDITOR)
         if not paths:
             raise gr.Error("Choisissez d'abord un ou plusieurs fichiers.")
-        report = assistant.add_files([(Path(p), Path(p).name) for p in paths], added_by=user)
+        report = assistant.add_files([(Path(p), Path(p).name) for p in paths], added_by=user or None)
         added = len(paths) - len(report.rejected)
         summary = (f"{added} fichier(s) ajouté(s) : {report.chunks_added} passage(s) nouveau(x) ; "
                    f"{report.total_chunks} passage(s) dans la base." if added else "")

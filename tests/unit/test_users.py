@@ -35,6 +35,7 @@ def test_accounts_from_a_file_and_aap_auth_as_an_editor(tmp_path):
 
 @pytest.mark.parametrize("value, message", [
     ("alix:admin:a1;b:lecteur:b", "compte n° 1"), ("alix:lecteur:;b:lecteur:b", "compte n° 1"),
+    ("<img src=x>:lecteur:a", "compte n° 1"), ("a/b:lecteur:a", "compte n° 1"),
     ("a:lecteur:x;a:éditeur:y", "défini deux fois"), ("absent.txt", "introuvable"),
 ])
 def test_a_malformed_account_list_is_refused_in_french(value, message, tmp_path, monkeypatch):
