@@ -42,7 +42,13 @@ def private_temp_dir(data_dir: Path) -> Path:
 
 
 def use_private_temp_dir(data_dir: Path) -> Path:
-    """Point Gradio's uploads and exports to this server's own folder (read by Gradio when an app is created)."""
+    """Point Gradio's uploads and exports to this server's own folder (read by Gradio when an app is created).
+
+    One folder per process: Gradio reads the variable again when it checks an upload, so a second app served by the
+    same process (tests do) keeps the first one's folder rather than making the first app's uploads foreign."""
+    current = Path(os.environ.get("GRADIO_TEMP_DIR", "."))
+    if current.parent.name == TEMP_FOLDER and current.name.startswith(f"{os.getpid()}-") and current.is_dir():
+        return current
     folder = private_temp_dir(data_dir)
     os.environ["GRADIO_TEMP_DIR"] = str(folder)
     return folder

@@ -66,3 +66,27 @@ def test_the_file_route_refuses_urls_and_the_upload_limit_is_french():
     assert client.get("/gradio_api/proxy=http://1.1.1.1/x").status_code == 403
     too_large = client.post("/gradio_api/upload", content=b"x")
     assert too_large.status_code == 413 and too_large.text == "Fichier trop volumineux : 1 Mo au plus par fichier."
+
+
+def test_the_upload_folder_is_private_one_per_process_and_discards_only_uploads(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from ui.uploads import discard, use_private_temp_dir
+
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    stale, running = tmp_path / "data" / "ui-temp" / "999999-x", tmp_path / "data" / "ui-temp" / f"{os.getppid()}-y"
+    for folder in (stale, running):
+        folder.mkdir(parents=True)
+    folder = use_private_temp_dir(tmp_path / "data")
+    assert os.environ["GRADIO_TEMP_DIR"] == str(folder) and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert not stale.exists() and running.exists()  # another live server's folder stays
+    assert use_private_temp_dir(tmp_path / "other") == folder  # a second app of this process shares it
+
+    upload = folder / "abc" / "note.md"
+    upload.parent.mkdir()
+    upload.write_text("x")
+    outside = tmp_path / "note.md"
+    outside.write_text("x")
+    discard([str(upload), str(outside)], tmp_path / "data")
+    assert not upload.exists() and not upload.parent.exists() and folder.exists() and outside.exists()
