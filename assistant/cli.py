@@ -417,20 +417,43 @@ def eval_grounding(set_path: Path | None, tune: bool, show_errors: bool, all_err
 @main.command()
 @click.option("--host", default=None, help="Adresse d'écoute (défaut : AAP_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (défaut : AAP_PORT, 7860).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option("--public", is_flag=True, default=False,
+              help="Accepter une adresse d'écoute non locale sans identification (défaut : AAP_PUBLIC, refusé).")
+def serve(host: str | None, port: int | None, public: bool) -> None:
     """Lancer l'application web (Gradio).
+
+    Sur une adresse autre que locale (ex. --host 0.0.0.0), des comptes sont exigés (AAP_USERS ou AAP_AUTH),
+    sauf --public.
 
     Exemple : aap serve --port 7860, puis ouvrir http://127.0.0.1:7860
     """
+    from .config import Settings
     from .errors import AapError
 
     try:
+        from ui.server import check_exposure
+
+        settings = Settings()
+        check_exposure(host or settings.host, settings, public)  # before loading anything
         assistant = _assistant()
+        from ui.app import launch
+
+        launch(assistant, host=host, port=port, public=public)
     except AapError as exc:
         _fail(exc)
-    from ui.app import launch
 
-    launch(assistant, host=host, port=port)
+
+@main.command("password-hash")
+@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmez le mot de passe",
+                       help="Le mot de passe (demandé s'il n'est pas donné).")
+def password_hash(password: str) -> None:
+    """Écrire l'empreinte d'un mot de passe, à mettre dans AAP_USERS à la place du mot de passe en clair.
+
+    Exemple : aap password-hash, puis AAP_USERS="camille:lecteur:<empreinte>"
+    """
+    from .users import hash_password
+
+    click.echo(hash_password(password))
 
 
 if __name__ == "__main__":

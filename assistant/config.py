@@ -62,7 +62,14 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(5.0, ge=0, description="Attente maximale du verrou d'écriture de la base, en secondes.")
     host: str = Field("127.0.0.1", description="Adresse d'écoute de l'application web.")
     port: int = Field(7860, ge=1, le=65535, description="Port de l'application web.")
-    auth: SecretStr | None = Field(None, description="Identifiants `utilisateur:motdepasse` pour protéger l'application.")
+    auth: SecretStr | None = Field(None, description="Identifiants `utilisateur:motdepasse` pour protéger l'application "
+                                                     "(ce compte a le rôle éditeur).")
+    users: SecretStr | None = Field(None, description="Comptes de l'application web, chacun `utilisateur:rôle:motdepasse` "
+                                                      "(rôle `lecteur` ou `éditeur`, mot de passe en clair ou empreinte "
+                                                      "`aap password-hash`), séparés par `;` ou un par ligne dans un "
+                                                      "fichier dont on donne le chemin.")
+    public: bool = Field(False, description="Autoriser l'écoute sur une adresse autre que locale sans identification "
+                                            "(sinon `aap serve` refuse).")
     ui_concurrency: int = Field(2, ge=1, le=64, description="Nombre de demandes traitées en même temps par l'application web.")
     ui_queue_size: int = Field(50, ge=1, le=10_000,
                                description="Nombre maximal de demandes en attente ; au-delà, l'application demande de réessayer.")

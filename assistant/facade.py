@@ -70,13 +70,30 @@ class Assistant:
                   added_by: str | None = None) -> IngestReport:
         """Add user documents (kind « document local »); each refused file is reported, the others go in.
         `added_by`: who adds them (the logged-in user; « anonyme » when None), recorded with the time on every
-        passage and shown with each citation of them."""
+        passage and shown with each citation of them. A document of the same name that someone else added is never
+        replaced: that file is refused."""
         user_docs, rejected = self._load_user_files(files, added_by)
+        user_docs, taken = self._not_owned_by_others(user_docs)
+        rejected += taken
         report = self.kb.ingest(user_docs, progress=progress) if user_docs else IngestReport(
             total_chunks=len(self.kb.lexical))
         report.documents += len(rejected)
         report.rejected = rejected
         return report
+
+    def _not_owned_by_others(self, docs: list) -> tuple[list, list[str]]:
+        states = self.kb.documents() if docs else []
+        owners = {s.doc_id: s.added_by for s in states if not s.from_knowledge}
+        kept, refused = [], []
+        for doc in docs:
+            owner = owners.get(doc.doc_id)
+            if owner and owner != doc.added_by:  # (a document added before authors were recorded has none)
+                refused.append(str(DocumentRejected(
+                    doc.source, f"un document du même nom (« {doc.doc_id} ») a déjà été ajouté par « {owner} » ; "
+                                "renommez votre fichier, ou demandez à un éditeur de retirer l'autre document.")))
+            else:
+                kept.append(doc)
+        return kept, refused
 
     def _load_user_files(self, files: Iterable[UserFile], added_by: str | None = None):
         docs, rejected = [], []

@@ -26,7 +26,7 @@ SIZES = {
     "files": ({"fuzz": 1000}, {"fuzz": 30, "quick": True, "store_sample": 20, "cli_sample": 15,
                                 "parse_timeout_s": 10}),
     "crashes": ({"rounds": 50}, {"rounds": 3, "files": 4, "writer": False}),
-    "privacy": ({}, {}),
+    "privacy": ({"exposure": True}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
     "properties": ({"examples": 3000}, {"examples": 150}),
     "conflicts": ({"docs": 50, "agreeing": 10}, {"docs": 10, "agreeing": 4}),

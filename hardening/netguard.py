@@ -3,6 +3,10 @@
 `install(log)` patches this process; `child_env(log)` gives subprocesses (CLI runs, the Chroma server's Python
 side, spawned extraction children) the same guard through a `sitecustomize` on their PYTHONPATH. Attempts are
 appended to `log` as JSON lines, so a library that swallows the refusal is still caught by `read_attempts`.
+
+uvloop (which uvicorn, hence Gradio, picks when it is installed) connects and resolves names in C, out of this
+guard's sight: `install` makes it unimportable, so a guarded server runs on asyncio's own loop, whose sockets are
+Python's. A process that imported uvloop before `install` is not covered.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import ipaddress
 import json
 import os
 import socket
+import sys
 import traceback
 from pathlib import Path
 
@@ -75,6 +80,7 @@ def install(log: str | os.PathLike | None = None) -> None:
         _state["log"] = str(log)
     if getattr(socket, "_aap_netguard", False):
         return
+    sys.modules.setdefault("uvloop", None)  # `import uvloop` fails: uvicorn falls back to asyncio (see above)
     original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
     original_sendto, original_getaddrinfo = socket.socket.sendto, socket.getaddrinfo
 

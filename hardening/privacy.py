@@ -8,6 +8,10 @@
   not left readable in the data folder's files.
 - Network: the CLI and `aap serve` run under the socket guard (hardening/netguard.py): 0 outbound attempts.
   (The whole test suite runs under the same guard: tests/conftest.py.)
+- Exposure (`exposure=True`, the full campaign; CI runs the same probes in tests/ui/test_served_guards.py): a served
+  app with accounts, probed as an outsider or a colleague would (issue 15): URLs through the file and proxy routes,
+  what of an upload still downloads, readers and same-name uploads, 40 wrong logins, the size limit's refusal, the
+  upload folder's mode, the page's configuration, `aap serve --host 0.0.0.0` without accounts.
 """
 
 from __future__ import annotations
@@ -154,7 +158,82 @@ def through_server(workdir: Path, settings, s: dict[str, str]) -> dict:
             "client_outbound_attempts": len(netguard.read_attempts(client_log))}
 
 
-def run(workdir: Path, log=print) -> dict:
+URL_TARGETS = ["http://1.1.1.1/x.png", "https://example.org/x.png", "http%3A//1.1.1.1/x.png", "HTTP://1.1.1.1/x",
+               "http%253A%252F%252F1.1.1.1%252Fx", "ftp://example.org/x", "//example.org/x.png", "file:///etc/passwd"]
+ACCOUNTS = "alix:éditeur:a1;benoit:éditeur:b2;camille:lecteur:c3"
+
+
+def probe_exposure(workdir: Path, settings) -> dict:
+    import os
+    import stat
+
+    from .webapp import Visitor
+
+    note = "# Note\n\nLe conseil local se réunit le premier mardi du mois.\n".encode()
+    stale = settings.data_dir / "ui-temp" / "999999-ancien"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "vieux.pdf").write_bytes(b"%PDF-1.4")
+    result: dict = {}
+    with Served(settings, workdir, {"AAP_USERS": ACCOUNTS, "AAP_MAX_UPLOAD_MB": "1"}) as server:
+        anonymous = Visitor(server.url)
+        alix, benoit, camille = Visitor(server.url), Visitor(server.url), Visitor(server.url)
+        for visitor, (user, password) in zip((alix, benoit, camille), (("alix", "a1"), ("benoit", "b2"),
+                                                                      ("camille", "c3"))):
+            assert visitor.login(user, password).status_code == 200
+        statuses = [v.http.get(route + target).status_code for route in ("/gradio_api/file=", "/gradio_api/proxy=")
+                    for target in URL_TARGETS for v in (anonymous, camille)]
+        result["url_requests"], result["url_statuses"] = len(statuses), sorted(set(statuses))
+        result["outbound_attempts"] = len(server.attempts())
+
+        path = alix.uploaded_path("diagnostic.md", note)
+        before = alix.get_file(path).status_code
+        added = alix.click("aap-add", [[alix.file_data(path, "diagnostic.md")]])
+        after_add = alix.get_file(path).status_code
+        other = benoit.uploaded_path("diagnostic.md", note.replace(b"mardi", b"jeudi"))
+        same_name = benoit.click("aap-add", [[benoit.file_data(other, "diagnostic.md")]])["output"]["data"][0]
+        reader_file = camille.uploaded_path("lecture.md", note)
+        reader_add = camille.click("aap-add", [[camille.file_data(reader_file, "lecture.md")]])
+        reader_remove = camille.click("aap-remove", ["local-diagnostic"])
+        removed = alix.click("aap-remove", ["local-diagnostic"])
+        result["uploads"] = {
+            "download_before_ingestion": before, "download_after_ingestion": after_add,
+            "download_after_removal": alix.get_file(path).status_code, "added": added["success"],
+            "removed": "retiré (" in removed["output"]["data"][0],
+            "files_left_in_upload_folders": sorted(f"{p.name} ({p.stat().st_size} o)"
+                                                   for p in (settings.data_dir / "ui-temp").rglob("*") if p.is_file()),
+            "stale_folder_removed_at_start": not stale.exists(),
+            "upload_folder_modes": sorted({oct(stat.S_IMODE(os.stat(p).st_mode))
+                                           for p in (settings.data_dir / "ui-temp").rglob("*") if p.is_dir()}
+                                          | {oct(stat.S_IMODE(os.stat(settings.data_dir / "ui-temp").st_mode))}),
+        }
+        result["roles"] = {
+            "same_name_by_another_editor_refused": "déjà été ajouté par « alix »" in same_name,
+            "reader_add_refused": not reader_add["success"], "reader_remove_refused": not reader_remove["success"],
+            "reader_upload_left": Path(reader_file).exists(),
+            "config_without_login": anonymous.http.get("/config").status_code,
+        }
+        config = alix.http.get("/config").text
+        result["data_path_in_page_config"] = str(settings.data_dir.resolve()) in config
+        too_large = alix.upload("gros.txt", b"x" * (1024 * 1024 + 10))
+        result["size_limit"] = {"status": too_large.status_code, "body": too_large.text}
+        started = time.perf_counter()
+        logins = [anonymous.login("alix", f"faux{i}") for i in range(40)]
+        result["wrong_logins"] = {
+            "attempts": 40, "seconds": round(time.perf_counter() - started, 2),
+            "checked_400": sum(r.status_code == 400 for r in logins),
+            "refused_429": sum(r.status_code == 429 for r in logins),
+            "messages": sorted({r.json()["detail"] for r in logins})[:3]}
+        for visitor in (anonymous, alix, benoit, camille):
+            visitor.close()
+    refused = subprocess.run([str(Path(sys.executable).parent / "aap"), "serve", "--host", "0.0.0.0", "--port", "9"],
+                             env={**knowledge_env(settings), "PYTHONPATH": str(ROOT)}, cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+    result["serve_0.0.0.0_without_accounts"] = {"exit_code": refused.returncode,
+                                                "warning": refused.stderr.strip()[:160]}
+    return result
+
+
+def run(workdir: Path, log=print, exposure: bool = False) -> dict:
     started = time.perf_counter()
     s = make_secrets()
     settings = settings_for(workdir / "session", "medium")
@@ -165,5 +244,8 @@ def run(workdir: Path, log=print) -> dict:
     log(f"  CLI : {result['cli']}")
     result["server"] = through_server(workdir / "session", settings, s)
     log(f"  serveur : {result['server']}")
+    if exposure:
+        result["exposure"] = probe_exposure(workdir / "exposure", settings_for(workdir / "exposure", "small"))
+        log(f"  exposition : {result['exposure']}")
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result

@@ -9,6 +9,8 @@ import gradio as gr
 
 from assistant import Assistant
 
+from assistant.users import Users
+
 from . import api, chat, documents, plan, review
 from .format import AI_NOTICE, footer_markdown, md_safe
 from .server import app_title, launch
@@ -42,7 +44,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                 review_tab = review.build(assistant, last_answer)
             with gr.Tab("Documents", id="documents", elem_id="aap-tab-documents"):
                 ai_notice()
-                documents_tab = documents.build(assistant)
+                documents_tab = documents.build(assistant, Users.from_settings(settings))
         gr.Markdown(footer_markdown(settings.llm_provider, settings.llm_model, assistant.kb.embeddings.name,
                                     assistant.kb.store.count()), elem_id="aap-footer")
 
@@ -51,5 +53,5 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             lambda: gr.Tabs(selected="review"), None, tabs, api_visibility="private", queue=False).success(
             review_tab.check, review_tab.inputs, review_tab.outputs, api_visibility="private",
             concurrency_id="assistant")
-        app.load(documents_tab.refresh, None, [documents_tab.table, documents_tab.to_remove], api_visibility="private")
+        app.load(documents_tab.refresh, None, documents_tab.outputs, api_visibility="private")
     return app

@@ -263,9 +263,13 @@ DOCUMENT_COLUMNS = ["Identifiant", "Titre", "Type", "Passages", "Origine"]
 
 
 def document_rows(documents: Sequence[Any]) -> list[list[Any]]:
-    rows = [[d.doc_id, d.title, kind_label(getattr(d.kind, "value", d.kind)), len(d.ids),
-             "base de connaissances" if d.from_knowledge else "ajouté"] for d in documents]
-    return sorted(rows, key=lambda r: (r[4] != "ajouté", r[2], r[1]))
+    def origin(d) -> str:
+        if d.from_knowledge:
+            return "base de connaissances"
+        return f"ajouté par {d.added_by}" if getattr(d, "added_by", "") else "ajouté"
+
+    rows = [[d.doc_id, d.title, kind_label(getattr(d.kind, "value", d.kind)), len(d.ids), origin(d)] for d in documents]
+    return sorted(rows, key=lambda r: (not r[4].startswith("ajouté"), r[2], r[1]))
 
 
 def upload_report(added: Sequence[str], rejected: Sequence[str], summary: str) -> str:
@@ -286,6 +290,8 @@ AI_NOTICE = "Contenus produits par une intelligence artificielle : vérifiez-les
 def footer_markdown(provider: str, model: str, embedding_model: str, passages: int) -> str:
     """The settings in use, read only; no server path (the base is described by its size)."""
     provider_text = "aucun (hors ligne)" if provider == MODE_NONE else provider
+    if "/" in embedding_model or "\\" in embedding_model:  # a model folder (AAP_EMBEDDING_MODEL): its name only
+        embedding_model = embedding_model.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     return (f"**Réglages en cours** (lecture seule) — fournisseur du modèle de langage : {md_literal(provider_text)} · "
             f"modèle : {md_literal(model or '—')} · modèle de plongement : {md_literal(embedding_model)} · "
             f"base : {passages} passages au lancement")

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import html
+import ipaddress
 
+import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant import Assistant
 from assistant.config import Settings
 from assistant.criteria import CallCriteria
+from assistant.errors import ConfigurationError
+from assistant.users import Users
 
 from .errors import QUEUE_FULL
+from .guards import FileRouteGuard
+from .login import LoginGuard
 from .theme import CSS, FRENCH_TEXTS, HEAD_SCRIPT, THEME
+from .uploads import use_private_temp_dir
 
 class EarlyScript:
     """ASGI middleware: `script` at the top of every HTML page served, before Gradio's own script.
@@ -59,11 +66,37 @@ def app_title(criteria: CallCriteria) -> str:
     return f"Assistant appel à projets {criteria.name}"
 
 
-def login(settings: Settings) -> tuple[str, str] | None:
-    if settings.auth is None:
+def login(settings: Settings):
+    """Gradio's `auth`: the accounts' check (`AAP_USERS`, `AAP_AUTH`), or None when no login is asked. A coroutine,
+    so that hashing a password (a tenth of a second) runs in a thread, not in the server's event loop."""
+    users = Users.from_settings(settings)
+    if users is None:
         return None
-    user, _, password = settings.auth.get_secret_value().partition(":")
-    return user, password
+
+    async def check(name: str, password: str) -> bool:
+        return await anyio.to_thread.run_sync(users.check, name, password)
+
+    return check
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any address
+
+
+def check_exposure(host: str, settings: Settings, public: bool = False) -> None:
+    """Refuse to serve a non-loopback address without login, unless told it is meant to be public."""
+    if is_loopback(host) or Users.from_settings(settings) is not None or public or settings.public:
+        return
+    raise ConfigurationError(
+        f"Attention : l'adresse d'écoute « {host} » rend l'application accessible depuis d'autres machines, et "
+        "aucune identification n'est demandée (AAP_USERS ou AAP_AUTH) : n'importe qui pourrait lire, ajouter ou "
+        "retirer les documents de la base. Définissez des comptes, écoutez sur 127.0.0.1, ou confirmez l'accès "
+        "public avec `aap serve --public` (ou AAP_PUBLIC=true).")
 
 
 def configure_queue(app: gr.Blocks, concurrency: int, max_size: int) -> gr.Blocks:
@@ -92,20 +125,24 @@ def launch_options(settings: Settings, criteria: CallCriteria) -> dict:
                 head=page_head(title), css=CSS, theme=THEME, i18n=FRENCH_TEXTS,
                 footer_links=["api"], run_history=False, enable_monitoring=False, mcp_server=False, share=False,
                 ssr_mode=False, allowed_paths=None, pwa=False,
-                app_kwargs={"middleware": [Middleware(EarlyScript, script=HEAD_SCRIPT)]},
+                app_kwargs={"middleware": [Middleware(FileRouteGuard, max_mb=settings.max_upload_mb),
+                                           Middleware(LoginGuard), Middleware(EarlyScript, script=HEAD_SCRIPT)]},
                 auth_message=f"{title} : identifiez-vous.")
 
 
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, *,
-           prevent_thread_lock: bool = False, quiet: bool = False) -> gr.Blocks:
+           prevent_thread_lock: bool = False, quiet: bool = False, public: bool = False) -> gr.Blocks:
     """Serve the app (127.0.0.1:7860 unless the settings or the arguments say otherwise).
 
     Blocks until the server stops, unless `prevent_thread_lock`; returns the running app (`.local_url`, `.close()`).
+    A non-loopback address without login is refused (`ConfigurationError`) unless `public` or `AAP_PUBLIC`.
     """
     from .app import create_app
 
     settings = assistant.settings
     host, port = host or settings.host, port or settings.port
+    check_exposure(host, settings, public)
+    use_private_temp_dir(settings.data_dir)  # before the app exists: Gradio reads it then
     app = configure_queue(create_app(assistant), settings.ui_concurrency, settings.ui_queue_size)
     if not quiet:
         print(f"Application ouverte sur http://{host}:{port} (Ctrl+C pour l'arrêter).", flush=True)

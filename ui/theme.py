@@ -101,7 +101,10 @@ mark { background: #fff1a8; color: #1a1a1a; padding: 0 0.1em; }
 
 # Gradio's French built-in texts that read wrong here (« télécharger » is to download): keys of its translations.
 FRENCH_TEXTS = gr.I18n(fr={"upload_text.click_to_upload": "Cliquez pour choisir un fichier",
-                           "upload_text.drop_file": "Déposez le fichier ici"})
+                           "upload_text.drop_file": "Déposez le fichier ici",
+                           # one fixed text for any refused login, throttled ones included (ui/login.py)
+                           "login.incorrect_credentials": "Identifiants incorrects (après plusieurs essais manqués, "
+                                                          "patientez une minute avant de réessayer)."})
 
 # Runs before Gradio's own script: see ui/server.py, EarlyScript.
 HEAD_SCRIPT = """<script>

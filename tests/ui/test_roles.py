@@ -1,0 +1,56 @@
+"""With accounts, the Documents tab shows adding and removing to editors only (the server refuses readers anyway:
+tests/ui/test_served_guards.py)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from assistant import Assistant
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def app_with_accounts(ui_assistant):
+    from tests.ui.conftest import _free_port
+    from ui.server import launch
+
+    settings = ui_assistant.settings.model_copy(update={"users": SecretStr("alix:éditeur:a1;camille:lecteur:c3")})
+    app = launch(Assistant(settings, ui_assistant.kb, ui_assistant.criteria), port=_free_port(),
+                 prevent_thread_lock=True, quiet=True)
+    yield app.local_url.rstrip("/")
+    app.close()
+
+
+def _documents_tab_of(browser, url: str, user: str, password: str):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(url)
+    page.locator("input").first.fill(user)
+    page.locator("input[type=password]").fill(password)
+    page.keyboard.press("Enter")
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#aap-documents").wait_for()
+    return context, page
+
+
+def test_a_reader_sees_the_documents_but_no_way_to_change_them(browser, app_with_accounts):
+    context, page = _documents_tab_of(browser, app_with_accounts, "camille", "c3")
+    try:
+        page.get_by_text("Votre compte est en lecture seule").wait_for()
+        assert page.locator("#aap-upload").count() == 0 or not page.locator("#aap-upload").is_visible()
+        assert not page.locator("#aap-remove").is_visible() and not page.locator("#aap-add").is_visible()
+        page.locator("#aap-documents").get_by_text("base de connaissances").filter(visible=True).first.wait_for()
+    finally:
+        context.close()
+
+
+def test_an_editor_can_add_and_remove(browser, app_with_accounts):
+    context, page = _documents_tab_of(browser, app_with_accounts, "alix", "a1")
+    try:
+        page.locator("#aap-add").wait_for()
+        assert page.locator("#aap-upload").is_visible() and page.locator("#aap-remove").is_visible()
+        assert not page.get_by_text("Votre compte est en lecture seule").is_visible()
+    finally:
+        context.close()
