@@ -147,10 +147,14 @@ class Assistant:
         from .loaders import load_practices
         from .plans.planner import Planner
 
-        model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
+        from .llm_structured import MethodMemory
+
+        model = (self._chat_model if self._chat_model is not None
+                 else make_chat_model(self.settings, max_tokens=self.settings.llm_max_tokens_plan))
         label = model_label(self.settings) if self.settings.llm_provider != "none" else type(model).__name__
         return Planner(self.criteria, load_practices(self.settings.knowledge_dir), self.kb, model,
-                       timeout_s=self.settings.llm_timeout_s, label=label)
+                       timeout_s=self.settings.llm_timeout_s, label=label, structured=self.settings.llm_structured,
+                       memory=MethodMemory(self.settings.data_dir / "llm_methods.json"))
 
     def draft(self, profile: "Profile | dict") -> "ActionPlan":
         """A first-draft plan for a territory, validated (four axes); `InvalidInput` for a malformed profile."""
