@@ -51,8 +51,8 @@ class ReplayServer:
     >>> stub.requests[0]["response_format"], stub.hangups                          # doctest: +SKIP
     """
 
-    def __init__(self, names: list[str], speed: float = 20.0):
-        self.queue = [load(n) for n in names]
+    def __init__(self, names: list[str | dict], speed: float = 20.0):
+        self.queue = [load(n) if isinstance(n, str) else n for n in names]  # a dict: an exchange a test made up
         self.speed = speed  # recorded pauses between chunks are divided by this
         self.requests: list[dict] = []  # the summary of each request received
         self.bodies: list[dict] = []  # and its whole body (to check what a client sends)

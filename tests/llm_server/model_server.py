@@ -13,6 +13,7 @@ import pytest
 
 SERVER_PYTHON = os.environ.get("AAP_TEST_LLM_PYTHON", "")
 MODEL = os.environ.get("AAP_TEST_LLM_MODEL", "")
+DATA = os.environ.get("AAP_TEST_LLM_DATA", "")
 ALIAS = "qwen-test"
 
 

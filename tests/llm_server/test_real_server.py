@@ -44,26 +44,26 @@ def server_is_free(url: str) -> float:
     return time.monotonic() - start
 
 
-def test_an_answer_cites_valid_passages(knowledge_assistant, model_server):
-    assistant = Assistant(llm_settings(knowledge_assistant, model_server.base_url), knowledge_assistant.kb,
-                          knowledge_assistant.criteria)
+def test_an_answer_cites_valid_passages(kb_assistant, model_server):
+    assistant = Assistant(llm_settings(kb_assistant, model_server.base_url), kb_assistant.kb,
+                          kb_assistant.criteria)
     answer = assistant.ask("Qui peut candidater à cet appel à projets ?")
     assert answer.mode.startswith("openai"), answer.notice
-    assert answer.citations and all(1 <= c.n <= knowledge_assistant.settings.top_k for c in answer.citations)
+    assert answer.citations and all(1 <= c.n <= kb_assistant.settings.top_k for c in answer.citations)
     assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
 
 
-def test_a_question_the_sources_do_not_cover_is_refused(knowledge_assistant, model_server):
-    assistant = Assistant(llm_settings(knowledge_assistant, model_server.base_url), knowledge_assistant.kb,
-                          knowledge_assistant.criteria)
+def test_a_question_the_sources_do_not_cover_is_refused(kb_assistant, model_server):
+    assistant = Assistant(llm_settings(kb_assistant, model_server.base_url), kb_assistant.kb,
+                          kb_assistant.criteria)
     answer = assistant.ask("Quel est le cours de l'action Airbus aujourd'hui ?")
     assert answer.insufficient_evidence and not answer.citations
 
 
-def test_a_plan_comes_through_the_negotiated_method(knowledge_assistant, model_server, tmp_path):
-    settings = llm_settings(knowledge_assistant, model_server.base_url, llm_timeout_s=400.0)
+def test_a_plan_comes_through_the_negotiated_method(kb_assistant, model_server, tmp_path):
+    settings = llm_settings(kb_assistant, model_server.base_url, llm_timeout_s=400.0)
     memory = MethodMemory(tmp_path / "methods.json")
-    planner = Planner(knowledge_assistant.criteria, load_practices(settings.knowledge_dir), knowledge_assistant.kb,
+    planner = Planner(kb_assistant.criteria, load_practices(settings.knowledge_dir), kb_assistant.kb,
                       make_chat_model(settings, max_tokens=settings.llm_max_tokens_plan), timeout_s=400.0,
                       label="openai · test", memory=memory)
     plan = planner.draft(PROFILE / "petite-ville.yaml")
@@ -88,9 +88,9 @@ def test_a_timeout_stops_the_stream_and_the_server(model_server):
     assert server_is_free(model_server.base_url) < 10.0  # it is not still writing the story
 
 
-def test_the_cli_returns_at_once_after_its_timeout(knowledge_assistant, model_server):
+def test_the_cli_returns_at_once_after_its_timeout(kb_assistant, model_server):
     question = "Décris en détail, axe par axe, toutes les actions possibles selon l'appel."
-    env = {**os.environ, "AAP_DATA_DIR": str(knowledge_assistant.settings.data_dir)}
+    env = {**os.environ, "AAP_DATA_DIR": str(kb_assistant.settings.data_dir)}
 
     def run(**settings) -> tuple[float, str]:
         start = time.monotonic()
@@ -108,11 +108,11 @@ def test_the_cli_returns_at_once_after_its_timeout(knowledge_assistant, model_se
         assert '"mode": "openai' in out and llm_s - offline_s < 16.0
 
 
-def test_a_killed_server_gives_a_french_fallback(knowledge_assistant, tmp_path):
+def test_a_killed_server_gives_a_french_fallback(kb_assistant, tmp_path):
     server = ModelServer(tmp_path / "killed.log")
     try:
-        assistant = Assistant(llm_settings(knowledge_assistant, server.base_url), knowledge_assistant.kb,
-                              knowledge_assistant.criteria)
+        assistant = Assistant(llm_settings(kb_assistant, server.base_url), kb_assistant.kb,
+                              kb_assistant.criteria)
         killer = subprocess.Popen([sys.executable, "-c", f"import os,time,signal; time.sleep(4); "
                                                          f"os.kill({server.proc.pid}, signal.SIGKILL)"])
         answer = assistant.ask("Quels acteurs faut-il mobiliser selon l'appel ?")

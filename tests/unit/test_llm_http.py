@@ -3,13 +3,16 @@ what each provider is sent (method, token limit, context size, streaming)."""
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 from langchain_core.messages import HumanMessage
 
 from assistant.config import Settings
 from assistant.criteria import load_criteria
 from assistant.llm import make_chat_model
-from assistant.llm_call import LLMFailure, collect
+from assistant.llm_call import LLMFailure, LLMTimeout, collect, stream_chunks
 from assistant.llm_structured import MethodMemory
 from assistant.loaders import load_practices
 from assistant.plans.generative import PlanDraft
@@ -80,3 +83,34 @@ def test_an_answer_is_limited_to_the_answer_tokens():
             collect(model, QUESTION, timeout_s=10)
     assert stub.bodies[0]["max_tokens"] == 321 and stub.bodies[0]["stream"] is True
 
+
+
+def made_up_stream(words: int, pause_s: float) -> dict:
+    """An OpenAI-style event stream written here (not recorded): one word per event, `pause_s` apart."""
+    def event(delta: dict, finish: str | None = None) -> str:
+        return "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "qwen-test",
+                                      "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + "\n\n"
+    chunks = [[0.0, event({"role": "assistant", "content": ""})]]
+    chunks += [[pause_s, event({"content": f"mot{i} "})] for i in range(words)]
+    chunks += [[0.0, event({}, "stop")], [0.0, "data: [DONE]\n\n"]]
+    return {"name": "made-up", "request": {"stream": True, "response_format": None, "tools": [], "tool_choice": None},
+            "response": {"status": 200, "headers": {"content-type": "text/event-stream"}, "chunks": chunks}}
+
+
+def test_a_timeout_hangs_up_the_http_stream_at_once():
+    with ReplayServer([made_up_stream(words=200, pause_s=0.05)], speed=1.0) as stub:
+        model = make_chat_model(settings("openai", stub.base_url, llm_timeout_s=1.0))
+        start = time.monotonic()
+        with pytest.raises(LLMTimeout, match=r"délai dépassé \(1 s\)"):
+            collect(model, QUESTION, timeout_s=1.0)
+        returned = time.monotonic()
+        time.sleep(0.6)
+    assert returned - start < 1.3
+    assert stub.hangups and stub.hangups[0] - returned < 0.5 and not stub.finished  # the server saw the hang-up
+
+
+def test_a_stream_read_to_its_end_is_the_answer():
+    with ReplayServer([made_up_stream(words=12, pause_s=0.0)]) as stub:
+        model = make_chat_model(settings("openai", stub.base_url))
+        text = "".join(chunk.content for chunk in stream_chunks(model, QUESTION, timeout_s=10))
+    assert text == "".join(f"mot{i} " for i in range(12)) and stub.finished and not stub.hangups
