@@ -37,8 +37,8 @@ PYTEST_ARGS ?= -m "not slow"
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The LLM mode against a real model server (not part of `make test`: about 20 min to build the server the first
-# time, then minutes per plan on 2 cores): llama-cpp-python's server built from PyPI in its own venv, a small
+# The LLM mode against a real model server (not part of `make test`: 20 min or more to build the server the first
+# time, much more on a loaded machine, then minutes per plan on 2 cores): llama-cpp-python's server built from PyPI in its own venv, a small
 # Qwen2.5-Coder instruct GGUF that PyPI packages ship (tools/llm_model.py checks its sha256), started on the
 # loopback by the tests. LLM_MODEL_NAME=qwen2.5-coder-0.5b is faster and weaker; AAP_TEST_LLM_DATA=DIR reuses an
 # ingested data folder. The server is built without its multimodal library (not used), to save build time.

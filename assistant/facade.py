@@ -144,10 +144,9 @@ class Assistant:
     @cached_property
     def planner(self) -> "Planner":
         from .llm import make_chat_model, model_label
+        from .llm_structured import MethodMemory
         from .loaders import load_practices
         from .plans.planner import Planner
-
-        from .llm_structured import MethodMemory
 
         model = (self._chat_model if self._chat_model is not None
                  else make_chat_model(self.settings, max_tokens=self.settings.llm_max_tokens_plan))
