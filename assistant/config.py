@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 LLMProvider = Literal["none", "ollama", "openai", "mistral"]
+LLMStructured = Literal["auto", "json_schema", "tool_calling", "json_mode", "text"]
 
 
 class Settings(BaseSettings):
@@ -54,8 +55,21 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(
         8192, ge=1024, le=1_000_000,
         description="Taille du contexte du modèle de langage, en jetons : les consignes sont raccourcies pour y tenir "
-                    "(le plan demandé en occupe au plus la moitié, la réponse garde sa place).")
+                    "(le plan demandé en occupe au plus la moitié, la réponse garde sa place ; envoyée à Ollama comme "
+                    "`num_ctx`).")
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Température du modèle de langage.")
+    llm_structured: LLMStructured = Field(
+        "auto",
+        description=(
+            "Méthode de sortie structurée des plans : `auto` (essaie `json_schema`, puis l'appel d'outil, le mode JSON, "
+            "le JSON dans le texte, et retient pour ce serveur ce qui a marché), `json_schema`, `tool_calling`, "
+            "`json_mode` ou `text`."
+        ),
+    )
+    llm_max_tokens_answer: int = Field(800, ge=16, le=100_000,
+                                       description="Nombre maximal de jetons que le modèle écrit pour une réponse.")
+    llm_max_tokens_plan: int = Field(3000, ge=16, le=100_000,
+                                     description="Nombre maximal de jetons que le modèle écrit pour un plan d'actions.")
     max_upload_mb: int = Field(20, ge=1, le=500, description="Taille maximale d'un fichier ajouté, en Mo.")
     parse_timeout_s: float = Field(30.0, gt=0, description="Temps maximal d'extraction du texte d'un fichier, en secondes.")
     parse_memory_mb: int = Field(1024, ge=128, description="Mémoire maximale de l'extraction d'un fichier, en Mo.")

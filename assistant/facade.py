@@ -170,13 +170,16 @@ class Assistant:
     @cached_property
     def planner(self) -> "Planner":
         from .llm import make_chat_model, model_label
+        from .llm_structured import MethodMemory
         from .loaders import load_practices
         from .plans.planner import Planner
 
-        model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
+        model = (self._chat_model if self._chat_model is not None
+                 else make_chat_model(self.settings, max_tokens=self.settings.llm_max_tokens_plan))
         label = model_label(self.settings) if self.settings.llm_provider != "none" else type(model).__name__
         return Planner(self.criteria, load_practices(self.settings.knowledge_dir), self.kb, model,
-                       timeout_s=self.settings.llm_timeout_s, label=label,
+                       timeout_s=self.settings.llm_timeout_s, label=label, structured=self.settings.llm_structured,
+                       memory=MethodMemory(self.settings.data_dir / "llm_methods.json"),
                        context_tokens=self.settings.llm_context_tokens)
 
     def draft(self, profile: "Profile | dict") -> "ActionPlan":

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import html
-import queue
 import re
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..prompts import load_prompt
 from ..retrieval import Passage
-from ..llm import LLMFailure, message_text, within_deadline
+from ..llm import LLMFailure, message_text
+from ..llm_call import collect, stream_chunks
 from ..tokens import answer_budget, fit_items, messages_tokens, shorten
 from .extractive import excerpt
 from .models import Answer, Citation, Turn
@@ -101,7 +99,6 @@ class LLMAnswerer:
                  context_tokens: int = 8192):
         self.model, self.call_title, self.timeout_s, self.label = model, call_title, timeout_s, label
         self.context_tokens = context_tokens
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
     def fit(self, question: str, passages: list[Passage], fact: str = "",
             render: Callable[[list[Passage]], list] | None = None, keep_all: bool = False) -> list[Passage]:
@@ -113,36 +110,15 @@ class LLMAnswerer:
                          answer_budget(self.context_tokens), keep_all=keep_all)
 
     def _call(self, messages: list) -> str:
-        return message_text(within_deadline(self._pool, lambda: self.model.invoke(messages), self.timeout_s))
+        return message_text(collect(self.model, messages, self.timeout_s))
 
     def stream_text(self, question: str, passages: list[Passage], messages: list | None = None, fact: str = ""
                     ) -> Iterator[str]:
-        """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall.
-        `messages`: another prompt than the answer's, over the same numbered `passages`."""
+        """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall (the
+        stream is then closed). `messages`: another prompt than the answer's, over the same numbered `passages`."""
         messages = messages or build_messages(self.call_title, question, passages, fact)
-        pieces: queue.Queue = queue.Queue()
-        done = object()
-
-        def produce() -> None:
-            try:
-                for chunk in self.model.stream(messages):
-                    pieces.put(message_text(chunk))
-                pieces.put(done)
-            except Exception as exc:  # handed to the consumer, which turns it into LLMFailure
-                pieces.put(exc)
-
-        self._pool.submit(produce)
-        deadline = time.monotonic() + self.timeout_s
-        while True:
-            try:
-                item = pieces.get(timeout=max(deadline - time.monotonic(), 0.001))
-            except queue.Empty as exc:
-                raise LLMFailure(f"le modèle n'a pas répondu en {self.timeout_s:g} s") from exc
-            if item is done:
-                return
-            if isinstance(item, Exception):
-                raise LLMFailure(f"le modèle a renvoyé une erreur ({type(item).__name__})") from item
-            yield item
+        for chunk in stream_chunks(self.model, messages, self.timeout_s):
+            yield message_text(chunk)
 
     def finish(self, text: str, passages: list[Passage]) -> Answer:
         """The model's text as an answer only when every part of it cites a passage; otherwise an LLMFailure

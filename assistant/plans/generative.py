@@ -10,7 +10,6 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -20,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..prompts import load_prompt
-from ..llm import LLMFailure, message_text, within_deadline
+from ..llm import LLMFailure
+from ..llm_structured import MethodMemory, StructuredCaller, extract_json  # noqa: F401 (extract_json: re-exported)
 from ..tokens import estimate_tokens, messages_tokens, plan_budget
 from .additions import action_problems, addition_problems, objective_problems
 from .catalogue import CatalogueDrafter, Territory, _first_sentences, implementation_steps
@@ -93,23 +93,6 @@ def fence(text: str, tag: str) -> str:
     return re.sub(rf"</?\s*(?:{tag}|fiche|profil|proposition)[^>]*>", lambda m: html.escape(m.group(0)), text, flags=re.I)
 
 
-def extract_json(text: str) -> dict | None:
-    """The JSON object in a model's text (bare, or in a ```json fence); None when there is none."""
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
-    candidates = [fenced.group(1)] if fenced else []
-    start, end = text.find("{"), text.rfind("}")
-    if start != -1 and end > start:
-        candidates.append(text[start:end + 1])
-    for candidate in candidates:
-        try:
-            value = json.loads(candidate)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return None
-
-
 @dataclass(frozen=True)
 class PromptTier:
     """How much of the fiches a plan prompt shows: the first tier that fits the context's budget is used."""
@@ -157,14 +140,10 @@ def fiche_text(practice: Practice, detail: str) -> str:
 
 class LLMDrafter:
     def __init__(self, model: BaseChatModel, catalogue: CatalogueDrafter, criteria: CallCriteria, timeout_s: float,
-                 label: str, context_tokens: int = 8192):
+                 label: str, context_tokens: int = 8192, structured: str = "auto", memory: MethodMemory | None = None):
         self.model, self.catalogue, self.criteria = model, catalogue, criteria
         self.timeout_s, self.label, self.context_tokens = timeout_s, label, context_tokens
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="llm-plan")
-        try:
-            self._structured = model.with_structured_output(PlanDraft, include_raw=True)
-        except (NotImplementedError, AttributeError, TypeError, ValueError):
-            self._structured = None  # JSON in the text instead
+        self.caller = StructuredCaller(model, PlanDraft, structured, memory)  # json_schema, tool calls, JSON…
 
     # -- public --------------------------------------------------------------------------------------------
     def draft(self, profile: Profile) -> ActionPlan:
@@ -243,17 +222,7 @@ class LLMDrafter:
     # -- the model -----------------------------------------------------------------------------------------
     def _ask(self, messages: list) -> dict | None:
         """The model's plan as a dict; None when it answered something that is not one. Raises LLMFailure."""
-        runnable = self._structured or self.model
-        result = within_deadline(self._pool, lambda: runnable.invoke(messages), self.timeout_s)
-        if self._structured is None:
-            return extract_json(message_text(result))
-        parsed, raw = result.get("parsed"), result.get("raw")
-        if isinstance(parsed, BaseModel):
-            return parsed.model_dump()
-        calls = getattr(raw, "tool_calls", None) or []
-        if calls and isinstance(calls[0].get("args"), dict):
-            return calls[0]["args"]
-        return extract_json(message_text(raw)) if raw is not None else None
+        return self.caller.ask(messages, self.timeout_s)
 
     # -- from the model's dict to a plan -------------------------------------------------------------------
     def _attempt(self, profile: Profile, output: dict | None, fiches: list[Practice]
@@ -326,7 +295,8 @@ class LLMDrafter:
         """Keep what validates, complete the missing axes from the catalogue; garbage gives the catalogue plan."""
         why = f"Le modèle de langage n'a pas produit un plan valide après {REPAIR_ROUNDS} corrections"
         if output is None:
-            return self._catalogue(profile, why)
+            return self._catalogue(profile, f"Le modèle de langage n'a pas produit de plan : JSON invalide après "
+                                            f"{REPAIR_ROUNDS + 1} essais")
         data, removed = self._plan_data(profile, output, fiches)
         context = {"criteria": self.criteria}
         listed = lambda key: data[key] if isinstance(data[key], list) else []  # noqa: E731

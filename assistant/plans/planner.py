@@ -10,6 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from ..criteria import CallCriteria
 from ..loaders import Practice
 from ..knowledge_base import KnowledgeBase
+from ..llm_structured import MethodMemory
 from .catalogue import CatalogueDrafter
 from .compliance import ComplianceReport, check_plan
 from .generative import LLMDrafter
@@ -28,12 +29,12 @@ class Planner:
 
     def __init__(self, criteria: CallCriteria, practices: Sequence[Practice], kb: KnowledgeBase | None,
                  model: BaseChatModel | None = None, *, timeout_s: float = 60.0, label: str = "llm",
-                 context_tokens: int = 8192):
+                 context_tokens: int = 8192, structured: str = "auto", memory: MethodMemory | None = None):
         self.criteria = criteria
         self.selector = FicheSelector(practices, criteria, kb)
         self.catalogue = CatalogueDrafter(self.selector, criteria)
         self.llm = None if model is None else LLMDrafter(model, self.catalogue, criteria, timeout_s, label,
-                                                                    context_tokens)
+                                                            context_tokens, structured, memory)
 
     def draft(self, profile: Profile | dict | str | Path) -> ActionPlan:
         """A validated plan; `InvalidInput` (French, each bad field) when the profile is malformed."""

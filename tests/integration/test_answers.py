@@ -131,8 +131,8 @@ def test_an_invented_citation_is_removed_and_reported(knowledge_assistant):
 
 
 @pytest.mark.parametrize("model, reason", [
-    (SlowFake(messages=iter([AIMessage("trop tard [1]")])), "n'a pas répondu"),
-    (BrokenFake(messages=iter([])), "erreur"),
+    (SlowFake(messages=iter([AIMessage("trop tard [1]")])), "délai dépassé"),
+    (BrokenFake(messages=iter([])), "injoignable"),
     (EmptyFake(messages=iter([])), "vide"),
     (GenericFakeChatModel(messages=iter([AIMessage("Réponse sans aucune source.")])), "aucun passage"),
 ])

@@ -137,20 +137,22 @@ def test_still_missing_an_axis_after_two_repairs_is_completed_from_the_catalogue
     assert ActionPlan.model_validate_json(plan.model_dump_json()) == plan  # valid, not half-valid
 
 
-@pytest.mark.parametrize("model", [
-    GenericFakeChatModel(messages=iter([AIMessage("Je ne peux pas répondre à cela.")] * 3)),
-    GenericFakeChatModel(messages=iter([AIMessage('{"actions": "aucune", "summary": 3}')] * 3)),
+@pytest.mark.parametrize("model, reason", [
+    (GenericFakeChatModel(messages=iter([AIMessage("Je ne peux pas répondre à cela.")] * 3)),
+     "JSON invalide après 3 essais"),
+    (GenericFakeChatModel(messages=iter([AIMessage('{"actions": "aucune", "summary": 3}')] * 3)),
+     "n'a pas produit un plan valide après 2 corrections"),
 ])
-def test_garbage_gives_the_catalogue_plan_with_a_notice(criteria, practices, catalogue_plan, model):
+def test_garbage_gives_the_catalogue_plan_with_a_notice(criteria, practices, catalogue_plan, model, reason):
     plan = planner_with(model, criteria, practices).draft(PROFILE)
     assert plan.mode == "catalogue"
-    assert "n'a pas produit un plan valide après 2 corrections" in plan.notice
+    assert reason in plan.notice
     assert plan.model_copy(update={"notice": None}) == catalogue_plan
 
 
 @pytest.mark.parametrize("model, reason", [
-    (BrokenFake(messages=iter([])), "erreur (ConnectionError)"),
-    (SlowFake(messages=iter([AIMessage("{}")])), "pas répondu en 0.3 s"),
+    (BrokenFake(messages=iter([])), "(le serveur du modèle est injoignable)"),
+    (SlowFake(messages=iter([AIMessage("{}")])), "(délai dépassé (0.3 s))"),
 ])
 def test_a_failing_or_silent_model_gives_the_catalogue_plan_with_a_notice(criteria, practices, catalogue_plan,
                                                                           model, reason):
