@@ -34,6 +34,8 @@ class SourceDocument(BaseModel):
     axes: tuple[str, ...] = ()
     finalites: tuple[str, ...] = ()
     from_knowledge: bool = True
+    segments: tuple[tuple[str, str], ...] | None = Field(
+        None, description="(section, passage) pairs already cut from `text` (`chunking.segments`), or None.")
 
     @property
     def content_hash(self) -> str:
