@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=512, description="Nombre de passages encodés par lot.")
     chroma_host: str = Field("", description="Hôte d'un serveur Chroma ; vide = base embarquée sous AAP_DATA_DIR.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Port du serveur Chroma (si AAP_CHROMA_HOST est défini).")
+    chroma_token: SecretStr | None = Field(
+        None, description="Jeton du serveur Chroma, envoyé dans l'en-tête `Authorization: Bearer` (voir README).")
+    chroma_ssl: bool = Field(False, description="Joindre le serveur Chroma en HTTPS (TLS).")
+    chroma_ca_file: Path | None = Field(
+        None, description="Certificat de l'autorité qui a signé celui du serveur Chroma (autorité privée) ; vide = "
+                          "autorités reconnues par le système.")
     collection: str = Field("aap", description="Nom de la collection Chroma.")
     top_k: int = Field(6, ge=1, le=50, description="Nombre de passages retenus pour répondre.")
     llm_provider: LLMProvider = Field(

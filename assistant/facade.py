@@ -47,6 +47,8 @@ class Assistant:
             data_dir=settings.data_dir, collection=settings.collection, model_name=embeddings.name,
             dimension=embeddings.dimension, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
             lock_timeout_s=settings.lock_timeout_s, replace_model=rebuild,
+            chroma_token=settings.chroma_token.get_secret_value() if settings.chroma_token else None,
+            chroma_ssl=settings.chroma_ssl, chroma_ca_file=settings.chroma_ca_file,
         )
         kb = KnowledgeBase(embeddings, store, settings.lexical_dir / settings.collection,
                            settings.sentences_dir / f"{settings.collection}.npz")
