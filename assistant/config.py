@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="Délai maximal d'une réponse du modèle de langage, en secondes.")
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Température du modèle de langage.")
     max_upload_mb: int = Field(20, ge=1, le=500, description="Taille maximale d'un fichier ajouté, en Mo.")
+    upload_max_files: int = Field(10, ge=1, le=1000, description="Nombre maximal de fichiers par envoi dans l'application web.")
+    upload_queue_per_user: int = Field(3, ge=1, le=1000,
+                                       description="Envois en attente ou en cours au plus par utilisateur (ajout de documents).")
+    upload_queue_total: int = Field(20, ge=1, le=10_000,
+                                    description="Envois en attente ou en cours au plus, tous utilisateurs confondus ; au-delà, "
+                                                "l'application demande de réessayer.")
     parse_timeout_s: float = Field(30.0, gt=0, description="Temps maximal d'extraction du texte d'un fichier, en secondes.")
     parse_memory_mb: int = Field(1024, ge=128, description="Mémoire maximale de l'extraction d'un fichier, en Mo.")
     lock_timeout_s: float = Field(5.0, ge=0, description="Attente maximale du verrou d'écriture de la base, en secondes.")

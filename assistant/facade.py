@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .answering.models import Answer, Turn
     from .answering.service import QuestionAnswering
     from .grounding import GroundingChecker, GroundingReport
+    from .ingest_jobs import IngestJobs
     from .plans import ActionPlan, ComplianceReport, Profile
     from .plans.planner import Planner
     from .retrieval import AapLangChainRetriever
@@ -73,6 +74,16 @@ class Assistant:
         report.documents += len(rejected)
         report.rejected = rejected
         return report
+
+    @cached_property
+    def ingestion_jobs(self) -> "IngestJobs":
+        """The background queue the web app's uploads go through: one ingestion at a time, bounded (AAP_UPLOAD_*)."""
+        from .ingest_jobs import IngestJobs
+
+        settings = self.settings
+        return IngestJobs(lambda files, user, progress: self.add_files(files, progress=progress),
+                          max_files=settings.upload_max_files, per_user=settings.upload_queue_per_user,
+                          total=settings.upload_queue_total)
 
     def _load_user_files(self, files: Iterable[UserFile]):
         docs, rejected = [], []

@@ -9,11 +9,33 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import Assistant
+from assistant.ingest_jobs import IngestJob
 
 from .errors import french_errors
 from .format import DOCUMENT_COLUMNS, document_rows, md_literal, upload_report
 
 ACCEPTED = "PDF, DOCX, Markdown (.md) ou texte (.txt)"
+
+
+POLL_S = 1.5  # how often a page with uploads in progress asks for their progress
+
+
+def _visitor(request: gr.Request | None) -> str:
+    """Whom the upload limits count for: the logged-in user, or this browser session without a login."""
+    if request is None:
+        return "anonyme"
+    return request.username or request.session_hash or "anonyme"
+
+
+def _job_report(job: IngestJob) -> str:
+    """A finished request as the status shows it: the files added, those refused and why, the base's figures."""
+    if job.report is None:
+        return f"**✗** {md_literal(job.status_fr())}"
+    rejected = job.report.rejected
+    added = [n for n in job.names if not any(f"« {n} »" in r for r in rejected)]
+    summary = (f"{len(added)} fichier(s) ajouté(s) : {job.report.chunks_added} passage(s) nouveau(x) ; "
+               f"{job.report.total_chunks} passage(s) dans la base." if added else "")
+    return upload_report(added, rejected, summary)
 
 
 def _removable(assistant: Assistant) -> list[tuple[str, str]]:
@@ -31,7 +53,9 @@ def build(assistant: Assistant) -> DocumentsTab:
     max_mb = assistant.settings.max_upload_mb
     gr.Markdown(f"Ajoutez vos propres documents (diagnostic local, compte rendu de CLSPD…) : ils sont indexés comme "
                 f"« document local » et cités dans les réponses comme les autres sources. Formats acceptés : "
-                f"{ACCEPTED}, {max_mb} Mo au plus par fichier. Ils restent sur ce poste.")
+                f"{ACCEPTED}, {max_mb} Mo au plus par fichier, {assistant.settings.upload_max_files} fichiers au plus "
+                f"par envoi. L'ajout se fait en arrière-plan : sa progression s'affiche sous le bouton. Ils restent sur "
+                f"ce poste.")
     files = gr.File(label=f"Fichiers à ajouter ({ACCEPTED} ; {max_mb} Mo maximum chacun)", file_count="multiple",
                     type="filepath", elem_id="aap-upload")
     add = gr.Button("Ajouter à la base", variant="primary", elem_id="aap-add")
@@ -51,18 +75,32 @@ def build(assistant: Assistant) -> DocumentsTab:
     def listing():
         return document_rows(assistant.documents()), gr.update(choices=_removable(assistant), value=None)
 
+    jobs = assistant.ingestion_jobs  # built once with the app; its worker ingests one request at a time
+    followed = gr.State({"jobs": [], "reported": []})  # this visitor's requests (ids), and those already reported
+    poll = gr.Timer(POLL_S, active=False)
+
     @french_errors
-    def add_files(paths: list[str] | None):
+    def add_files(paths: list[str] | None, seen: dict, request: gr.Request):
+        """Only queues the files (refused whole past a limit) and returns at once: the worker ingests them."""
         if not paths:
             raise gr.Error("Choisissez d'abord un ou plusieurs fichiers.")
-        report = assistant.add_files([(Path(p), Path(p).name) for p in paths])
-        added = len(paths) - len(report.rejected)
-        summary = (f"{added} fichier(s) ajouté(s) : {report.chunks_added} passage(s) nouveau(x) ; "
-                   f"{report.total_chunks} passage(s) dans la base." if added else "")
-        if report.rejected:
-            gr.Warning(f"{len(report.rejected)} fichier(s) refusé(s) : voir le détail sous le bouton.", title="Attention")
-        names = [Path(p).name for p in paths if not any(f"« {Path(p).name} »" in r for r in report.rejected)]
-        return (upload_report(names if added else [], report.rejected, summary), None, *listing())
+        job = jobs.submit(_visitor(request), [(Path(p), Path(p).name) for p in paths])
+        seen = {"jobs": (seen["jobs"] + [job.id])[-10:], "reported": seen["reported"][-10:]}
+        return md_literal(job.status_fr()), None, seen, gr.Timer(active=True)
+
+    @french_errors
+    def follow(seen: dict):
+        """The progress of this visitor's requests; when one has just finished, its report and the new listing."""
+        states = [job for job in map(jobs.get, seen["jobs"]) if job is not None]
+        fresh = [job for job in states if not job.pending and job.id not in seen["reported"]]
+        status = "\n\n".join(_job_report(job) if not job.pending else md_literal(job.status_fr())
+                              for job in states[-3:])
+        rejected = sum(len(job.report.rejected) if job.report else len(job.files) for job in fresh)
+        if rejected:
+            gr.Warning(f"{rejected} fichier(s) refusé(s) : voir le détail sous le bouton.", title="Attention")
+        seen = {"jobs": seen["jobs"], "reported": seen["reported"] + [job.id for job in fresh]}
+        listing_update = listing() if fresh else (gr.skip(), gr.skip())
+        return (status, *listing_update, seen, gr.Timer(active=any(job.pending for job in states)))
 
     @french_errors
     def remove_document(doc_id: str | None):
@@ -76,8 +114,11 @@ def build(assistant: Assistant) -> DocumentsTab:
                    else f"Le document « {md_literal(doc_id)} » n'est plus dans la base.")
         return (message, *listing())
 
-    add.click(add_files, files, [status, files, table, to_remove], api_visibility="private",
-              concurrency_id="assistant")
+    # neither event holds one of the question workers ("assistant"): each returns in a few milliseconds
+    add.click(add_files, [files, followed], [status, files, followed, poll], api_visibility="private",
+              concurrency_id="uploads", concurrency_limit=None)
+    poll.tick(follow, followed, [status, table, to_remove, followed, poll], api_visibility="private",
+              concurrency_id="upload-progress", concurrency_limit=None, show_progress="hidden")
     remove.click(remove_document, to_remove, [status, table, to_remove], api_visibility="private",
                  concurrency_id="assistant")
     return DocumentsTab(table=table, to_remove=to_remove, refresh=french_errors(listing))
