@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from .embeddings import background_work
 from .errors import AapError, InvalidInput, StoreLocked
 from .knowledge_base import IngestReport, ProgressCallback
 
@@ -158,7 +159,8 @@ class IngestJobs:
 
         for attempt in range(LOCK_RETRIES):
             try:
-                return self._ingest(job.files, job.user, progress), ""
+                with background_work():  # a question waiting for the model gets it between two batches
+                    return self._ingest(job.files, job.user, progress), ""
             except StoreLocked as exc:
                 if attempt == LOCK_RETRIES - 1:
                     return None, str(exc)

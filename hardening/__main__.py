@@ -1,6 +1,6 @@
 """`python -m hardening [CAMPAIGN…] [--quick]`: run the hardening campaigns, print their figures, save them as JSON.
 
-Campaigns: injection, html, files, load, crashes, privacy, properties (default: all, in that order of cost-free
+Campaigns: injection, html, files, load, uploads, crashes, privacy, properties (default: all, in that order of cost-free
 first). Full sizes by default; `--quick` runs the short CI sizes. Each campaign works in its own temporary folder
 (removed afterwards unless --keep) and ends by itself. Figures go to build/harden/<campaign>.json.
 """
@@ -28,9 +28,12 @@ SIZES = {
     "crashes": ({"rounds": 50}, {"rounds": 3, "files": 4, "writer": False}),
     "privacy": ({}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
+    "uploads": ({"users": 20, "minutes": 5, "editors": 2, "files": 10},
+                {"users": 3, "minutes": 0.5, "editors": 2, "files": 2, "text_bytes": 100_000, "pdf_pages": 10,
+                 "knowledge": "small"}),
     "properties": ({"examples": 3000}, {"examples": 150}),
 }
-ORDER = ["properties", "injection", "files", "crashes", "privacy", "html", "load"]
+ORDER = ["properties", "injection", "files", "crashes", "privacy", "html", "load", "uploads"]
 
 
 def run_properties(workdir: Path, examples: int, log=print) -> dict:
