@@ -28,9 +28,10 @@ WORDS = ("prévention jeunes trafic quartier commune partenaires action éducati
 
 def megabyte_texts(folder: Path, size: int = 1_000_000) -> list[Path]:
     rng = random.Random(15)
-    words = []
-    while sum(map(len, words)) + len(words) < size:
+    words, length = [], 0
+    while length < size:
         words.append(rng.choice(WORDS))
+        length += len(words[-1]) + 1
     one_line = folder / "note-sans-ponctuation.md"
     one_line.write_text(" ".join(words)[:size] + "\n", encoding="utf-8")
     sentences = folder / "rapport-en-phrases.txt"
@@ -39,10 +40,10 @@ def megabyte_texts(folder: Path, size: int = 1_000_000) -> list[Path]:
     return [one_line, sentences]
 
 
-def upload_figures(assistant: Assistant, folder: Path) -> list[str]:
+def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000) -> list[str]:
     settings, embeddings = assistant.settings, assistant.kb.embeddings
     lines = []
-    for path in megabyte_texts(folder):
+    for path in megabyte_texts(folder, size):
         start = time.perf_counter()
         report = assistant.add_files([(path, path.name)])
         ingest_s = time.perf_counter() - start
@@ -70,10 +71,11 @@ def main() -> None:
     enforce_offline()
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, help="dossier de données (par défaut : une base vide, temporaire)")
+    parser.add_argument("--size", type=int, default=1_000_000, help="taille des deux textes, en octets")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=args.data or Path(tmp) / "data", _env_file=None)
-        print("\n".join(upload_figures(Assistant.from_settings(settings), Path(tmp))))
+        print("\n".join(upload_figures(Assistant.from_settings(settings), Path(tmp), args.size)))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ SIZES = {
     "privacy": ({}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
     "uploads": ({"users": 20, "minutes": 5, "editors": 2, "files": 10},
-                {"users": 3, "minutes": 0.5, "editors": 2, "files": 2, "text_bytes": 100_000, "pdf_pages": 10,
+                {"users": 3, "minutes": 0.25, "editors": 2, "files": 2, "text_bytes": 50_000, "pdf_pages": 4,
                  "knowledge": "small"}),
     "properties": ({"examples": 3000}, {"examples": 150}),
 }

@@ -1,8 +1,8 @@
 """Campaign 4b — load with uploads (issue 15). `python -m hardening uploads [--quick]`
 
-The load campaign's simulated users (`load._user`: questions, drafts, validations, checks through `gradio_client`)
-ask while editors add files through the Documents tab, as the page does: the add event, then its progress event
-until the report. Each editor sends its files one request at a time: a 1 MB text on one line without punctuation,
+Simulated users ask questions through `gradio_client` (/ask, 2 to 8 s of reading between two), for `minutes` and
+until every upload is over, while editors add files through the Documents tab, as the page does: the add event,
+then its progress event until the report. Each editor sends its files one request at a time: a 1 MB text on one line without punctuation,
 a large PDF (many pages, generated here), then small notes. Measured: errors, question latency (overall, and while an
 upload waits or runs), each upload's outcome and duration, the server's memory.
 """
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .common import percentile, settings_for
-from .load import Recorder, _user
+from .load import QUESTIONS, Recorder, _call
 from .server import Served
 
 PDF_LINE = ("La cellule de veille du quartier {page} examine la situation des jeunes exposés au trafic, ligne {line}, "
@@ -49,6 +49,19 @@ def editor_files(folder: Path, editor: int, count: int, text_bytes: int, pdf_pag
             for j in range(20)) + "\n", encoding="utf-8")
         files.append(note)
     return files[:count]
+
+
+def _asker(url: str, recorder: Recorder, stop: threading.Event, seed: int) -> None:
+    """A user who asks questions (through /ask, as `load` does), 2 to 8 s of reading between two."""
+    import random
+
+    from gradio_client import Client
+
+    rng = random.Random(seed)
+    client = Client(url, verbose=False)
+    while not stop.is_set():
+        _call(client, recorder, "ask", {})
+        stop.wait(rng.uniform(2, 8))
 
 
 class UploadRecorder:
@@ -119,17 +132,18 @@ def run(workdir: Path, users: int = 20, minutes: float = 5, editors: int = 2, fi
     memory: list[float] = []
     with Served(settings, workdir) as server:
         started = time.monotonic()
-        stop_at = started + minutes * 60
-        askers = [threading.Thread(target=_user, args=(server.url, questions, stop_at, i), daemon=True)
+        stop_at, stop = started + minutes * 60, threading.Event()
+        askers = [threading.Thread(target=_asker, args=(server.url, questions, stop, i), daemon=True)
                   for i in range(users)]
         uploaders = [threading.Thread(target=_editor, args=(server.url, batch, uploads), daemon=True)
                      for batch in batches]
         for thread in askers + uploaders:
             thread.start()
             time.sleep(0.2)
-        while time.monotonic() < stop_at or any(t.is_alive() for t in uploaders):
+        while time.monotonic() < stop_at or any(t.is_alive() for t in uploaders):  # users ask until both end
             memory.append(server.rss_mb())
-            time.sleep(5)
+            time.sleep(2)
+        stop.set()
         for thread in askers:
             thread.join(600)
         uploads_done_s = time.monotonic() - started

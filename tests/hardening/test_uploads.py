@@ -1,4 +1,4 @@
-"""Campaign 4b, short: 3 simulated users ask for 30 s while 2 editors add a one-line text without punctuation and a
+"""Campaign 4b, short: 3 simulated users ask while 2 editors add a one-line text without punctuation and a
 PDF each through the Documents tab, as the page does (add, then follow the progress). No errors, every file added,
 the server connects nowhere. Latency is measured by the full campaign (`python -m hardening uploads`), not here."""
 
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.integration
 
 
 def test_users_keep_getting_answers_while_editors_upload(tmp_path):
-    result = uploads.run(tmp_path, users=3, minutes=0.5, editors=2, files=2, text_bytes=100_000, pdf_pages=10,
+    result = uploads.run(tmp_path, users=3, minutes=0.25, editors=2, files=2, text_bytes=50_000, pdf_pages=4,
                          knowledge="small", log=lambda *_: None)
-    assert result["calls"] >= 3 and result["errors"] == 0, result["error_examples"]
+    assert result["calls"] >= 3 and result["errors"] == 0, result
     sent = result["uploads"]
     assert sent["files"] == 4 and sent["added"] == 4, sent
     assert result["during_uploads"]["calls"] >= 1  # users were answered while a file was being ingested
