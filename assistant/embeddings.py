@@ -21,6 +21,9 @@ from .errors import ConfigurationError
 
 ProgressCallback = Callable[[int, int], None]
 _BACKGROUND = contextvars.ContextVar("aap_background_embedding", default=False)
+# Background work embeds this many texts per call: a question waiting for the model waits for one such call at most
+# (a batch of 16 passages of 512 tokens took 90 s on a 2-core machine under load, and questions waited as long).
+BACKGROUND_BATCH = 4
 
 
 @contextlib.contextmanager
@@ -37,8 +40,8 @@ class ModelLock:
     """The model's lock, which a question waiting for it gets before background work takes it again.
 
     A plain lock let the upload worker take the model back batch after batch while a question waited (the thread that
-    releases a lock usually gets it again first); background callers now step aside while anyone else waits, so a
-    question waits for one batch at most."""
+    releases a lock usually gets it again first); background callers now step aside while anyone else waits, and embed
+    small batches (`BACKGROUND_BATCH`), so a question waits for one small batch at most."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -72,8 +75,9 @@ class NamedEmbeddings(Embeddings):
 
     def embed_documents_with_progress(self, texts: list[str], progress: ProgressCallback | None = None) -> list[list[float]]:
         vectors: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            vectors.extend(self.embed_documents(texts[start:start + self.batch_size]))
+        size = min(self.batch_size, BACKGROUND_BATCH) if _BACKGROUND.get() else self.batch_size
+        for start in range(0, len(texts), size):
+            vectors.extend(self.embed_documents(texts[start:start + size]))
             if progress:
                 progress(len(vectors), len(texts))
         return vectors

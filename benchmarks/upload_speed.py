@@ -40,7 +40,7 @@ def megabyte_texts(folder: Path, size: int = 1_000_000) -> list[Path]:
     return [one_line, sentences]
 
 
-def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000) -> list[str]:
+def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000, log=None) -> list[str]:
     settings, embeddings = assistant.settings, assistant.kb.embeddings
     lines = []
     for path in megabyte_texts(folder, size):
@@ -63,6 +63,8 @@ def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000) ->
             f"{report.sentences_added} phrases ; ingestion {ingest_s:.1f} s (dont encodage {report.embedding_seconds:.1f} s) ; "
             f"encodage seul des mêmes textes {bare_s:.1f} s (passages {chunks_s:.1f} s, phrases {sentences_s:.1f} s) : "
             f"rapport {ingest_s / bare_s:.2f} ; aux passages seuls {ingest_s / chunks_s:.2f}.")
+        if log:
+            log(lines[-1])
         assistant.remove_document(doc.doc_id)
     return lines
 
@@ -75,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=args.data or Path(tmp) / "data", _env_file=None)
-        print("\n".join(upload_figures(Assistant.from_settings(settings), Path(tmp), args.size)))
+        upload_figures(Assistant.from_settings(settings), Path(tmp), args.size, log=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

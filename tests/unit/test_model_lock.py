@@ -40,3 +40,28 @@ def test_outside_background_work_the_lock_is_an_ordinary_lock():
         with lock:
             inside.append(True)
     assert inside == [True, True] and lock._waiting == 0
+
+
+def test_background_work_embeds_in_small_batches():
+    from assistant.embeddings import BACKGROUND_BATCH, NamedEmbeddings
+
+    class Recording(NamedEmbeddings):
+        name, dimension, batch_size = "recording", 1, 16
+
+        def __init__(self):
+            self.calls = []
+
+        def embed_documents(self, texts):
+            self.calls.append(len(texts))
+            return [[1.0] for _ in texts]
+
+        def embed_query(self, text):
+            return [1.0]
+
+    model = Recording()
+    model.embed_documents_with_progress(["a"] * 32)
+    assert model.calls == [16, 16]
+    model.calls.clear()
+    with background_work():
+        model.embed_documents_with_progress(["a"] * 32)
+    assert model.calls == [BACKGROUND_BATCH] * (32 // BACKGROUND_BATCH)
