@@ -8,7 +8,7 @@ all. A request accepted stays in the queue until it is done; its progress can be
 
 >>> jobs = IngestJobs(lambda files, user, progress: assistant.add_files(files, progress=progress),
 ...                   max_files=10, per_user=3, total=20)                                        # doctest: +SKIP
->>> job = jobs.submit("camille", [(Path("/tmp/up/note.md"), "note.md")])                         # doctest: +SKIP
+>>> job = jobs.submit("camille", [(Path("envois/note.md"), "note.md")])                          # doctest: +SKIP
 >>> jobs.get(job.id).status_fr()                                                                 # doctest: +SKIP
 'En attente : 1 fichier (rang 1 dans la file).'
 """
