@@ -12,7 +12,7 @@ TIMEOUT = 90_000  # ms
 def _choose(page, paths):
     page.get_by_role("tab", name="Documents").click()
     page.locator("#aap-upload input[type=file]").set_input_files([str(p) for p in paths])
-    page.locator("#aap-upload").get_by_text(paths[-1].name).first.wait_for()
+    page.locator("#aap-upload").get_by_text(paths[-1].name).first.wait_for(timeout=TIMEOUT)
     page.locator("#aap-add").click()
 
 
