@@ -53,31 +53,43 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 def _pieces(body: str, max_chars: int) -> list[str]:
-    """Paragraphs (a list item is one of its own), sentences of those too long, hard cuts of what still is."""
+    """Paragraphs (a list item is one of its own), sentences of those too long, hard cuts of what still is.
+
+    Linear in the length of `body`: nothing longer than `max_chars` is copied or rescanned piece by piece (a 1 MB
+    paragraph without punctuation made this quadratic)."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n", body):
-        lines = para.strip().splitlines()
-        items: list[str] = []
-        for line in lines:
+        items: list[list[str]] = []
+        for line in para.strip().splitlines():
             if items and not LIST_ITEM.match(line):
-                items[-1] += "\n" + line
+                items[-1].append(line)
             else:
-                items.append(line)
-        for item in items:
-            item = item.strip()
+                items.append([line])
+        for lines in items:
+            item = "\n".join(lines).strip()
             if not item:
                 continue
             if len(item) <= max_chars:
                 out.append(item)
                 continue
             for sentence in SENTENCE_END.split(item):
-                while len(sentence) > max_chars:
-                    cut = sentence.rfind(" ", 0, max_chars)
-                    cut = cut if cut > max_chars // 2 else max_chars
-                    out.append(sentence[:cut].strip())
-                    sentence = sentence[cut:].strip()
-                if sentence:
-                    out.append(sentence)
+                out += _hard_cuts(sentence, max_chars)
+    return out
+
+
+def _hard_cuts(sentence: str, max_chars: int) -> list[str]:
+    """A sentence cut at the last space before `max_chars` (or at `max_chars` when no space is near), walked with an
+    index rather than sliced again and again."""
+    out, start, end = [], 0, len(sentence)
+    while end - start > max_chars:
+        cut = sentence.rfind(" ", start, start + max_chars)
+        cut = cut if cut - start > max_chars // 2 else start + max_chars
+        out.append(sentence[start:cut].strip())
+        start = cut
+        while start < end and sentence[start].isspace():
+            start += 1
+    if start < end:
+        out.append(sentence[start:])
     return out
 
 
@@ -85,13 +97,15 @@ def split_text(body: str, max_chars: int = DEFAULT_MAX_CHARS, overlap: int = DEF
     """Pack pieces into windows of at most `max_chars`; each window repeats the tail of the previous one."""
     windows: list[str] = []
     current: list[str] = []
+    size = 0  # of "\n\n".join(current), kept as pieces come rather than joined again for each one
     for piece in _pieces(body, max_chars):
-        candidate = "\n\n".join(current + [piece])
-        if current and len(candidate) > max_chars:
+        if current and size + 2 + len(piece) > max_chars:
             windows.append("\n\n".join(current))
             tail = _overlap_tail(current, overlap)
             current = ([tail] if tail and len(tail) + len(piece) + 2 <= max_chars else []) + [piece]
+            size = sum(map(len, current)) + 2 * (len(current) - 1)
         else:
+            size += (2 if current else 0) + len(piece)
             current.append(piece)
     if current:
         windows.append("\n\n".join(current))
@@ -111,28 +125,37 @@ def _overlap_tail(pieces: list[str], overlap: int) -> str:
     return " ".join(tail)
 
 
+def segments(text: str, title: str, max_chars: int = DEFAULT_MAX_CHARS,
+             overlap: int = DEFAULT_OVERLAP_CHARS) -> tuple[tuple[str, str], ...]:
+    """(section name, passage text) pairs of a document's text, in order, without duplicates: the costly part of
+    splitting, which user files go through in their parse child, under its time limit (`loaders.load_user_file`)."""
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    only_content = _is_only_content(text)
+    for path, body in sections(text):
+        section = " > ".join(path) or title
+        for window in split_text(body, max_chars, overlap):
+            if len(window.strip()) < MIN_CHARS and not only_content:
+                continue
+            if (section, window) in seen:  # identical passage twice in one section: once is enough
+                continue
+            seen.add((section, window))
+            out.append((section, window))
+    return tuple(out)
+
+
 def split_document(doc: SourceDocument, max_chars: int = DEFAULT_MAX_CHARS,
                    overlap: int = DEFAULT_OVERLAP_CHARS) -> list[Chunk]:
-    chunks: list[Chunk] = []
-    seen: set[str] = set()
-    for path, body in sections(doc.text):
-        section = " > ".join(path) or doc.title
-        for window in split_text(body, max_chars, overlap):
-            if len(window.strip()) < MIN_CHARS and not _is_only_content(doc, body):
-                continue
-            chunk_id = Chunk.make_id(doc.doc_id, section, window)
-            if chunk_id in seen:  # identical passage twice in one section: once is enough
-                continue
-            seen.add(chunk_id)
-            chunks.append(Chunk(
-                id=chunk_id, text=window, doc_id=doc.doc_id, title=doc.title, section=section, kind=doc.kind,
-                source=doc.source, position=len(chunks), axes=doc.axes, finalites=doc.finalites,
-                from_knowledge=doc.from_knowledge, doc_hash=doc.content_hash, added_by=doc.added_by,
-                added_at=doc.added_at,
-            ))
-    return chunks
+    """The document's chunks; its `segments` when its loader already cut them."""
+    pairs = doc.segments if doc.segments is not None else segments(doc.text, doc.title, max_chars, overlap)
+    doc_hash = doc.content_hash  # once: it hashes the whole text
+    return [Chunk(id=Chunk.make_id(doc.doc_id, section, window), text=window, doc_id=doc.doc_id, title=doc.title,
+                  section=section, kind=doc.kind, source=doc.source, position=position, axes=doc.axes,
+                  finalites=doc.finalites, from_knowledge=doc.from_knowledge, doc_hash=doc_hash,
+                  added_by=doc.added_by, added_at=doc.added_at)
+            for position, (section, window) in enumerate(pairs)]
 
 
-def _is_only_content(doc: SourceDocument, body: str) -> bool:
+def _is_only_content(text: str) -> bool:
     """A very short document is kept whole rather than dropped."""
-    return len(doc.text.strip()) < 4 * MIN_CHARS
+    return len(text.strip()) < 4 * MIN_CHARS

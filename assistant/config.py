@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=512, description="Nombre de passages encodés par lot.")
     chroma_host: str = Field("", description="Hôte d'un serveur Chroma ; vide = base embarquée sous AAP_DATA_DIR.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Port du serveur Chroma (si AAP_CHROMA_HOST est défini).")
+    chroma_token: SecretStr | None = Field(
+        None, description="Jeton du serveur Chroma, envoyé dans l'en-tête `Authorization: Bearer` (voir README).")
+    chroma_ssl: bool = Field(False, description="Joindre le serveur Chroma en HTTPS (TLS).")
+    chroma_ca_file: Path | None = Field(
+        None, description="Certificat de l'autorité qui a signé celui du serveur Chroma (autorité privée) ; vide = "
+                          "autorités reconnues par le système.")
     collection: str = Field("aap", description="Nom de la collection Chroma.")
     top_k: int = Field(6, ge=1, le=50, description="Nombre de passages retenus pour répondre.")
     llm_provider: LLMProvider = Field(
@@ -71,6 +77,12 @@ class Settings(BaseSettings):
     llm_max_tokens_plan: int = Field(3000, ge=16, le=100_000,
                                      description="Nombre maximal de jetons que le modèle écrit pour un plan d'actions.")
     max_upload_mb: int = Field(20, ge=1, le=500, description="Taille maximale d'un fichier ajouté, en Mo.")
+    upload_max_files: int = Field(10, ge=1, le=1000, description="Nombre maximal de fichiers par envoi dans l'application web.")
+    upload_queue_per_user: int = Field(3, ge=1, le=1000,
+                                       description="Envois en attente ou en cours au plus par utilisateur (ajout de documents).")
+    upload_queue_total: int = Field(20, ge=1, le=10_000,
+                                    description="Envois en attente ou en cours au plus, tous utilisateurs confondus ; au-delà, "
+                                                "l'application demande de réessayer.")
     parse_timeout_s: float = Field(30.0, gt=0, description="Temps maximal d'extraction du texte d'un fichier, en secondes.")
     parse_memory_mb: int = Field(1024, ge=128, description="Mémoire maximale de l'extraction d'un fichier, en Mo.")
     lock_timeout_s: float = Field(5.0, ge=0, description="Attente maximale du verrou d'écriture de la base, en secondes.")

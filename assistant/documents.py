@@ -36,6 +36,8 @@ class SourceDocument(BaseModel):
     from_knowledge: bool = True
     added_by: str = Field("", description="Who added a user's document (« anonyme » without login).")
     added_at: str = Field("", description="When a user's document was added (ISO 8601, UTC).")
+    segments: tuple[tuple[str, str], ...] | None = Field(
+        None, description="(section, passage) pairs already cut from `text` (`chunking.segments`), or None.")
 
     @property
     def content_hash(self) -> str:

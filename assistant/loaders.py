@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .chunking import segments
 from .documents import Kind, SourceDocument
 from .errors import ConfigurationError, DocumentRejected
-from .extract import ExtractionError, extract_isolated, file_type
+from .extract import Extracted, ExtractionError, extract_isolated, file_type
 from .markup import defuse_markup
 from .practice_actions import ActionTemplate
 from .provenance import ANONYMOUS, now_iso
@@ -184,13 +186,20 @@ def load_user_file(path: Path, *, original_name: str | None = None, max_mb: int,
     if size == 0:
         raise DocumentRejected(name, "le fichier est vide.")
     try:
-        extracted = extract_isolated(path, ftype, timeout_s=timeout_s, memory_mb=memory_mb)
+        title, text, cut = extract_isolated(path, ftype, timeout_s=timeout_s, memory_mb=memory_mb,
+                                            finish=partial(prepare_user_text, name=name))
     except ExtractionError as exc:
         raise DocumentRejected(name, str(exc)) from exc
+    return SourceDocument(doc_id=local_doc_id(name), title=title, kind=Kind.LOCAL, text=text, source=name,
+                          from_knowledge=False, segments=cut, added_by=display_name(added_by or ANONYMOUS),
+                          added_at=added_at or now_iso())
+
+
+def prepare_user_text(extracted: Extracted, name: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """(title, text, passages) of a user's file, run in its parse child: splitting a large text is part of what the
+    parse time limit bounds."""
     # a user's file is data shown as Markdown: nothing in it may be fetched or run by a viewer (docs/reliability.md)
     title = defuse_markup(extracted.title or Path(name).stem)
     body = defuse_markup(extracted.text)
     text = body if body.lstrip().startswith("# ") else f"# {title}\n\n{body}"
-    return SourceDocument(doc_id=local_doc_id(name), title=title, kind=Kind.LOCAL, text=text, source=name,
-                          from_knowledge=False, added_by=display_name(added_by or ANONYMOUS),
-                          added_at=added_at or now_iso())
+    return title, text, segments(text, title)

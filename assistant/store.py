@@ -64,6 +64,31 @@ def _space(collection) -> str:
     return space if space in _COSINE_FROM_DISTANCE else (collection.metadata or {}).get("hnsw:space", "l2")
 
 
+def server_settings(token: str | None, ssl: bool = False, ca_file: Path | None = None):
+    """Chroma client settings: no telemetry; with a token, chromadb's token provider sends it as
+    `Authorization: Bearer <token>`; with TLS and a private authority, its certificate file."""
+    from chromadb.config import Settings as ChromaSettings
+
+    options: dict = {"anonymized_telemetry": False}
+    if token:
+        options.update(chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+                       chroma_client_auth_credentials=token)
+    if ssl and ca_file:
+        options["chroma_server_ssl_verify"] = str(ca_file)
+    return ChromaSettings(**options)
+
+
+def _refused_access(exc: Exception) -> bool:
+    """Chroma's « Forbidden » / « Unauthorized » answer (its exception types differ between versions)."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "autherror" in text or "forbidden" in text or "unauthorized" in text or " 401" in text or " 403" in text
+
+
+def access_refused(where: str, token: str | None) -> str:
+    why = "le jeton AAP_CHROMA_TOKEN est refusé" if token else "il demande un jeton : réglez AAP_CHROMA_TOKEN"
+    return f"Le serveur Chroma {where} refuse l'accès ({why})."
+
+
 class _Mismatched:
     """Stands for a collection built with another embedding model: any use raises the mismatch (a rebuild can
     still read its texts through `collection`)."""
@@ -98,24 +123,29 @@ class ChunkStore:
 
     @classmethod
     def open(cls, *, data_dir: Path, collection: str, model_name: str, dimension: int, chroma_host: str = "",
-             chroma_port: int = 8000, lock_timeout_s: float = 5.0, replace_model: bool = False) -> "ChunkStore":
+             chroma_port: int = 8000, lock_timeout_s: float = 5.0, replace_model: bool = False,
+             chroma_token: str | None = None, chroma_ssl: bool = False,
+             chroma_ca_file: Path | None = None) -> "ChunkStore":
+        """`chroma_token`, `chroma_ssl`, `chroma_ca_file`: how to reach a secured Chroma server (README)."""
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
         import chromadb
-        from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
+        where = f"{'https' if chroma_ssl else 'http'}://{chroma_host}:{chroma_port}"
         try:
             if chroma_host:
-                client = chromadb.HttpClient(host=chroma_host, port=chroma_port, settings=chroma_settings)
-                description = f"serveur Chroma {chroma_host}:{chroma_port}, collection « {collection} »"
+                client = chromadb.HttpClient(host=chroma_host, port=chroma_port, ssl=chroma_ssl,
+                                             settings=server_settings(chroma_token, chroma_ssl, chroma_ca_file))
+                description = f"serveur Chroma {where}, collection « {collection} »"
             else:
-                client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+                client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=server_settings(None))
                 description = f"Chroma embarqué ({data_dir / 'chroma'}), collection « {collection} »"
         except Exception as exc:
-            where = f"le serveur Chroma {chroma_host}:{chroma_port}" if chroma_host else f"la base {data_dir}"
-            raise StoreUnavailable(f"Impossible d'ouvrir {where} : {exc}") from exc
+            if chroma_host and _refused_access(exc):
+                raise StoreUnavailable(access_refused(where, chroma_token)) from exc
+            target = f"le serveur Chroma {where}" if chroma_host else f"la base {data_dir}"
+            raise StoreUnavailable(f"Impossible d'ouvrir {target} : {exc}") from exc
         return cls(client, collection, model_name, dimension, data_dir / "store.lock", lock_timeout_s, description,
                    replace_model, None if chroma_host else data_dir / "chroma" / "chroma.sqlite3")
 
@@ -159,6 +189,8 @@ class ChunkStore:
                 configuration={"hnsw": {"space": "cosine", "sync_threshold": 1, "batch_size": 1}},
             )
         except Exception as exc:
+            if _refused_access(exc):
+                raise StoreUnavailable(access_refused(self.description, None)) from exc
             raise StoreUnavailable(f"La base de passages est inaccessible : {exc}") from exc
         return collection
 

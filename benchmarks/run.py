@@ -51,7 +51,7 @@ CONVERSATION = [
     "chantiers éducatifs rémunérés pour les 16-17 ans", "Qui peut candidater à cet appel à projets ?",
     "Jusqu'à quand peut-on déposer le dossier ?",
 ]
-SECTIONS = ("answers", "first", "reload", "drafts", "grounding", "serve", "app", "grow")
+SECTIONS = ("answers", "first", "reload", "drafts", "grounding", "serve", "app", "upload", "grow")
 
 
 def percentiles(samples: list[float]) -> str:
@@ -103,6 +103,10 @@ def main() -> None:
             lines.append(serve_memory(settings))
         if "app" in only:
             lines += app_turn_figures(assistant)
+        if "upload" in only:
+            from .upload_speed import upload_figures
+
+            lines += upload_figures(assistant, Path(tmp))
         if "grow" in only and args.grow:
             lines.append(grow(assistant, args.grow))
     print("\n".join(lines))

@@ -1,7 +1,7 @@
 """`python -m hardening [CAMPAIGN…] [--quick]`: run the hardening campaigns, print their figures, save them as JSON.
 
-Campaigns: injection, conflicts, html, files, load, crashes, privacy, properties (default: all, in that order of cost-free
-first). Full sizes by default; `--quick` runs the short CI sizes. Each campaign works in its own temporary folder
+Campaigns: injection, conflicts, html, files, load, uploads, crashes, privacy, properties (default: all, in that order
+of cost-free first). Full sizes by default; `--quick` runs the short CI sizes. Each campaign works in its own temporary folder
 (removed afterwards unless --keep) and ends by itself. Figures go to build/harden/<campaign>.json.
 """
 
@@ -28,10 +28,13 @@ SIZES = {
     "crashes": ({"rounds": 50}, {"rounds": 3, "files": 4, "writer": False}),
     "privacy": ({"exposure": True}, {}),
     "load": ({"users": 20, "minutes": 10, "burst": 100}, {"users": 4, "minutes": 0.5, "burst": 20, "queue_size": 5}),
+    "uploads": ({"users": 20, "minutes": 5, "editors": 2, "files": 10},
+                {"users": 3, "minutes": 0.25, "editors": 2, "files": 2, "text_bytes": 50_000, "pdf_pages": 4,
+                 "knowledge": "small"}),
     "properties": ({"examples": 3000}, {"examples": 150}),
     "conflicts": ({"docs": 50, "agreeing": 10}, {"docs": 10, "agreeing": 4}),
 }
-ORDER = ["properties", "injection", "conflicts", "files", "crashes", "privacy", "html", "load"]
+ORDER = ["properties", "injection", "conflicts", "files", "crashes", "privacy", "html", "load", "uploads"]
 
 
 def run_properties(workdir: Path, examples: int, log=print) -> dict:

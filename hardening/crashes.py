@@ -93,7 +93,7 @@ def _verify_here(paths: list[Path], complete: bool) -> dict:
     from assistant.extract import extract
 
     # the corpus is ours and trusted: extract in this process (the product's isolation is not under test here)
-    loaders.extract_isolated = lambda path, ftype, timeout_s, memory_mb: extract(path, ftype)
+    loaders.extract_isolated = lambda path, ftype, timeout_s, memory_mb, finish: finish(extract(path, ftype))
     assistant = Assistant.from_settings()
     expected = {d.doc_id: d.content_hash for d in load_knowledge(assistant.settings.knowledge_dir)}
     for path in paths:

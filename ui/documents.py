@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import gradio as gr
 
 from assistant import Assistant
+from assistant.ingest_jobs import IngestJob
 from assistant.users import Role, Users, may_remove
 
 from .errors import french_errors
@@ -20,6 +22,27 @@ ACCEPTED = "PDF, DOCX, Markdown (.md) ou texte (.txt)"
 READERS_NOTE = ("Votre compte est en lecture seule (rôle lecteur) : vous consultez la liste des documents ; "
                 "l'ajout et le retrait sont réservés aux comptes éditeurs.")
 NOT_AN_EDITOR = "Votre compte est en lecture seule (rôle lecteur) : seul un compte éditeur ajoute des documents."
+
+
+POLL_S = 1.5  # how often a page with uploads in progress asks for their progress
+
+
+def _visitor(request: gr.Request | None) -> str:
+    """Whom the upload limits count for: the logged-in user, or this browser session without a login."""
+    if request is None:
+        return "anonyme"
+    return request.username or request.session_hash or "anonyme"
+
+
+def _job_report(job: IngestJob) -> str:
+    """A finished request as the status shows it: the files added, those refused and why, the base's figures."""
+    if job.report is None:
+        return f"**✗** {md_literal(job.status_fr())}"
+    rejected = job.report.rejected
+    added = [n for n in job.names if not any(f"« {n} »" in r for r in rejected)]
+    summary = (f"{len(added)} fichier(s) ajouté(s) : {job.report.chunks_added} passage(s) nouveau(x) ; "
+               f"{job.report.total_chunks} passage(s) dans la base." if added else "")
+    return upload_report(added, rejected, summary)
 
 
 def _removable(assistant: Assistant, user: str = "", role: Role | None = Role.EDITOR) -> list[tuple[str, str]]:
@@ -39,7 +62,9 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
     max_mb = assistant.settings.max_upload_mb
     gr.Markdown(f"Ajoutez vos propres documents (diagnostic local, compte rendu de CLSPD…) : ils sont indexés comme "
                 f"« document local » et cités dans les réponses comme les autres sources. Formats acceptés : "
-                f"{ACCEPTED}, {max_mb} Mo au plus par fichier. Ils restent sur ce poste.")
+                f"{ACCEPTED}, {max_mb} Mo au plus par fichier, {assistant.settings.upload_max_files} fichiers au plus "
+                f"par envoi. L'ajout se fait en arrière-plan : sa progression s'affiche sous le bouton. Ils restent sur "
+                f"ce poste.")
     readers_note = gr.Markdown(READERS_NOTE, visible=False, elem_id="aap-readers-note")
     # editors only: hidden until the page load has read the visitor's role (the callbacks check it again)
     with gr.Column(visible=users is None, elem_id="aap-document-adding") as adding:
@@ -68,27 +93,41 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
         editor = role is not None and role.edits_documents
         return (*listing(request), gr.update(visible=editor), gr.update(visible=editor), gr.update(visible=not editor))
 
-    @french_errors
-    def add_files(paths: list[str] | None, request: gr.Request):
-        try:
-            return _add_files(paths, request)
-        finally:
-            discard(paths, assistant.settings.data_dir)  # ingested or refused, the original is not kept
+    jobs = assistant.ingestion_jobs  # built once with the app; its worker ingests one request at a time
+    followed = gr.State({"jobs": [], "reported": []})  # this visitor's requests (ids), and those already reported
+    poll = gr.Timer(POLL_S, active=False)
 
-    def _add_files(paths: list[str] | None, request: gr.Request):
+    @french_errors
+    def add_files(paths: list[str] | None, seen: dict, request: gr.Request):
+        """Only queues the files (refused whole past a limit) and returns at once: the worker ingests them."""
         user, role = visitor(users, request)
         if role is None or not role.edits_documents:
+            discard(paths, assistant.settings.data_dir)
             raise gr.Error(NOT_AN_EDITOR)
         if not paths:
             raise gr.Error("Choisissez d'abord un ou plusieurs fichiers.")
-        report = assistant.add_files([(Path(p), Path(p).name) for p in paths], added_by=user or None)
-        added = len(paths) - len(report.rejected)
-        summary = (f"{added} fichier(s) ajouté(s) : {report.chunks_added} passage(s) nouveau(x) ; "
-                   f"{report.total_chunks} passage(s) dans la base." if added else "")
-        if report.rejected:
-            gr.Warning(f"{len(report.rejected)} fichier(s) refusé(s) : voir le détail sous le bouton.", title="Attention")
-        names = [Path(p).name for p in paths if not any(f"« {Path(p).name} »" in r for r in report.rejected)]
-        return (upload_report(names if added else [], report.rejected, summary), None, *listing(request))
+        try:  # the originals go once the worker has ingested or refused them (refused here: at once)
+            job = jobs.submit(_visitor(request), [(Path(p), Path(p).name) for p in paths], added_by=user or None,
+                              cleanup=partial(discard, list(paths), assistant.settings.data_dir))
+        except Exception:
+            discard(paths, assistant.settings.data_dir)
+            raise
+        seen = {"jobs": (seen["jobs"] + [job.id])[-10:], "reported": seen["reported"][-10:]}
+        return md_literal(job.status_fr()), None, seen, gr.Timer(active=True)
+
+    @french_errors
+    def follow(seen: dict, request: gr.Request):
+        """The progress of this visitor's requests; when one has just finished, its report and the new listing."""
+        states = [job for job in map(jobs.get, seen["jobs"]) if job is not None]
+        fresh = [job for job in states if not job.pending and job.id not in seen["reported"]]
+        status = "\n\n".join(_job_report(job) if not job.pending else md_literal(job.status_fr())
+                              for job in states[-3:])
+        rejected = sum(len(job.report.rejected) if job.report else len(job.files) for job in fresh)
+        if rejected:
+            gr.Warning(f"{rejected} fichier(s) refusé(s) : voir le détail sous le bouton.", title="Attention")
+        seen = {"jobs": seen["jobs"], "reported": seen["reported"] + [job.id for job in fresh]}
+        listing_update = listing(request) if fresh else (gr.skip(), gr.skip())
+        return (status, *listing_update, seen, gr.Timer(active=any(job.pending for job in states)))
 
     @french_errors
     def remove_document(doc_id: str | None, request: gr.Request):
@@ -108,8 +147,11 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
                    else f"Le document « {md_literal(doc_id)} » n'est plus dans la base.")
         return (message, *listing(request))
 
-    add.click(add_files, files, [status, files, table, to_remove], api_visibility="private",
-              concurrency_id="assistant")
+    # neither event holds one of the question workers ("assistant"): each returns in a few milliseconds
+    add.click(add_files, [files, followed], [status, files, followed, poll], api_visibility="private",
+              concurrency_id="uploads", concurrency_limit=None)
+    poll.tick(follow, followed, [status, table, to_remove, followed, poll], api_visibility="private",
+              concurrency_id="upload-progress", concurrency_limit=None, show_progress="hidden")
     remove.click(remove_document, to_remove, [status, table, to_remove], api_visibility="private",
                  concurrency_id="assistant")
     return DocumentsTab(table=table, to_remove=to_remove, refresh=french_errors(refresh),

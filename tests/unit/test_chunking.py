@@ -1,3 +1,5 @@
+import random
+
 from assistant.chunking import sections, split_document, split_text
 from assistant.documents import Kind, SourceDocument
 
@@ -51,3 +53,82 @@ def test_metadata_round_trip():
 
     chunk = split_document(_doc("# Titre\n## A\n" + "Un texte de test suffisamment long. " * 3))[0]
     assert Chunk.from_record(chunk.id, chunk.text, chunk.to_metadata()) == chunk
+
+
+# -- linear splitting (issue 15, finding 3: a 1 MB one-line text took 41.6 s to split) ------------------------------
+
+_WORDS = "prévention jeunes trafic quartier commune partenaires action éducation parents collège".split()
+_RANDOM = random.Random(15)
+ONE_LINE = " ".join(_RANDOM.choice(_WORDS) for _ in range(110_000))  # ~1 MB, one line, no punctuation
+
+
+class _CountingSha256:
+    """Stands for `hashlib` in `assistant.documents`: counts the bytes hashed (an operation count, not a timing)."""
+
+    def __init__(self):
+        import hashlib
+
+        self.hashed, self._hashlib = 0, hashlib
+
+    def sha256(self, data: bytes):
+        self.hashed += len(data)
+        return self._hashlib.sha256(data)
+
+
+def test_splitting_a_one_line_megabyte_reads_it_a_bounded_number_of_times(monkeypatch):
+    import assistant.documents as documents
+
+    counter = _CountingSha256()
+    monkeypatch.setattr(documents, "hashlib", counter)
+    doc = SourceDocument(doc_id="local-note", title="Note", kind=Kind.LOCAL, text="# Note\n\n" + ONE_LINE,
+                         source="note.md", from_knowledge=False)
+    chunks = split_document(doc)
+    assert all(len(c.text) <= 1000 for c in chunks)
+    assert len(ONE_LINE) / 1000 <= len(chunks) <= len(ONE_LINE) / 500  # cut at a space in the last half
+    # the document's hash once, plus each chunk's id: a few times the text, never once per chunk (1,000+ times)
+    assert counter.hashed < 3 * len(doc.text.encode())
+
+
+def test_long_lines_without_blank_lines_are_packed_without_rescanning(monkeypatch):
+    import assistant.chunking as chunking
+
+    lines = "\n".join(f"ligne {i} du registre sans ponctuation" for i in range(30_000))
+    joined = []
+    real_join = chunking._hard_cuts
+
+    def counting(sentence, max_chars):
+        joined.append(len(sentence))
+        return real_join(sentence, max_chars)
+
+    monkeypatch.setattr(chunking, "_hard_cuts", counting)
+    windows = split_text(lines)
+    assert sum(joined) <= len(lines)  # each character is cut once
+    assert " ".join(w.replace("\n\n", " ").replace("\n", " ") for w in windows).count("ligne 29999 ") == 1
+
+
+def test_abbreviation_checks_read_a_bounded_tail_of_each_sentence(monkeypatch):
+    import assistant.sentences as sentences
+
+    read = []
+    real = sentences._ends_with_abbreviation
+
+    def counting(text, following=""):
+        read.append(len(text) + len(following))
+        return real(text, following)
+
+    monkeypatch.setattr(sentences, "_ends_with_abbreviation", counting)
+    text = "art. Loi " * 5_000  # 45,000 characters, a boundary every 9, none of them a sentence end
+    assert sentences.split_sentences(text) == [text.strip()]
+    assert sum(read) < 200 * len(text)  # was about 5,000 × 45,000 / 2 × 2 characters
+
+
+def test_a_user_file_is_split_in_its_parse_child(tmp_path):
+    from assistant.chunking import segments
+    from assistant.loaders import load_user_file
+
+    path = tmp_path / "note.md"
+    path.write_text(ONE_LINE[:200_000] + "\n", encoding="utf-8")
+    doc = load_user_file(path, max_mb=5, timeout_s=60, memory_mb=1024)
+    assert doc.segments is not None and len(doc.segments) > 200
+    assert doc.segments == segments(doc.text, doc.title)
+    assert [c.text for c in split_document(doc)] == [window for _, window in doc.segments]
