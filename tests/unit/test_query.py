@@ -192,3 +192,9 @@ def test_a_one_word_detail_is_a_follow_up_and_definitions_tolerate_fillers(known
     detail = ask(known, "Combien de participantes ?", previous="Comment organiser une marche exploratoire ?")
     assert detail.borrowed and "exploratoire" in detail.text
     assert understand_text("MILDECA, ça veut dire quoi déjà ?", known).intent is Intent.DEFINITION
+
+
+def test_colloquial_submission_and_deadline_questions(known):
+    assert understand_text("Le dossier, on l'envoie comment ?", known).fact.id == "submission"
+    after = ask(known, "Et c'est pour quand ?", previous="est-ce qu'on peut répondre à cet appel ?")
+    assert after.fact.id == "deadline"
