@@ -95,13 +95,15 @@ def _verify_here(paths: list[Path], complete: bool) -> dict:
     # the corpus is ours and trusted: extract in this process (the product's isolation is not under test here)
     loaders.extract_isolated = lambda path, ftype, timeout_s, memory_mb, finish: finish(extract(path, ftype))
     assistant = Assistant.from_settings()
+    states = {d.doc_id: d for d in assistant.documents()}
     expected = {d.doc_id: d.content_hash for d in load_knowledge(assistant.settings.knowledge_dir)}
     for path in paths:
         doc = load_user_file(path, max_mb=20, timeout_s=30, memory_mb=1024)
+        if doc.doc_id in states:  # the time it was added is part of its hash: compare with the stored one's
+            doc = load_user_file(path, max_mb=20, timeout_s=30, memory_mb=1024, added_at=states[doc.doc_id].added_at)
         expected[doc.doc_id] = doc.content_hash
     report = check_store(assistant.kb, known_doc_ids=set(expected) | _previous_ids(assistant))
     problems = list(report.problems)
-    states = {d.doc_id: d for d in assistant.documents()}
     if complete:
         if set(states) != set(expected):
             problems.append(f"documents attendus {sorted(set(expected) - set(states))}, en trop "
