@@ -106,12 +106,10 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
             raise gr.Error(NOT_AN_EDITOR)
         if not paths:
             raise gr.Error("Choisissez d'abord un ou plusieurs fichiers.")
-        try:  # the originals go once the worker has ingested or refused them (refused here: at once)
-            job = jobs.submit(_visitor(request), [(Path(p), Path(p).name) for p in paths], added_by=user or None,
-                              cleanup=partial(discard, list(paths), assistant.settings.data_dir))
-        except Exception:
-            discard(paths, assistant.settings.data_dir)
-            raise
+        # the originals go once the worker has ingested or refused them; a request past a queue limit keeps its
+        # files in the box, to send again in smaller parts (Gradio's scheduled cleanup removes them otherwise)
+        job = jobs.submit(_visitor(request), [(Path(p), Path(p).name) for p in paths], added_by=user or None,
+                          cleanup=partial(discard, list(paths), assistant.settings.data_dir))
         seen = {"jobs": (seen["jobs"] + [job.id])[-10:], "reported": seen["reported"][-10:]}
         return md_literal(job.status_fr()), None, seen, gr.Timer(active=True)
 
