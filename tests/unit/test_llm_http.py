@@ -33,16 +33,6 @@ def settings(provider: str, url: str, **extra) -> Settings:
                     llm_api_key="k", **extra)
 
 
-@pytest.fixture(scope="module")
-def criteria():
-    return load_criteria(Settings(_env_file=None).call_dir)
-
-
-@pytest.fixture(scope="module")
-def practices():
-    return load_practices(Settings(_env_file=None).knowledge_dir)
-
-
 def planner(model, criteria, practices, memory: MethodMemory, **extra) -> Planner:
     return Planner(criteria, practices, kb=None, model=model, timeout_s=30.0, label="openai · qwen-test",
                    memory=memory, **extra)

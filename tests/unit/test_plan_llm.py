@@ -66,16 +66,6 @@ class BrokenFake(GenericFakeChatModel):
 
 
 @pytest.fixture(scope="module")
-def criteria():
-    return load_criteria(Settings(_env_file=None).call_dir)
-
-
-@pytest.fixture(scope="module")
-def practices():
-    return load_practices(Settings(_env_file=None).knowledge_dir)
-
-
-@pytest.fixture(scope="module")
 def catalogue_plan(criteria, practices) -> ActionPlan:
     return Planner(criteria, practices, kb=None).draft(PROFILE)
 
