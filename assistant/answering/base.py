@@ -18,8 +18,11 @@ from .query import Query
 EXCERPT_CHARS = 900
 URL = re.compile(r"https?://\S+")
 # a line of a fiche's « Sources : » list, or a bibliographic reference (« Titre, Éditeur, 2024, https://… »)
+# or a piece of the « Sources : » line cut at a title's full stop (« Cap, pas cap de dire non (fiche programme),
+# Sirena CPS (Santé publique France), sirena-cps.fr ; »: it ends with a bare site name)
 REFERENCE_LINE = re.compile(r"^\s*Sources?\s*:|\bhttps?://|\(\s*\w+\.(?:fr|org|com|eu|gouv\.fr)\s*[,;)]|"
-                            r"^[^.]{0,160},\s*(?:19|20)\d{2}\s*[,.]?\s*$")
+                            r"^[^.]{0,160},\s*(?:19|20)\d{2}\s*[,.]?\s*$|"
+                            r"[,;]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:fr|org|com|eu|net|int)\s*[;,.]?\s*$")
 INTERNAL_ID = re.compile(r"`([a-z0-9][a-z0-9-]*)`")
 
 

@@ -238,16 +238,40 @@ DEFINITION_FILLERS = frozenset(analyse(fold("exactement juste programme disposit
                                             "ça cela concrètement déjà rappel quoi")))  # `rest` below is folded
 
 
+# Words of a clause that only sets the scene before a definition (« Dans l'appel on parle de CPS, ça veut dire
+# quoi ? », « Autre question : c'est quoi une CJC ? »), as stems.
+SCENE_WORDS = frozenset(analyse(fold("autre question appel texte fiche dossier document parle parlé parler vu lu "
+                                     "entendu lis vois mentionne mentionné cite cité évoque évoqué terme")))
+CLAUSE_BREAK = re.compile(r"\s*[:;,.!]\s+|\s+-\s+")
+
+
 def _asks_only_about(folded: str, subject: Subject) -> bool:
     """« Qu'est-ce que le PSFP ? » or « Le PRE ? » asks for a definition; « Qu'est-ce que le PSFP apporte aux
-    parents ? » does not: once the subject's name and the definition words are taken out, nothing is left."""
+    parents ? » does not: once the subject's name and the definition words are taken out, nothing is left. A
+    definition asked after a clause that only sets the scene (« Dans l'appel on parle de CPS, ça veut dire
+    quoi ? ») is one too."""
     if not DEFINITION.search(folded) and not BARE_SUBJECT.match(folded):
         return False
-    rest = folded
+    if _only_subject_left(folded, subject, DEFINITION_FILLERS):
+        return True
+    clauses = [c for c in CLAUSE_BREAK.split(folded) if c.strip()]
+    asking = next((i for i, c in enumerate(clauses) if DEFINITION.search(c)), None)
+    if asking is None or len(clauses) < 2:
+        return False
+    names = any(p.search(clauses[asking]) for p in subject.patterns)
+    # the clause that asks, and the one before it when that is where the subject is named (« ça » refers to it)
+    asked = clauses[asking] if names else " ".join(clauses[max(asking - 1, 0):asking + 1])
+    scene = " ".join(clauses[:asking] if names else clauses[:max(asking - 1, 0)])
+    return _only_subject_left(asked, subject, DEFINITION_FILLERS | SCENE_WORDS) and \
+        _only_subject_left(scene, subject, SCENE_WORDS)
+
+
+def _only_subject_left(text: str, subject: Subject, fillers: frozenset[str]) -> bool:
+    rest = text
     for pattern in subject.patterns:
         rest = pattern.sub(" ", rest)
     rest = DEFINITION.sub(" ", rest)
-    return not [w for w in analyse(rest) if w not in DEFINITION_FILLERS]
+    return not [w for w in analyse(rest) if w not in fillers]
 
 
 def _answer_type(folded: str) -> AnswerType:

@@ -50,6 +50,11 @@ def test_facts_of_the_call_are_recognised(known, question, intent, fact):
     ("Le PRE ?", Intent.DEFINITION), ("Comment monter un diagnostic partagé ?", Intent.HOW_TO),
     ("Des idées d'actions pour les 12-15 ans ?", Intent.IDEAS), ("Bonjour", Intent.CONVERSATION),
     ("Qu'est-ce que le PSFP apporte aux parents ?", Intent.OTHER),  # not a definition: it asks about its effect
+    # a definition after a clause that only sets the scene
+    ("Dans l'appel on parle de CPS, ça veut dire quoi ?", Intent.DEFINITION),
+    ("Autre question : c'est quoi une CJC ?", Intent.DEFINITION),
+    ("J'ai vu le terme TAPAJ dans une fiche : c'est quoi exactement ?", Intent.DEFINITION),
+    ("Le PSFP, ça apporte quoi aux parents, c'est quoi ?", Intent.OTHER),  # the scene asks something else
 ])
 def test_intents(known, question, intent):
     assert ask(known, question).intent is intent

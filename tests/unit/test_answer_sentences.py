@@ -1,0 +1,28 @@
+"""What may be said as an answer sentence (`assistant/answering/base.is_answer_sentence`): never a piece of a fiche's
+« Sources : » line, a bibliographic reference or a bare address; ordinary sentences, even naming a site, are."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.base import is_answer_sentence
+
+
+@pytest.mark.parametrize("line", [
+    "Sources : Appel à projet - REAAP, Caf de Paris, 2024.",
+    "Appel à projet - REAAP, Caf de Paris, 2024",
+    "https://www.drogues.gouv.fr/appels-a-projets",
+    # a piece of the sources line cut at a title's full stop: it ends with a bare site name
+    "Cap, pas cap de dire non (fiche programme), Sirena CPS (Santé publique France), sirena-cps.fr ;",
+])
+def test_reference_lines_are_never_answer_sentences(line):
+    assert not is_answer_sentence(line)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Les CJC sont le plus souvent rattachées à un CSAPA.",
+    "Le dossier se dépose sur demarches-simplifiees.fr.",  # a site named in a sentence, not a reference line
+    "L'appel s'adresse aux communes et aux intercommunalités.",
+])
+def test_ordinary_sentences_are_answer_sentences(sentence):
+    assert is_answer_sentence(sentence)
