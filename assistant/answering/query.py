@@ -82,7 +82,8 @@ class Query:
 WH_WORD = re.compile(r"\b(qui|que|quoi|qu'|quel|quels|quelle|quelles|quand|comment|combien|ou|pourquoi|lequel|"
                      r"laquelle|lesquels|lesquelles)\b")
 INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|je)\b")
-EST_CE_QUE = re.compile(r"^\s*(?:et\s+)?est[- ]ce\s+qu")
+# « Est-ce que… ? », also after what sets the scene (« Les associations nous aident, mais est-ce qu'elles peuvent… ? »)
+EST_CE_QUE = re.compile(r"(?:^\s*|\b(?:mais|et|alors|donc)\s+|[:;]\s*)est[- ]ce\s+qu")
 DECLARATIVE_POLAR = re.compile(r"\b(peut|peuvent|pouvons|faut|doit|doivent|devons|oblig|possible|autorise|"
                                r"a le droit|ont le droit|necessaire|exige|suffit|interdit)\w*|\bc'est (?:bon|ok|possible|jouable|valable|grave|"
                                r"encore)\b|\bca (?:passe|marche|suffit|compte|va)\b")

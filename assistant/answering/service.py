@@ -170,11 +170,14 @@ class QuestionAnswering:
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or _names_an_actor(query, passages)
+        unknown = unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows)
         if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
-                and len(analyse(query.unmatched_words())) >= 2:
-            recognised = False  # a pattern's word (« délai », « aides ») in a question unlike any asked on the call
+                and len(analyse(query.unmatched_words())) >= 2 and unknown > 0:
+            # a pattern's word (« délai », « aides ») in a question unlike any asked on the call, with words the base
+            # never uses (« acte de naissance »); « On est une commune de 3000 habitants, on peut répondre ? » is kept
+            recognised = False
         if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
-                and unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows) < RECOGNISED_UNKNOWN_MAX:
+                and unknown < RECOGNISED_UNKNOWN_MAX:
             return True
         if query.generic_request:  # « Quelles actions proposer pour notre commune ? »: the call is the subject
             return True

@@ -219,3 +219,14 @@ def test_how_to_gives_the_procedure_and_an_actors_how_to_mobilise(knowledge_assi
 def test_another_deadline_is_not_the_calls(knowledge_assistant, question):
     answer = knowledge_assistant.ask(question)
     assert answer.insufficient_evidence and "30 avril" not in answer.answer
+
+
+@pytest.mark.parametrize("question, lead_word", [
+    # worded unlike the fact's examples, with words the base knows: a question on the call all the same
+    ("On est une commune de 3000 habitants, on peut répondre ?", "Oui"),
+    ("Les associations peuvent nous aider mais est-ce qu'elles peuvent déposer elles-mêmes ?", "Non"),
+])
+def test_who_may_apply_in_a_users_own_words(knowledge_assistant, question, lead_word):
+    answer = knowledge_assistant.ask(question)
+    assert not answer.insufficient_evidence
+    assert lead(answer).startswith(lead_word) and "communes et aux intercommunalités" in lead(answer)

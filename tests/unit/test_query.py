@@ -63,6 +63,7 @@ def test_intents(known, question, intent):
 @pytest.mark.parametrize("question, answer_type", [
     ("Une intercommunalité peut-elle candidater ?", AnswerType.YES_NO),
     ("Peut-on envoyer le dossier par courrier ?", AnswerType.YES_NO),
+    ("Les associations peuvent nous aider mais est-ce qu'elles peuvent déposer elles-mêmes ?", AnswerType.YES_NO),
     ("Le dépôt se fait bien en ligne ?", AnswerType.YES_NO),
     ("Jusqu'à quand peut-on déposer le dossier ?", AnswerType.WHEN),
     ("Combien de jeunes sont concernés ?", AnswerType.HOW_MANY),
