@@ -251,8 +251,8 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
     parents ? » does not: once the subject's name and the definition words are taken out, nothing is left. A
     definition asked after a clause that only sets the scene (« Dans l'appel on parle de CPS, ça veut dire
     quoi ? ») is one too."""
-    if not DEFINITION.search(folded) and not BARE_SUBJECT.match(folded):
-        return False
+    if not DEFINITION.search(folded) and (not BARE_SUBJECT.match(folded) or HOW.search(folded)):
+        return False  # « Comment faire un diagnostic partagé ? » is short, and its words are stop words: a how-to
     if _only_subject_left(folded, subject, DEFINITION_FILLERS):
         return True
     clauses = [c for c in CLAUSE_BREAK.split(folded) if c.strip()]

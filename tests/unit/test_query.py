@@ -55,6 +55,10 @@ def test_facts_of_the_call_are_recognised(known, question, intent, fact):
     ("Autre question : c'est quoi une CJC ?", Intent.DEFINITION),
     ("J'ai vu le terme TAPAJ dans une fiche : c'est quoi exactement ?", Intent.DEFINITION),
     ("Le PSFP, ça apporte quoi aux parents, c'est quoi ?", Intent.OTHER),  # the scene asks something else
+    ("Comment faire un diagnostic partagé ?", Intent.HOW_TO),  # « comment faire » are stop words: still a how-to
+    ("Est-ce qu'on doit avoir un diagnostic avant de déposer ?", Intent.UNSTATED),
+    ("Le dossier doit comporter quoi ?", Intent.UNSTATED),
+    ("Combien de communes ont été retenues en 2024 ?", Intent.UNSTATED),
 ])
 def test_intents(known, question, intent):
     assert ask(known, question).intent is intent
