@@ -95,15 +95,14 @@ class Visitor:
         """« Ajouter à la base » as the page does it: the click only queues the files and starts the progress timer;
         the timer's event is then triggered, as the page would, until the request is done.
 
-        Returns {"success", "error", "queued" (the click's status), "status" (the last status: the report),
-        "table" (the listing sent with the report), "ticks"}. A click refused at once (a reader, a limit) returns
-        with `success` False and its French `error`."""
+        Returns {"success", "error", "status" (the last status shown: the report), "table" (the listing sent with
+        the report)}. A click refused at once (a reader, a limit) returns with `success` False and its French
+        `error`."""
         button = self._component(ADD)
         add = self._event(button, "click")
         clicked = self.trigger(add, button, [files, None])  # the State input: the server keeps its own value
         outcome = {"success": clicked["success"], "error": (clicked.get("output") or {}).get("error"),
-                   "queued": clicked["by_id"].get(STATUS), "status": clicked["by_id"].get(STATUS), "table": None,
-                   "ticks": 0}
+                   "status": clicked["by_id"].get(STATUS), "table": None}
         if not clicked["success"]:
             return outcome
         timer = next(c for c in add["outputs"] if self._type(c) == "timer")
@@ -115,7 +114,6 @@ class Visitor:
                 raise TimeoutError(f"ajout non terminé en {timeout} s : {outcome['status']}")
             time.sleep(0.5)
             followed = self.trigger(tick, timer, [None])
-            outcome["ticks"] += 1
             if not followed["success"]:
                 return {**outcome, "success": False, "error": followed["output"].get("error")}
             outcome["status"] = followed["by_id"].get(STATUS, outcome["status"])
