@@ -187,17 +187,18 @@ def probe_exposure(workdir: Path, settings) -> dict:
 
         path = alix.uploaded_path("diagnostic.md", note)
         before = alix.get_file(path).status_code
-        added = alix.click("aap-add", [[alix.file_data(path, "diagnostic.md")]])
+        added = alix.add_files([alix.file_data(path, "diagnostic.md")])  # queued, followed to its report
         after_add = alix.get_file(path).status_code
         other = benoit.uploaded_path("diagnostic.md", note.replace(b"mardi", b"jeudi"))
-        same_name = benoit.click("aap-add", [[benoit.file_data(other, "diagnostic.md")]])["output"]["data"][0]
+        same_name = benoit.add_files([benoit.file_data(other, "diagnostic.md")])["status"]
         reader_file = camille.uploaded_path("lecture.md", note)
-        reader_add = camille.click("aap-add", [[camille.file_data(reader_file, "lecture.md")]])
+        reader_add = camille.add_files([camille.file_data(reader_file, "lecture.md")])
         reader_remove = camille.click("aap-remove", ["local-diagnostic"])
         removed = alix.click("aap-remove", ["local-diagnostic"])
         result["uploads"] = {
             "download_before_ingestion": before, "download_after_ingestion": after_add,
-            "download_after_removal": alix.get_file(path).status_code, "added": added["success"],
+            "download_after_removal": alix.get_file(path).status_code,
+            "added": "Ajouté(s) :** diagnostic.md" in added["status"],
             "removed": "retiré (" in removed["output"]["data"][0],
             "files_left_in_upload_folders": sorted(f"{p.name} ({p.stat().st_size} o)"
                                                    for p in (settings.data_dir / "ui-temp").rglob("*") if p.is_file()),

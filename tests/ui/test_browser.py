@@ -51,7 +51,8 @@ def shoot(page, name: str):
 def upload(page, paths):
     page.get_by_role("tab", name="Documents").click()
     page.locator("#aap-upload input[type=file]").set_input_files([str(p) for p in paths])
-    page.locator("#aap-upload").get_by_text(paths[-1].name).first.wait_for()
+    # listed once uploaded (by its label: the box shows « stem .ext », which get_by_text(name) does not match)
+    page.locator("#aap-upload").get_by_label(paths[-1].name, exact=True).wait_for()
     page.locator("#aap-add").click()
 
 

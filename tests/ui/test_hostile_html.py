@@ -65,7 +65,7 @@ def test_hostile_document_questions_profile_and_review_stay_inert(page, tmp_path
 
     page.get_by_role("tab", name="Documents").click()
     page.locator("#aap-upload input[type=file]").set_input_files([str(note), str(named)])
-    page.locator("#aap-upload").get_by_text(note.name).first.wait_for()
+    page.locator("#aap-upload").get_by_label(note.name, exact=True).wait_for()  # listed once uploaded
     page.locator("#aap-add").click()
     page.locator("#aap-upload-status").get_by_text("Hostilia", exact=False).first.wait_for(timeout=TIMEOUT)
     _assert_inert(page)
