@@ -242,7 +242,8 @@ DEFINITION_FILLERS = frozenset(analyse(fold("exactement juste programme disposit
 # Words of a clause that only sets the scene before a definition (« Dans l'appel on parle de CPS, ça veut dire
 # quoi ? », « Autre question : c'est quoi une CJC ? »), as stems.
 SCENE_WORDS = frozenset(analyse(fold("autre question appel texte fiche dossier document parle parlé parler vu lu "
-                                     "entendu lis vois mentionne mentionné cite cité évoque évoqué terme")))
+                                     "entendu lis vois mentionne mentionné cite cité évoque évoqué terme rien voir "
+                                     "sinon")))
 CLAUSE_BREAK = re.compile(r"\s*[:;,.!]\s+|\s+-\s+")
 
 
@@ -260,6 +261,9 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
     if asking is None or len(clauses) < 2:
         return False
     names = any(p.search(clauses[asking]) for p in subject.patterns)
+    if not names and asking > 0 and _only_subject_left(clauses[asking], subject, DEFINITION_FILLERS) \
+            and any(p.search(clauses[asking - 1]) for p in subject.patterns):
+        return True  # « Je vois passer le sigle CDDF dans une note, qu'est-ce que c'est ? »: « c'est » is the CDDF
     # the clause that asks, and the one before it when that is where the subject is named (« ça » refers to it)
     asked = clauses[asking] if names else " ".join(clauses[max(asking - 1, 0):asking + 1])
     scene = " ".join(clauses[:asking] if names else clauses[:max(asking - 1, 0)])
@@ -299,10 +303,18 @@ def _answer_type(folded: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+POLITE_TAIL = re.compile(r",?\s*(?:(?:est-ce que )?vous pouvez|pouvez-vous|tu peux|peux-tu|pourriez-vous|vous pourriez|"
+                         r"tu pourrais|pourrais-tu)\s+(?:m'|me |nous )?(?:aider|eclairer|renseigner|dire|repondre)\b[^?]*"
+                         r"\?\s*$|,?\s*(?:merci(?: d'avance| par avance)?|svp|stp|s'il vous plait)[\s!.?]*$")
+
+
 def is_yes_no(folded: str) -> bool:
     """« Peut-on… ? », « Une intercommunalité peut-elle… ? », « Est-ce que… ? », « On est obligés de… ? »."""
-    head = folded.split(",")[-1] if "," in folded else folded  # « Notre commune n'a pas de CLSPD, pouvons-nous… »
-    wh = WH_WORD.search(head)
+    folded = POLITE_TAIL.sub(" ?", folded)  # « …sur quel site déposer, vous pouvez m'aider ? » asks where
+    head = re.split(r"[.!;:]\s+", folded.strip())[-1]  # the last sentence: what came before sets the scene
+    head = head.split(",")[-1] if "," in head else head  # « Notre commune n'a pas de CLSPD, pouvons-nous… »
+    wh = next((m for m in WH_WORD.finditer(head) if m.group(1) not in ("que", "qu'") or
+               re.match(r"^\s*(?:(?:et|mais|alors|donc|bon|ok)\s+)?$", head[:m.start()])), None)
     if EST_CE_QUE.search(head):
         return True
     inversion = INVERSION.search(head)
@@ -390,7 +402,9 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
     folded = fold(own.question)
     refers = REFERRING.search(folded) is not None
     if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
-        return refers or (own.fact.follows_subject and CONTINUATION.match(folded) is not None)
+        # « à partir de quel âge ? » after « Qu'est-ce que TAPAJ ? »: a short general question on the subject
+        return refers or (own.fact.follows_subject and (CONTINUATION.match(folded) is not None
+                                                        or len(_own_content(own)) <= 2))
     short = len(_own_content(own)) <= 3
     # « Combien de séances, et pour quelles classes ? » after « C'est quoi Unplugged ? »: a short factual question
     # with nothing of its own to be about
