@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
 from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
+from .lexicon_cache import name_lexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
 from .structure import listed_counts, passage_sentences
@@ -127,11 +129,13 @@ class _Job:
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
                  thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None,
-                 synonyms: Synonyms | None = None, call_vectors: CallDataVectors | None = None):
+                 synonyms: Synonyms | None = None, call_vectors: CallDataVectors | None = None,
+                 lexicon_path: Path | None = None):
         """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
         index (`kb.sentences`, filled at ingestion), which the answers share. `statements`: the call pack's sentences
         (facts.yaml) and the quotes that establish each; `synonyms`: the call pack's synonyms; `call_vectors`: the
-        vectors of the call's data, saved at ingestion (by default embedded on first use, kept in memory)."""
+        vectors of the call's data, saved at ingestion (by default embedded on first use, kept in memory);
+        `lexicon_path`: where the name lexicon is saved beside the store (`lexicon_cache`; None: built in memory)."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
         # the call pack's own sentences (facts.yaml) and the quotes that establish each: the call's data are evidence
         self.statements = {_squash(k).rstrip("."): v for k, v in (statements or {}).items()}
@@ -148,6 +152,7 @@ class GroundingChecker:
         self._offered: dict[str, set[str]] = {}
         self._lexicon_fingerprint: str | None = None
         self._lexicon: EntityLexicon | None = None
+        self.lexicon_path = lexicon_path
 
     # -- public ---------------------------------------------------------------------------------------------
     def check(self, text: str, passages: Sequence | None = None) -> GroundingReport:
@@ -166,14 +171,10 @@ class GroundingChecker:
     # -- lexicon and caches ---------------------------------------------------------------------------------
     @property
     def lexicon(self) -> EntityLexicon:
-        """Built from the knowledge base, rebuilt when it changes (a user adds a document)."""
-        fingerprint = self.kb.lexical.fingerprint
-        if self._lexicon is None or fingerprint != self._lexicon_fingerprint:
-            by_doc: dict[str, tuple[str, list[str]]] = {}
-            for chunk in self.kb.store.all_chunks():
-                by_doc.setdefault(chunk.doc_id, (chunk.title, []))[1].append(chunk.text)
-            self._lexicon = EntityLexicon.build(self.criteria, [(t, "\n\n".join(x)) for t, x in by_doc.values()])
-            self._lexicon_fingerprint = fingerprint
+        """Built from the knowledge base (or read where it was saved for it), rebuilt when it changes (a user adds a
+        document)."""
+        if self._lexicon is None or self.kb.lexical.fingerprint != self._lexicon_fingerprint:
+            self._lexicon, self._lexicon_fingerprint = name_lexicon(self.kb, self.criteria, self.lexicon_path)
             self._offered.clear()
         return self._lexicon
 
