@@ -37,7 +37,7 @@ from .entities import EntityLexicon
 from .lexicon_cache import name_lexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
-from .structure import listed_counts, passage_sentences
+from .structure import listed_counts, passage_sentences, stated_counts
 from .synonyms import Synonyms
 
 EXCERPT_CHARS = 400
@@ -347,6 +347,7 @@ class GroundingChecker:
         required = self.lexicon.required(claim.plain)
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
+        stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
         out = []
         for unit in units:
             rows = [index[s] for s in unit.sentences]
@@ -359,7 +360,7 @@ class GroundingChecker:
             unit_details = self.unit_details(unit)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                    negation_conflict(claim.plain, unit.text), self.listed(unit.source))
+                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated})
             found += compare_names(required, self.offered(unit))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
             out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],
@@ -380,7 +381,8 @@ class GroundingChecker:
             chosen = max(preferred, key=lambda c: score[id(c)])
             return Decision("supported", chosen, _support(chosen, "Appuyée par"))
         if best.mismatches and score[id(best)] >= t.conflict and (
-                best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin):
+                best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin) and not (
+                self._completes(best, best_agreeing) and score[id(best_agreeing)] >= t.supported):
             details = " ; ".join(m.message for m in best.mismatches)
             return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
                                                  f"chose : {details}.")
@@ -395,6 +397,17 @@ class GroundingChecker:
                                                  f"chose : {details}.")
         return Decision("unsupported", None, f"Aucun passage des sources ne l'appuie (le plus proche : "
                                              f"{_where(best.unit.source)}).")
+
+    def _completes(self, best: Candidate, agreeing: Candidate | None) -> bool:
+        """Does the closest passage lack only names that its own wider context gives (the sentence is cited alone,
+        the paragraph that holds it names « Villeurbanne »), naming nobody else in their place (« à Rennes » where
+        the sentence says « à Belfort »)? Then that paragraph is the evidence."""
+        if agreeing is None or agreeing.unit.source.doc_id != best.unit.source.doc_id or any(
+                m.kind != "nom" for m in best.mismatches):
+            return False
+        if _squash(clean_markdown(best.unit.text)) not in _squash(clean_markdown(agreeing.unit.source.text)):
+            return False
+        return not any(key.startswith("name:") for key in self.lexicon.required(best.unit.text))
 
     # -- report ---------------------------------------------------------------------------------------------
     def _sentence_check(self, job: _Job, by_n: dict[int, Source]) -> SentenceCheck:
