@@ -28,6 +28,7 @@ from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
 from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
+from .axis_lists import axis_placement
 from .call_data import CallStatement, call_counts, call_statements
 from .call_vectors import CallDataVectors
 from .claims import Claim, clean_markdown, claims_of
@@ -359,8 +360,11 @@ class GroundingChecker:
             coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
             unit_details = self.unit_details(unit)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
+            placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
+                         if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated})
+                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
+                                    placement)
             found += compare_names(required, self.offered(unit))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
             out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],

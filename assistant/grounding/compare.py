@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .axis_lists import MIN_PLACED_SHARE, Placement
 from .details import APPROX_TOLERANCE, MONTHS, Details
 
 MONTH_NAMES = {number: name for name, number in MONTHS.items() if len(name) > 4 or name in {"mars", "mai", "juin"}}
@@ -79,10 +80,12 @@ def compare_bounds(claim: Details, unit: Details) -> list[Mismatch]:
 
 
 def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_labels: dict[str, str],
-                    negation: str | None = None, counts: dict[tuple[int, str], str] | None = None) -> list[Mismatch]:
+                    negation: str | None = None, counts: dict[tuple[int, str], str] | None = None,
+                    placement: Placement | None = None) -> list[Mismatch]:
     """`negation`: "added" / "removed" when the polarity of the claim and of the passage differ (see
     `details.negation_conflict`). `counts`: (number, noun key) -> where it is established, for the counts that the
-    passage (a list of that many items) or the call's own data give: « les quatre axes »."""
+    passage (a list of that many items) or the call's own data give: « les quatre axes ». `placement`: where a
+    passage of the call that names its axes puts the sentence's words (`axis_lists`)."""
     out: list[Mismatch] = compare_bounds(claim, unit)
     counts = counts or {}
     unit_years = unit.all_years | {int(n) for n in unit.pool if n.is_integer() and 1900 <= n <= 2100}
@@ -145,7 +148,14 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     if claim.axes_numbered and claim.axes_named and not claim.axes_numbered & claim.axes_named:
         out.append(Mismatch("axe", "le numéro d'axe ne correspond pas à son intitulé dans l'appel ("
                                    + ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes_named)) + ")"))
-    elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named):
+    elif claim.axes and placement is not None and placement.misplaced:
+        claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
+        said = sorted({a for axes in placement.misplaced.values() for a in axes})
+        out.append(Mismatch("axe", f"la phrase rattache ceci à l'axe {claimed} ; le passage le range sous l'axe "
+                                   + ", ".join(f"« {axis_labels[a]} »" for a in said)))
+    elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named) and (
+            placement is None or placement.placed_share < MIN_PLACED_SHARE):
+        # (a sentence whose own words the list gives under the axes it names lists them, or says what one holds)
         out.append(Mismatch("axe", "le passage énumère les axes de l'appel sans rattacher ceci à l'un d'eux"))
     elif claim.axes and not claim.axes & unit_axes:
         claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
