@@ -28,6 +28,7 @@ from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
 from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
+from .agents import agent_mismatch
 from .axis_lists import axis_placement
 from .call_data import CallStatement, call_counts, call_statements
 from .call_vectors import CallDataVectors
@@ -366,6 +367,9 @@ class GroundingChecker:
                                     negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
+            agent = agent_mismatch(claim.plain, unit.text)
+            if agent:
+                found.append(Mismatch("acteur", agent))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
             out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],
                                  [m for m in found if not m.blocking], used))

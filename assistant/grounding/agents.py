@@ -1,0 +1,64 @@
+"""Who does what: « le CISPD est présidé par le préfet » needs a passage where the préfet presides, not one that
+names the préfet elsewhere (« présidé par le président de l'EPCI, … où le maire réunit le préfet »).
+
+A sentence's passive verb and its agent (« présidé par le préfet », « financées principalement par les conseils
+régionaux ») are looked for in the passage: where the passage uses the same verb, the agent's words must be in that
+clause (or one of the next two that opens with « par »: « porté, depuis 2019, par … »); where it does not, anywhere in the passage.
+
+>>> agent_mismatch("Le CISPD est présidé par le préfet.", "Le CISPD, présidé par le président de l'EPCI, réunit le préfet.")
+'« présidé par le préfet » : le passage ne le dit pas de « préfet »'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..text_fr import analyse
+from .details import CLAUSE_BREAK
+
+# a past participle (« présidé », « financées », « conduit »), an adverb perhaps, « par », then the agent's words
+PASSIVE_AGENT = re.compile(
+    r"\b([^\W\d_]{3,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites))\s+(?:[^\W\d_]+ment\s+)?par\s+"
+    r"(?:(?:les|le|la|une|un|des|son|sa|ses|leurs|leur)\s+|l['’]\s*)?([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})",
+    re.I)
+AGENT_STOP = re.compile(r"\s+(?:de|du|des|d['’]|et|ou|en|à|au|aux|dans|pour|avec|sur|qui|que|depuis)\b.*$", re.I)
+
+
+@lru_cache(maxsize=20_000)
+def passive_agents(text: str) -> tuple[tuple[str, str, frozenset[str], frozenset[str]], ...]:
+    """(verb and agent as written, agent word, verb stems, agent stems) of each « <participle> par <agent> »."""
+    out = []
+    for match in PASSIVE_AGENT.finditer(text):
+        agent = AGENT_STOP.sub("", match.group(2))
+        verb, agent_terms = frozenset(analyse(match.group(1))), frozenset(analyse(agent))
+        if verb and agent_terms:
+            written = text[match.start():match.start(2)] + agent
+            out.append((written, agent, verb, agent_terms))
+    return tuple(out)
+
+
+@lru_cache(maxsize=50_000)
+def _clause_terms(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    """(stems, opens with « par ») of each clause."""
+    return tuple((frozenset(analyse(part)), part.strip().lower().startswith("par "))
+                 for part in CLAUSE_BREAK.split(text))
+
+
+def agent_mismatch(claim: str, unit: str) -> str | None:
+    """Why the passage does not give the sentence's agent of a passive verb, or None."""
+    agents = passive_agents(claim)
+    if not agents:
+        return None
+    clauses = _clause_terms(unit)
+    every = frozenset().union(*(terms for terms, _ in clauses)) if clauses else frozenset()
+    for written, agent, verb, agent_terms in agents:
+        with_verb = [i for i, (terms, _) in enumerate(clauses) if verb & terms]
+        if with_verb:  # in the verb's clause, or in one of the next two when it opens with « par »
+            found = any(agent_terms <= clauses[i][0].union(*(terms for terms, by in clauses[i + 1:i + 3] if by))
+                        for i in with_verb)
+        else:
+            found = agent_terms <= every
+        if not found:
+            return f"« {written} » : le passage ne le dit pas de « {agent} »"
+    return None
