@@ -22,19 +22,24 @@ PASSIVE_AGENT = re.compile(
     r"\b([^\W\d_]{3,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites))\s+(?:[^\W\d_]+ment\s+)?par\s+"
     r"(?:(?:les|le|la|une|un|des|son|sa|ses|leurs|leur)\s+|l['’]\s*)?([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})",
     re.I)
+# whom a thing is for: « l'appel s'adresse aux départements », « réservé aux communes »
+RECIPIENT = re.compile(
+    r"\b(s['’]adress\w*|destin\w*|réserv\w*|ouvert\w*)\s+(?:uniquement\s+|exclusivement\s+|seulement\s+)?"
+    r"(?:aux|à\s+la|à\s+l['’]|à)\s*([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
 AGENT_STOP = re.compile(r"\s+(?:de|du|des|d['’]|et|ou|en|à|au|aux|dans|pour|avec|sur|qui|que|depuis)\b.*$", re.I)
 
 
 @lru_cache(maxsize=20_000)
 def passive_agents(text: str) -> tuple[tuple[str, str, frozenset[str], frozenset[str]], ...]:
-    """(verb and agent as written, agent word, verb stems, agent stems) of each « <participle> par <agent> »."""
+    """(verb and agent as written, agent words, verb stems, agent stems, whether it says whom rather than by whom)
+    of each « <participle> par <agent> » and « s'adresse aux <recipients> »."""
     out = []
-    for match in PASSIVE_AGENT.finditer(text):
+    for match in [*PASSIVE_AGENT.finditer(text), *RECIPIENT.finditer(text)]:
         agent = AGENT_STOP.sub("", match.group(2))
         verb, agent_terms = frozenset(analyse(match.group(1))), frozenset(analyse(agent))
         if verb and agent_terms:
             written = text[match.start():match.start(2)] + agent
-            out.append((written, agent, verb, agent_terms))
+            out.append((written, agent, verb, agent_terms, match.re is RECIPIENT))
     return tuple(out)
 
 
@@ -52,11 +57,12 @@ def agent_mismatch(claim: str, unit: str) -> str | None:
         return None
     clauses = _clause_terms(unit)
     every = frozenset().union(*(terms for terms, _ in clauses)) if clauses else frozenset()
-    for written, agent, verb, agent_terms in agents:
+    for written, agent, verb, agent_terms, recipient in agents:
         with_verb = [i for i, (terms, _) in enumerate(clauses) if verb & terms]
-        if with_verb:  # in the verb's clause, or in one of the next two when it opens with « par »
-            found = any(agent_terms <= clauses[i][0].union(*(terms for terms, by in clauses[i + 1:i + 3] if by))
-                        for i in with_verb)
+        if with_verb:  # in the verb's clause, or in one of the next two when it opens with « par » (an agent) or
+            # whatever it opens with (whom: « s'adressent à trois publics : les jeunes… »)
+            found = any(agent_terms <= clauses[i][0].union(*(terms for terms, by in clauses[i + 1:i + 3]
+                                                              if by or recipient)) for i in with_verb)
         else:
             found = agent_terms <= every
         if not found:

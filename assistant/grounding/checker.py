@@ -367,7 +367,7 @@ class GroundingChecker:
                                     negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
-            agent = agent_mismatch(claim.plain, unit.text)
+            agent = agent_mismatch(rewritten, unit.text)  # in the call's wording: « bloc communal » = « communes »
             if agent:
                 found.append(Mismatch("acteur", agent))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
