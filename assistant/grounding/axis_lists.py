@@ -27,7 +27,7 @@ FRAME_WORDS = ("axe axes intervention interventions appel partie font fait figur
                "premier première second seconde deuxième troisième quatrième dernier invite invitent compte comptent "
                "comprend comprennent prévoit prévoient")
 FRAME = frozenset(analyse(FRAME_WORDS))
-MIN_PLACED_SHARE = 0.5  # of the sentence's own words, found under the axes it names (or in the list's lead-in)
+MIN_PLACED_SHARE = 0.6  # of the sentence's own words, found under the axes it names (or in the list's lead-in)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def axis_placement(claim_terms: set[str], claim_axes: set[str], unit_text: str, 
                 lead.add(term)
             else:
                 under.setdefault(term, set()).add(axis_id)
-    named = {term for a in claim_axes for phrase in axis_phrases(criteria).get(a, ()) for term in analyse(phrase)}
+    named = set(analyse(" ".join(f"{a.label} {a.short}" for a in criteria.axes if a.id in claim_axes)))
     own = claim_terms - named - FRAME
     if not own:
         return Placement({}, 1.0)

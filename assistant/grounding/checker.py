@@ -282,12 +282,14 @@ class GroundingChecker:
                 if heading and i == 0 and (self.terms(heading) - self.terms(sentences[i])) & terms:
                     windows.append(((heading, sentences[i]), "heading"))
                 # a list item read with its lead-in, and the whole list (a sentence that gathers its items, or counts
-                # them); not the call's lists for a claim that puts something in an axis: the list of axes says
-                # nothing of what belongs to each
-                if leads[i] and not (axis_claim and source.doc_id == self.criteria.id):
-                    windows.append(((leads[i], sentences[i]), "list"))
+                # them); for a claim that puts something in an axis, a list of the call's only whole: cut by axis
+                # (`axis_lists`), it says under which axis each thing is, where one item alone does not
+                if leads[i]:
+                    whole_only = axis_claim and source.doc_id == self.criteria.id
+                    if not whole_only:
+                        windows.append(((leads[i], sentences[i]), "list"))
                     items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
-                    if 1 < len(items) <= MAX_LIST_ITEMS:
+                    if 1 < len(items) <= MAX_LIST_ITEMS and not (whole_only and sentences[i] != items[0]):
                         windows.append(((leads[i], *items), "list"))
             # a short passage the text cites, read whole: a sentence may gather what it says in several sentences
             if origin != "knowledge" and 2 < len(sentences) <= MAX_PASSAGE_SENTENCES:

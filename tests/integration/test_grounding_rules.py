@@ -36,3 +36,54 @@ def test_a_lexicon_saved_for_another_base_is_rebuilt_and_rewritten(knowledge_ass
     lexicon, fingerprint = lexicon_cache.name_lexicon(assistant.kb, assistant.criteria, path)
     assert fingerprint == assistant.kb.lexical.fingerprint and lexicon.phrases
     assert lexicon_cache.load_lexicon(path, lexicon_cache.lexicon_key(fingerprint, assistant.criteria)) == lexicon
+
+
+def cited(assistant, doc_id: str, text: str) -> dict:
+    """A passage as an answer cites it: a few words of a document, with its title and section."""
+    chunk = next(c for c in assistant.kb.store.all_chunks()
+                 if c.doc_id == doc_id and " ".join(text.split()) in " ".join(c.text.split()))
+    return {"doc_id": doc_id, "title": chunk.title, "section": chunk.section, "text": text}
+
+
+THEATRE = ("theatre-forum-temoignages", "prévoit un théâtre-forum en 5e, où les élèves écrivent un spectacle contre "
+                                        "l'image du dealer, puis en 3e des ateliers sur la justice dont un procès "
+                                        "fictif")
+HALLS = ("reappropriation-halls", "au Blosne, à Rennes, environ 150 habitants ont réalisé des mosaïques pour décorer "
+                                  "des halls (RésO Villes).")
+
+
+def test_a_place_the_cited_sentences_paragraph_names_supports_it_and_another_place_stays_caught(knowledge_assistant):
+    report = knowledge_assistant.check(
+        "À Villeurbanne, les élèves de 5e écrivent un spectacle de théâtre-forum contre l'image du dealer, puis ceux "
+        "de 3e suivent des ateliers sur la justice avec un procès fictif [1].",
+        passages=[cited(knowledge_assistant, *THEATRE)])
+    [checked] = report.sentences
+    assert checked.verdict == "supported", checked.reason
+    assert "Villeurbanne" in checked.passage.excerpt
+    report = knowledge_assistant.check("À Belfort, environ 150 habitants ont réalisé des mosaïques pour décorer des "
+                                       "halls d'immeubles [1].", passages=[cited(knowledge_assistant, *HALLS)])
+    [wrong] = report.sentences
+    assert wrong.verdict == "unsupported" and "Belfort" in wrong.reason
+
+
+@pytest.mark.parametrize("sentence, detail", [
+    ("L'appel à projets national MILDECA 2024 s'adresse aux départements.", "départements"),
+    ("Le CISPD est présidé par le préfet du département.", "préfet"),
+    ("Créer un environnement protecteur en mobilisant les compétences psychosociales et la parentalité relève de "
+     "l'axe « lutter contre l'attractivité des réseaux criminels ».", "le range sous l'axe"),
+], ids=["whom", "by-whom", "axis"])
+def test_who_does_what_and_which_axis_holds_what_are_checked_against_the_base(knowledge_assistant, sentence, detail):
+    [checked] = knowledge_assistant.check(sentence).sentences
+    assert checked.verdict == "unsupported", checked.reason
+    assert detail in checked.reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lutter contre l'attractivité des réseaux criminels et proposer des alternatives au trafic en occupant le terrain "
+    "font partie des axes d'intervention.",
+    "En 2016, un mineur sur deux reconnu coupable de trafic a été condamné à de l'emprisonnement, avec une partie "
+    "ferme pour un sur sept.",
+], ids=["axes-listed", "proportions"])
+def test_paraphrases_that_list_axes_or_restate_proportions_are_not_rejected(knowledge_assistant, sentence):
+    [checked] = knowledge_assistant.check(sentence).sentences
+    assert checked.verdict != "unsupported", checked.reason
