@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .axis_lists import MIN_PLACED_SHARE, Placement
@@ -150,7 +151,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
                                    + ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes_named)) + ")"))
     elif claim.axes and placement is not None and placement.misplaced:
         claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
-        said = sorted({a for axes in placement.misplaced.values() for a in axes})
+        held = Counter(a for axes in placement.misplaced.values() for a in axes)  # the axis most of them are under
+        said = sorted(a for a, n in held.items() if n == max(held.values()))
         out.append(Mismatch("axe", f"la phrase rattache ceci à l'axe {claimed} ; le passage le range sous l'axe "
                                    + ", ".join(f"« {axis_labels[a]} »" for a in said)))
     elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named) and (

@@ -66,6 +66,9 @@ COMPOUND = re.compile(r"\b(quatre-vingts?|" + "|".join(TENS) + r")(?:-et-|\s+et\
                       + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b", re.I)
 
 
+SPELT = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)", re.I)
+
+
 def words_to_digits(text: str) -> str:
     """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", so that a paraphrase may spell a number out."""
     def compound(match: re.Match) -> str:
@@ -75,8 +78,7 @@ def words_to_digits(text: str) -> str:
     def repl(match: re.Match) -> str:
         return str(NUMBER_WORDS[match.group(0).lower()])
     text = COMPOUND.sub(compound, text)
-    pattern = r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)"
-    return re.sub(pattern, repl, text, flags=re.I)
+    return SPELT.sub(repl, text)
 
 
 # proportions: « la moitié », « un tiers », « trois quarts », « un mineur sur deux » (numbers already in digits)

@@ -130,7 +130,8 @@ def test_a_sentence_that_puts_an_axis_content_in_another_axis_is_caught_and_says
     axes, found = placement(claim)
     assert axes == {"attractivite"} and {"protection"} <= set().union(*found.misplaced.values())
     [mismatch] = axis_kinds(claim, found)
-    assert mismatch.kind == "axe" and "le range sous l'axe" in mismatch.message
+    assert mismatch.kind == "axe"
+    assert mismatch.message.endswith("le passage le range sous l'axe « Protéger les plus jeunes »")
 
 
 def test_something_the_list_does_not_hold_is_not_placed_in_an_axis_by_it():
