@@ -4,10 +4,12 @@ For each sentence the candidates are the sentences (and pairs of adjacent senten
 the other passages given, then of the best passages of the whole knowledge base; a sentence with its section's
 heading, a list item with its lead-in, a whole list with its lead-in; and the call's own data (`call_data`). A
 candidate supports the sentence when it is close in meaning (embeddings, the sentence also read in the call's
-wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, numbers (a count the passage establishes by
-listing that many items counts as given), names, negation, axes. A detail that disagrees with the closest candidate
-makes the sentence unsupported, however similar it looks. A date given as another limit of the same day (« jusqu'au »
-for « avant le ») is a nuance, named in the reason of a supported sentence.
+wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, proportions, numbers (a count the passage
+establishes by listing that many items, or the sentence by listing them itself, counts as given), names, who does
+what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`). A detail
+that disagrees with the closest candidate makes the sentence unsupported, however similar it looks, unless all it
+lacks is a name that the paragraph holding it gives. A date given as another limit of the same day (« jusqu'au » for
+« avant le ») is a nuance, named in the reason of a supported sentence.
 
 >>> checker = GroundingChecker(retriever, criteria)                       # doctest: +SKIP
 >>> checker.check("Le dépôt se fait avant le 30 mai 2024 [1].", [passage]).sentences[0].verdict   # doctest: +SKIP
@@ -289,7 +291,7 @@ class GroundingChecker:
                     if not whole_only:
                         windows.append(((leads[i], sentences[i]), "list"))
                     items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
-                    if 1 < len(items) <= MAX_LIST_ITEMS and not (whole_only and sentences[i] != items[0]):
+                    if 1 < len(items) <= MAX_LIST_ITEMS:
                         windows.append(((leads[i], *items), "list"))
             # a short passage the text cites, read whole: a sentence may gather what it says in several sentences
             if origin != "knowledge" and 2 < len(sentences) <= MAX_PASSAGE_SENTENCES:

@@ -19,7 +19,8 @@ class Mismatch:
     """A detail of the sentence the passage contradicts or does not give; with `blocking` False, a remark on a detail
     that agrees (a count the passage establishes by listing its items, a nuance of wording)."""
 
-    kind: str  # date, montant, âge, pourcentage, proportion, nombre, nom, négation, axe ; compte, nuance (not blocking)
+    # date, montant, âge, pourcentage, proportion, nombre, nom, acteur, négation, axe ; compte, nuance (not blocking)
+    kind: str
     message: str
     blocking: bool = True
 
