@@ -12,6 +12,7 @@ clause (or one of the next two that opens with « par »: « porté, depuis 2019
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from ..text_fr import analyse
@@ -44,27 +45,34 @@ def passive_agents(text: str) -> tuple[tuple[str, str, frozenset[str], frozenset
 
 
 @lru_cache(maxsize=50_000)
-def _clause_terms(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
-    """(stems, opens with « par ») of each clause."""
-    return tuple((frozenset(analyse(part)), part.strip().lower().startswith("par "))
+def _clauses(text: str) -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """(text, stems, opens with « par ») of each clause."""
+    return tuple((part, frozenset(analyse(part)), part.strip().lower().startswith("par "))
                  for part in CLAUSE_BREAK.split(text))
 
 
-def agent_mismatch(claim: str, unit: str) -> str | None:
-    """Why the passage does not give the sentence's agent of a passive verb, or None."""
+def agent_mismatch(claim: str, unit: str, names: Callable[[str], set[str]] | None = None) -> str | None:
+    """Why the passage does not give the sentence's agent of a passive verb (or whom a thing is for), or None.
+
+    `names(text)`: the actors, acronyms and programmes a text names in any form (`EntityLexicon`), so that « l'ARS »
+    and « l'agence régionale de santé » are one agent. Whom a thing is for is checked only when it is such a name
+    (« les départements », « les communes »): a public said in other words (« les jeunes » for « les collégiens de
+    11 à 14 ans ») is the similarity's and the ages' to judge."""
     agents = passive_agents(claim)
     if not agents:
         return None
-    clauses = _clause_terms(unit)
-    every = frozenset().union(*(terms for terms, _ in clauses)) if clauses else frozenset()
+    clauses = _clauses(unit)
     for written, agent, verb, agent_terms, recipient in agents:
-        with_verb = [i for i, (terms, _) in enumerate(clauses) if verb & terms]
+        named = names(agent) if names else set()
+        if recipient and not named:
+            continue
+        with_verb = [i for i, (_, terms, _) in enumerate(clauses) if verb & terms]
         if with_verb:  # in the verb's clause, or in one of the next two when it opens with « par » (an agent) or
             # whatever it opens with (whom: « s'adressent à trois publics : les jeunes… »)
-            found = any(agent_terms <= clauses[i][0].union(*(terms for terms, by in clauses[i + 1:i + 3]
-                                                              if by or recipient)) for i in with_verb)
+            places = [" ".join([clauses[i][0], *(part for part, _, by in clauses[i + 1:i + 3] if by or recipient)])
+                      for i in with_verb]
         else:
-            found = agent_terms <= every
-        if not found:
+            places = [unit]
+        if not any(agent_terms <= frozenset(analyse(place)) or (named and named <= names(place)) for place in places):
             return f"« {written} » : le passage ne le dit pas de « {agent} »"
     return None

@@ -182,6 +182,15 @@ class GroundingChecker:
             self._offered.clear()
         return self._lexicon
 
+    def known_names(self, text: str) -> set[str]:
+        """The actors, acronyms and programmes `text` names, in any form (not its other words)."""
+        key = f"names\x1f{text}"
+        if key not in self._offered:
+            if len(self._offered) > 50_000:
+                self._offered.clear()
+            self._offered[key] = {k for k in self.lexicon.offered(text) if not k.startswith("name:")}
+        return self._offered[key]
+
     @cached_property
     def axis_labels(self) -> dict[str, str]:
         return {a.id: a.short.lower() if a.short else a.label for a in self.criteria.axes}
@@ -371,7 +380,8 @@ class GroundingChecker:
                                     negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
-            agent = agent_mismatch(rewritten, unit.text)  # in the call's wording: « bloc communal » = « communes »
+            # in the call's wording: « bloc communal » = « communes »
+            agent = agent_mismatch(rewritten, unit.text, self.known_names)
             if agent:
                 found.append(Mismatch("acteur", agent))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]

@@ -13,6 +13,7 @@ from assistant.grounding.agents import agent_mismatch
 from assistant.grounding.axis_lists import axis_placement, axis_segments
 from assistant.grounding.compare import compare_details
 from assistant.grounding.details import comparatives, extract_details, negation_conflict
+from assistant.grounding.entities import EntityLexicon
 from assistant.grounding.structure import stated_counts
 from assistant.text_fr import analyse
 
@@ -155,9 +156,25 @@ def test_a_passive_verbs_agent_must_be_the_one_the_passage_gives_for_that_verb()
     assert agent_mismatch("Le CLSPD est réuni par le maire.", "Le maire réunit le CLSPD chaque année.") is None
 
 
-def test_whom_a_thing_is_for_must_be_in_the_passage():
+LEXICON = EntityLexicon.build(CRITERIA, [])  # the call's actors and their aliases
+
+
+def names(text: str) -> set[str]:
+    return {key for key in LEXICON.offered(text) if not key.startswith("name:")}
+
+
+def test_an_agent_named_in_another_form_is_the_same_agent():
+    assert agent_mismatch("L'action est financée par l'ARS.", "L'action est financée par l'agence régionale de "
+                                                              "santé.", names) is None
+    assert "CAF" in agent_mismatch("L'action est financée par la CAF.", "L'action est financée par l'ARS.", names)
+
+
+def test_whom_a_thing_is_for_must_be_in_the_passage_when_it_is_an_institution():
     call = "Appel à projets national MILDECA 2024 à destination des communes et intercommunalités"
-    assert "départements" in agent_mismatch("L'appel s'adresse aux départements.", call)
-    assert agent_mismatch("L'appel s'adresse aux communes et aux intercommunalités.", call) is None
-    assert agent_mismatch("Les MDA s'adressent aux jeunes de 11 à 21 ans.",
-                          "Elles s'adressent à trois publics : les jeunes de 11 à 21 ans, leurs parents.") is None
+    assert "départements" in agent_mismatch("L'appel s'adresse aux départements.", call, names)
+    assert agent_mismatch("L'appel s'adresse aux communes et aux intercommunalités.", call, names) is None
+    assert agent_mismatch("Les MDA s'adressent aux communes.",
+                          "Elles s'adressent à trois publics : les communes, les associations.", names) is None
+    # a public in other words is left to the similarity and the ages
+    assert agent_mismatch("Le programme s'adresse aux jeunes de 11 à 14 ans.",
+                          "Le programme est destiné aux collégiens de 11 à 14 ans.", names) is None
