@@ -220,7 +220,8 @@ class Assistant:
 
         return GroundingChecker(retriever, self.criteria, vectors=vectors,
                                 statements=self.call_facts.statements(self.criteria),
-                                synonyms=load_synonyms(self.settings.call_dir), call_vectors=self.call_data_vectors)
+                                synonyms=load_synonyms(self.settings.call_dir), call_vectors=self.call_data_vectors,
+                                lexicon_path=self._name_lexicon_path)
 
     @cached_property
     def call_data_vectors(self) -> "CallDataVectors":
@@ -230,10 +231,17 @@ class Assistant:
         return CallDataVectors(self.kb.embeddings, self.settings.sentences_dir / f"call-{self.criteria.id}.npz")
 
     def _embed_call_data(self) -> None:
+        """The checker's evidence prepared with the store: the call's data embedded, the name lexicon saved."""
         from .grounding.call_data import call_statements
+        from .grounding.lexicon_cache import name_lexicon
 
         statements = call_statements(self.criteria, self.call_facts.statements(self.criteria))
         self.call_data_vectors.ensure([s.text for s in statements], index=self.kb.sentences)
+        name_lexicon(self.kb, self.criteria, self._name_lexicon_path)
+
+    @property
+    def _name_lexicon_path(self) -> Path:
+        return self.settings.sentences_dir / f"names-{self.criteria.id}.json"
 
     @cached_property
     def call_facts(self) -> "CallFacts":

@@ -4,10 +4,12 @@ For each sentence the candidates are the sentences (and pairs of adjacent senten
 the other passages given, then of the best passages of the whole knowledge base; a sentence with its section's
 heading, a list item with its lead-in, a whole list with its lead-in; and the call's own data (`call_data`). A
 candidate supports the sentence when it is close in meaning (embeddings, the sentence also read in the call's
-wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, numbers (a count the passage establishes by
-listing that many items counts as given), names, negation, axes. A detail that disagrees with the closest candidate
-makes the sentence unsupported, however similar it looks. A date given as another limit of the same day (« jusqu'au »
-for « avant le ») is a nuance, named in the reason of a supported sentence.
+wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, proportions, numbers (a count the passage
+establishes by listing that many items, or the sentence by listing them itself, counts as given), names, who does
+what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`). A detail
+that disagrees with the closest candidate makes the sentence unsupported, however similar it looks, unless all it
+lacks is a name that the paragraph holding it gives. A date given as another limit of the same day (« jusqu'au » for
+« avant le ») is a nuance, named in the reason of a supported sentence.
 
 >>> checker = GroundingChecker(retriever, criteria)                       # doctest: +SKIP
 >>> checker.check("Le dépôt se fait avant le 30 mai 2024 [1].", [passage]).sentences[0].verdict   # doctest: +SKIP
@@ -20,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -27,15 +30,18 @@ from ..criteria import CallCriteria
 from ..retrieval import HybridRetriever
 from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
+from .agents import agent_mismatch
+from .axis_lists import axis_placement
 from .call_data import CallStatement, call_counts, call_statements
 from .call_vectors import CallDataVectors
 from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
 from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
+from .lexicon_cache import name_lexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
-from .structure import listed_counts, passage_sentences
+from .structure import listed_counts, passage_sentences, stated_counts
 from .synonyms import Synonyms
 
 EXCERPT_CHARS = 400
@@ -127,11 +133,13 @@ class _Job:
 class GroundingChecker:
     def __init__(self, retriever: HybridRetriever, criteria: CallCriteria, vectors=None,
                  thresholds: Thresholds = Thresholds(), statements: dict[str, list[str]] | None = None,
-                 synonyms: Synonyms | None = None, call_vectors: CallDataVectors | None = None):
+                 synonyms: Synonyms | None = None, call_vectors: CallDataVectors | None = None,
+                 lexicon_path: Path | None = None):
         """`vectors`: an object with `vectors(list[str]) -> np.ndarray`; by default the knowledge base's sentence
         index (`kb.sentences`, filled at ingestion), which the answers share. `statements`: the call pack's sentences
         (facts.yaml) and the quotes that establish each; `synonyms`: the call pack's synonyms; `call_vectors`: the
-        vectors of the call's data, saved at ingestion (by default embedded on first use, kept in memory)."""
+        vectors of the call's data, saved at ingestion (by default embedded on first use, kept in memory);
+        `lexicon_path`: where the name lexicon is saved beside the store (`lexicon_cache`; None: built in memory)."""
         self.retriever, self.criteria, self.thresholds = retriever, criteria, thresholds
         # the call pack's own sentences (facts.yaml) and the quotes that establish each: the call's data are evidence
         self.statements = {_squash(k).rstrip("."): v for k, v in (statements or {}).items()}
@@ -148,6 +156,7 @@ class GroundingChecker:
         self._offered: dict[str, set[str]] = {}
         self._lexicon_fingerprint: str | None = None
         self._lexicon: EntityLexicon | None = None
+        self.lexicon_path = lexicon_path
 
     # -- public ---------------------------------------------------------------------------------------------
     def check(self, text: str, passages: Sequence | None = None) -> GroundingReport:
@@ -166,16 +175,21 @@ class GroundingChecker:
     # -- lexicon and caches ---------------------------------------------------------------------------------
     @property
     def lexicon(self) -> EntityLexicon:
-        """Built from the knowledge base, rebuilt when it changes (a user adds a document)."""
-        fingerprint = self.kb.lexical.fingerprint
-        if self._lexicon is None or fingerprint != self._lexicon_fingerprint:
-            by_doc: dict[str, tuple[str, list[str]]] = {}
-            for chunk in self.kb.store.all_chunks():
-                by_doc.setdefault(chunk.doc_id, (chunk.title, []))[1].append(chunk.text)
-            self._lexicon = EntityLexicon.build(self.criteria, [(t, "\n\n".join(x)) for t, x in by_doc.values()])
-            self._lexicon_fingerprint = fingerprint
+        """Built from the knowledge base (or read where it was saved for it), rebuilt when it changes (a user adds a
+        document)."""
+        if self._lexicon is None or self.kb.lexical.fingerprint != self._lexicon_fingerprint:
+            self._lexicon, self._lexicon_fingerprint = name_lexicon(self.kb, self.criteria, self.lexicon_path)
             self._offered.clear()
         return self._lexicon
+
+    def known_names(self, text: str) -> set[str]:
+        """The actors, acronyms and programmes `text` names, in any form (not its other words)."""
+        key = f"names\x1f{text}"
+        if key not in self._offered:
+            if len(self._offered) > 50_000:
+                self._offered.clear()
+            self._offered[key] = {k for k in self.lexicon.offered(text) if not k.startswith("name:")}
+        return self._offered[key]
 
     @cached_property
     def axis_labels(self) -> dict[str, str]:
@@ -279,10 +293,12 @@ class GroundingChecker:
                 if heading and i == 0 and (self.terms(heading) - self.terms(sentences[i])) & terms:
                     windows.append(((heading, sentences[i]), "heading"))
                 # a list item read with its lead-in, and the whole list (a sentence that gathers its items, or counts
-                # them); not the call's lists for a claim that puts something in an axis: the list of axes says
-                # nothing of what belongs to each
-                if leads[i] and not (axis_claim and source.doc_id == self.criteria.id):
-                    windows.append(((leads[i], sentences[i]), "list"))
+                # them); for a claim that puts something in an axis, a list of the call's only whole: cut by axis
+                # (`axis_lists`), it says under which axis each thing is, where one item alone does not
+                if leads[i]:
+                    whole_only = axis_claim and source.doc_id == self.criteria.id
+                    if not whole_only:
+                        windows.append(((leads[i], sentences[i]), "list"))
                     items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
                     if 1 < len(items) <= MAX_LIST_ITEMS:
                         windows.append(((leads[i], *items), "list"))
@@ -346,6 +362,7 @@ class GroundingChecker:
         required = self.lexicon.required(claim.plain)
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
+        stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
         out = []
         for unit in units:
             rows = [index[s] for s in unit.sentences]
@@ -357,9 +374,16 @@ class GroundingChecker:
             coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
             unit_details = self.unit_details(unit)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
+            placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
+                         if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                    negation_conflict(claim.plain, unit.text), self.listed(unit.source))
+                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
+                                    placement)
             found += compare_names(required, self.offered(unit))
+            # in the call's wording: « bloc communal » = « communes »
+            agent = agent_mismatch(rewritten, unit.text, self.known_names)
+            if agent:
+                found.append(Mismatch("acteur", agent))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
             out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],
                                  [m for m in found if not m.blocking], used))
@@ -379,7 +403,8 @@ class GroundingChecker:
             chosen = max(preferred, key=lambda c: score[id(c)])
             return Decision("supported", chosen, _support(chosen, "Appuyée par"))
         if best.mismatches and score[id(best)] >= t.conflict and (
-                best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin):
+                best_agreeing is None or score[id(best)] - score[id(best_agreeing)] >= t.margin) and not (
+                self._completes(best, best_agreeing) and score[id(best_agreeing)] >= t.supported):
             details = " ; ".join(m.message for m in best.mismatches)
             return Decision("unsupported", best, f"Le passage le plus proche, {_where(best.unit.source)}, dit autre "
                                                  f"chose : {details}.")
@@ -394,6 +419,17 @@ class GroundingChecker:
                                                  f"chose : {details}.")
         return Decision("unsupported", None, f"Aucun passage des sources ne l'appuie (le plus proche : "
                                              f"{_where(best.unit.source)}).")
+
+    def _completes(self, best: Candidate, agreeing: Candidate | None) -> bool:
+        """Does the closest passage lack only names that its own wider context gives (the sentence is cited alone,
+        the paragraph that holds it names « Villeurbanne »), naming nobody else in their place (« à Rennes » where
+        the sentence says « à Belfort »)? Then that paragraph is the evidence."""
+        if agreeing is None or agreeing.unit.source.doc_id != best.unit.source.doc_id or any(
+                m.kind != "nom" for m in best.mismatches):
+            return False
+        if _squash(clean_markdown(best.unit.text)) not in _squash(clean_markdown(agreeing.unit.source.text)):
+            return False
+        return not any(key.startswith("name:") for key in self.lexicon.required(best.unit.text))
 
     # -- report ---------------------------------------------------------------------------------------------
     def _sentence_check(self, job: _Job, by_n: dict[int, Source]) -> SentenceCheck:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from .details import MONTHS, Details
+from .axis_lists import MIN_PLACED_SHARE, Placement
+from .details import APPROX_TOLERANCE, MONTHS, Details
 
 MONTH_NAMES = {number: name for name, number in MONTHS.items() if len(name) > 4 or name in {"mars", "mai", "juin"}}
 MONTH_NAMES[8] = "août"
@@ -17,7 +19,8 @@ class Mismatch:
     """A detail of the sentence the passage contradicts or does not give; with `blocking` False, a remark on a detail
     that agrees (a count the passage establishes by listing its items, a nuance of wording)."""
 
-    kind: str  # date, montant, âge, pourcentage, nombre, nom, négation, axe ; compte, nuance (not blocking)
+    # date, montant, âge, pourcentage, proportion, nombre, nom, acteur, négation, axe ; compte, nuance (not blocking)
+    kind: str
     message: str
     blocking: bool = True
 
@@ -39,6 +42,16 @@ def _number(value: float) -> str:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1.0)
+
+
+def _near_ratio(ratio: float, ratios: set[float]) -> bool:
+    """« un sur sept » and « 14 % » are the same proportion, to the rounding of a percentage."""
+    return any(abs(ratio - r) <= 0.006 for r in ratios)
+
+
+def _about(approx: float, value: float) -> bool:
+    """Does an approximate number (« une vingtaine ») cover `value`?"""
+    return abs(approx - value) <= APPROX_TOLERANCE * approx
 
 
 SCOPE_SAYS = {"all": "que cela vaut pour tous", "only": "que cela seul vaut", "must": "que c'est obligatoire"}
@@ -69,10 +82,12 @@ def compare_bounds(claim: Details, unit: Details) -> list[Mismatch]:
 
 
 def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_labels: dict[str, str],
-                    negation: str | None = None, counts: dict[tuple[int, str], str] | None = None) -> list[Mismatch]:
+                    negation: str | None = None, counts: dict[tuple[int, str], str] | None = None,
+                    placement: Placement | None = None) -> list[Mismatch]:
     """`negation`: "added" / "removed" when the polarity of the claim and of the passage differ (see
     `details.negation_conflict`). `counts`: (number, noun key) -> where it is established, for the counts that the
-    passage (a list of that many items) or the call's own data give: « les quatre axes »."""
+    passage (a list of that many items) or the call's own data give: « les quatre axes ». `placement`: where a
+    passage of the call that names its axes puts the sentence's words (`axis_lists`)."""
     out: list[Mismatch] = compare_bounds(claim, unit)
     counts = counts or {}
     unit_years = unit.all_years | {int(n) for n in unit.pool if n.is_integer() and 1900 <= n <= 2100}
@@ -89,16 +104,28 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
         if not any(_close(amount, a) for a in unit.amounts | unit.pool):
             said = ", ".join(_amount(a) for a in sorted(unit.amounts)) or "aucun montant"
             out.append(Mismatch("montant", f"le montant « {_amount(amount)} » ne figure pas dans le passage (il indique : {said})"))
+    unit_ratios = set(unit.ratios) | {p / 100 for p in unit.percents}
     for percent in sorted(claim.percents):
-        if not any(_close(percent, p) for p in unit.percents | unit.pool):
+        if not any(_close(percent, p) for p in unit.percents | unit.pool) and not _near_ratio(percent / 100, unit_ratios):
             out.append(Mismatch("pourcentage", f"le pourcentage « {_number(percent)} % » ne figure pas dans le passage"))
+    for ratio, words in sorted(claim.ratios.items()):
+        if not _near_ratio(ratio, unit_ratios):
+            said = ", ".join(f"« {w} »" for w in unit.ratios.values()) or "aucune proportion"
+            out.append(Mismatch("proportion", f"la proportion « {words} » ne figure pas dans le passage (il indique : "
+                                              f"{said})"))
+    unit_counts = unit.numbers | set(unit.approx)
+    for value, words in sorted(claim.approx.items()):
+        if not any(_about(value, n) for n in unit_counts):
+            said = ", ".join(f"« {w} »" for w in unit.approx.values())
+            out.append(Mismatch("nombre", f"« {words} » ne figure pas dans le passage"
+                                          + (f" (il indique : {said})" if said else "")))
     for low, high in sorted(claim.ages - unit.ages):
         said = ", ".join(f"{a}-{b} ans" for a, b in sorted(unit.ages)) or "aucune tranche d'âge"
         out.append(Mismatch("âge", f"la tranche d'âge « {low}-{high} ans » ne figure pas dans le passage (il indique : {said})"))
     age_bounds = {float(bound) for ages in unit.ages for bound in ages}  # « dès 16 ans » for « 16-17 ans »
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
-        if not any(_close(number, n) for n in plain):
+        if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
                        if value == number and number.is_integer() and (int(number), key) in counts]
             if counted:
@@ -123,7 +150,15 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     if claim.axes_numbered and claim.axes_named and not claim.axes_numbered & claim.axes_named:
         out.append(Mismatch("axe", "le numéro d'axe ne correspond pas à son intitulé dans l'appel ("
                                    + ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes_named)) + ")"))
-    elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named):
+    elif claim.axes and placement is not None and placement.misplaced:
+        claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
+        held = Counter(a for axes in placement.misplaced.values() for a in axes)  # the axis most of them are under
+        said = sorted(a for a, n in held.items() if n == max(held.values()))
+        out.append(Mismatch("axe", f"la phrase rattache ceci à l'axe {claimed} ; le passage le range sous l'axe "
+                                   + ", ".join(f"« {axis_labels[a]} »" for a in said)))
+    elif claim.axes and len(unit.axes_named) >= 3 and len(claim.axes) < len(unit.axes_named) and (
+            placement is None or placement.placed_share < MIN_PLACED_SHARE):
+        # (a sentence whose own words the list gives under the axes it names lists them, or says what one holds)
         out.append(Mismatch("axe", "le passage énumère les axes de l'appel sans rattacher ceci à l'un d'eux"))
     elif claim.axes and not claim.axes & unit_axes:
         claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))

@@ -66,6 +66,9 @@ COMPOUND = re.compile(r"\b(quatre-vingts?|" + "|".join(TENS) + r")(?:-et-|\s+et\
                       + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b", re.I)
 
 
+SPELT = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)", re.I)
+
+
 def words_to_digits(text: str) -> str:
     """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", so that a paraphrase may spell a number out."""
     def compound(match: re.Match) -> str:
@@ -75,8 +78,31 @@ def words_to_digits(text: str) -> str:
     def repl(match: re.Match) -> str:
         return str(NUMBER_WORDS[match.group(0).lower()])
     text = COMPOUND.sub(compound, text)
-    pattern = r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)"
-    return re.sub(pattern, repl, text, flags=re.I)
+    return SPELT.sub(repl, text)
+
+
+# proportions: « la moitié », « un tiers », « trois quarts », « un mineur sur deux » (numbers already in digits)
+FRACTION_WORDS = {"moitie": (1, 2), "tiers": (1, 3), "quart": (1, 4), "quarts": (1, 4)}
+FRACTION = re.compile(r"\b(?:(?:la|une|d'une)\s+(moitie)|(un|le|l'un|1|2|3)\s+(tiers|quarts?)\b"
+                      r"|(un|une|\d+)\s+(?:[^\W\d_]+\s+){0,3}?sur\s+(\d+)(?!\d|[,.]\d|\s*(?:%|ans|jours|mois|semaines|"
+                      r"heures|seances|km|m\b)))")
+# an approximate number: « une vingtaine de jeunes » is about 20, not 100
+APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
+               "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
+APPROX = re.compile(r"\b(?:une|un|d'une|d'un)\s+(" + "|".join(APPROXIMATE) + r")\b")
+APPROX_TOLERANCE = 0.25  # « une vingtaine » covers 15 to 25
+# « n'ont pas encore 15 ans » says « ont moins de 15 ans »: a comparison, not a denial
+NOT_YET = re.compile(r"\bn['’]\s*(ont|a|avaient|avait|auront|aura)\s+pas\s+encore\s+(?=\d)", re.I)
+NOT_MORE = re.compile(r"\b(?:ne\s+|n['’]\s*)?(\w+)\s+pas\s+(plus|moins)\s+de\s+(?=\d)", re.I)
+
+
+@lru_cache(maxsize=20_000)
+def comparatives(text: str) -> str:
+    """`text` with its numbers in digits and its negated comparisons said plainly: « n'ont pas encore 15 ans » →
+    « ont moins de 15 ans », « ne dépasse pas plus de 10 » → « … au plus 10 »; the negation checks read this form."""
+    text = words_to_digits(text)
+    text = NOT_YET.sub(lambda m: f"{m.group(1)} moins de ", text)
+    return NOT_MORE.sub(lambda m: f"{m.group(1)} " + ("au plus " if m.group(2).lower() == "plus" else "au moins "), text)
 
 
 @dataclass
@@ -91,6 +117,8 @@ class Details:
     bounds: set[tuple[tuple[int | None, int, int | None], str, str]] = field(default_factory=set)  # (date, kind, words)
     scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
+    ratios: dict[float, str] = field(default_factory=dict)  # proportion -> its words (« un sur deux », « la moitié »)
+    approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
     axes_numbered: set[str] = field(default_factory=set)
     axes_named: set[str] = field(default_factory=set)
@@ -162,7 +190,7 @@ def _count_negations(folded: str) -> int:
 def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool = False) -> Details:
     """Every detail of `text`; a `claim` refers to axes only when it says "axe"."""
     d = Details()
-    text = words_to_digits(text.replace("’", "'"))
+    text = comparatives(text.replace("’", "'"))
     folded_text = _fold(text)
     spans: list[tuple[int, int]] = []
 
@@ -201,6 +229,24 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         if not taken(match) and int(match.group(1)) < int(match.group(2)) <= 30:
             d.ages.add((int(match.group(1)), int(match.group(2))))
             spans.append(match.span())
+    folded_same = fold_keeping_offsets(text)
+    for match in FRACTION.finditer(folded_same):
+        if match.group(1):
+            ratio, words = 0.5, match.group(0)
+        elif match.group(3):
+            count = {"un": 1, "le": 1, "l'un": 1}.get(match.group(2), None) or int(match.group(2))
+            ratio, words = count / FRACTION_WORDS[match.group(3)][1], match.group(0)
+        else:
+            top, bottom = match.group(4), int(match.group(5))
+            top = 1 if top in ("un", "une") else int(top)
+            if not 0 < top <= bottom:
+                continue
+            ratio, words = top / bottom, match.group(0)
+        d.ratios.setdefault(round(ratio, 4), text[match.start():match.end()])
+        if claim:  # its numbers are the proportion's, not counts a passage must give one by one
+            spans.append(match.span())
+    for match in APPROX.finditer(folded_same):
+        d.approx.setdefault(float(APPROXIMATE[match.group(1)]), text[match.start():match.end()])
     for match in YEAR.finditer(text):
         if not taken(match):
             d.years.add(int(match.group(1)))
@@ -268,6 +314,12 @@ def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = Fals
     return numbered, named
 
 
+def analyse_words(text: str) -> list[str]:
+    from ..text_fr import analyse
+
+    return analyse(text)
+
+
 # words that deny what follows them: « sans produit », « plutôt qu'une séance de plus », « au lieu de punir »
 PRIVATIVE = re.compile(r"\bsans\b|\bplut[oô]t qu(?:e\b|['’])|\bau lieu d(?:e\b|['’])", re.I)
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–,«»!?]|\.(?!\d)|\s+mais\s+|\s+alors que\s+")
@@ -304,7 +356,7 @@ def negation_conflict(claim: str, unit: str) -> str | None:
     "sont exclusifs") must be negated in the claim, and a negated clause of the claim must meet a negated clause of
     the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count.
     """
-    claim_clauses, unit_clauses = clauses(claim), clauses(unit)
+    claim_clauses, unit_clauses = clauses(comparatives(claim)), clauses(comparatives(unit))
     claim_terms = set().union(*(t for t, _ in claim_clauses)) if claim_clauses else set()
     unit_terms = set().union(*(t for t, _ in unit_clauses)) if unit_clauses else set()
     def meets(a: set[str], b: set[str]) -> bool:
@@ -313,10 +365,22 @@ def negation_conflict(claim: str, unit: str) -> str | None:
     for terms, negated in unit_clauses:
         restated = len(terms & claim_terms)
         if negated and restated >= max(min(2, len(terms)), 0.4 * len(terms)):
-            if not any(n and meets(terms, t) for t, n in claim_clauses):
+            if not any(n and meets(terms, t) for t, n in claim_clauses) and not _widening(terms, claim):
                 return "removed"
     for terms, negated in claim_clauses:
         if negated and len(terms & unit_terms) >= min(2, len(terms)):
-            if not any(n and meets(terms, t) for t, n in unit_clauses):
+            if not any(n and meets(terms, t) for t, n in unit_clauses) and not _widening(terms, unit):
                 return "added"
     return None
+
+
+# « ne sont pas exclusifs d'autres mesures » says « d'autres mesures peuvent s'y ajouter »: a denied restriction is
+# an addition, so a sentence may say it either way
+RESTRICTION_TERMS = frozenset(analyse_words("exclusif exclusifs exclusive exclusivement seul seule seuls seulement "
+                                            "uniquement limite limitent limiter exhaustif exhaustive"))
+ADDITION = re.compile(r"\b(en plus|aussi|egalement|s'y ajout\w*|s'ajout\w*|en complement|au-dela|par ailleurs)\b")
+
+
+def _widening(negated_terms: frozenset[str], other: str) -> bool:
+    """Is a negated clause a denied restriction (« pas exclusifs ») that the other text says as an addition?"""
+    return bool(negated_terms & RESTRICTION_TERMS) and bool(ADDITION.search(_fold(other).replace("’", "'")))

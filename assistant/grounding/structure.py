@@ -66,3 +66,24 @@ def listed_counts(text: str) -> set[tuple[int, str]]:
         noun = next((words[i - 1] for i, w in enumerate(folded) if w in LISTING_WORDS and i > 0), words[-1])
         out.add((len(items), noun_key(noun.split("'")[-1])))
     return out
+
+
+ITEM_BREAK = re.compile(r",\s*|;\s*|\s+(?:et|ou)\s+")
+
+
+def stated_counts(text: str, counted_in) -> dict[tuple[int, str], str]:
+    """The counts a sentence establishes by listing the items itself, on the other side of a colon: « Lutter contre
+    les idées reçues, soutenir les parents et renforcer les CPS : ce sont les trois leviers » lists its three
+    levers. `counted_in(part)`: the (number, noun key, noun) counts a part of the sentence states."""
+    parts = text.split(":")
+    if len(parts) != 2:
+        return {}
+    out = {}
+    for listing, counting in (parts, parts[::-1]):
+        items = [i for i in ITEM_BREAK.split(listing.strip(" .;")) if i.strip()]
+        if len(items) < 2:
+            continue
+        for value, key, word in counted_in(counting):
+            if value == len(items):
+                out[(int(value), key)] = f"la phrase en énumère {len(items)}"
+    return out
