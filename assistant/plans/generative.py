@@ -153,6 +153,7 @@ class LLMDrafter:
         except LLMFailure as failure:
             return self._catalogue(profile, f"Le modèle de langage n'a pas pu rédiger le plan ({failure})")
         problems: list[str] = []
+        why = f"Le modèle de langage n'a pas produit un plan valide après {REPAIR_ROUNDS} corrections"
         for round_ in range(REPAIR_ROUNDS + 1):
             plan, problems = self._attempt(profile, output, fiches)
             if plan is not None:
@@ -161,9 +162,11 @@ class LLMDrafter:
                 break
             try:
                 output = self._ask(messages + [self._repair_message(output, problems)])
-            except LLMFailure:
+            except LLMFailure as failure:  # the real cause, not « after N corrections »: the last ones never came
+                why = (f"Le modèle de langage n'a pas produit un plan valide : la correction n° {round_ + 1} "
+                       f"a échoué ({failure})")
                 break
-        return self._salvage(profile, output, fiches, problems)
+        return self._salvage(profile, output, fiches, problems, why)
 
     # -- context -------------------------------------------------------------------------------------------
     def prompt(self, profile: Profile) -> tuple[list[Practice], list]:
@@ -290,21 +293,26 @@ class LLMDrafter:
         return self.catalogue.draft(profile, notice=f"{why} : voici le plan construit à partir du catalogue de fiches, "
                                                     "sans modèle de langage.")
 
-    def _salvage(self, profile: Profile, output: dict | None, fiches: list[Practice], problems: list[str]
-                 ) -> ActionPlan:
-        """Keep what validates, complete the missing axes from the catalogue; garbage gives the catalogue plan."""
-        why = f"Le modèle de langage n'a pas produit un plan valide après {REPAIR_ROUNDS} corrections"
+    def _salvage(self, profile: Profile, output: dict | None, fiches: list[Practice], problems: list[str],
+                 why: str) -> ActionPlan:
+        """Keep what validates, complete the missing axes from the catalogue; garbage gives the catalogue plan.
+        `why`: what stopped the model, in French."""
         if output is None:
             return self._catalogue(profile, f"Le modèle de langage n'a pas produit de plan : JSON invalide après "
                                             f"{REPAIR_ROUNDS + 1} essais")
         data, removed = self._plan_data(profile, output, fiches)
         context = {"criteria": self.criteria}
         listed = lambda key: data[key] if isinstance(data[key], list) else []  # noqa: E731
-        valid = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None and a.is_concrete]
+        parsed = [a for a in (_valid(Action, x, context) for x in listed("actions")) if a is not None]
+        valid = [a for a in parsed if a.is_concrete]
+        # what keeps each from being concrete (« une description d'au moins 25 mots (elle en a 24) »)
+        vague = "; ".join(f"« {a.title} » : il manque {', '.join(a.gaps())}" for a in parsed if not a.is_concrete)
         actions = [a for i, a in enumerate(valid) if not action_problems(a, valid[:i])]
         dropped = [a.title for a in valid if a not in actions]
         if not actions:
-            return self._catalogue(profile, why + (f" (actions écartées : {_quoted(dropped)})" if dropped else ""))
+            reasons = ([f"actions du modèle pas assez concrètes : {vague}"] if vague else []) + \
+                ([f"actions écartées : {_quoted(dropped)}"] if dropped else [])
+            return self._catalogue(profile, why + (f" ({' ; '.join(reasons)})" if reasons else ""))
         missing = [axis for axis, _ in missing_axes(actions, self.criteria)]
         completed = self._catalogue_actions(profile, missing, {s for a in actions for s in a.sources})
         action_dicts = [a.model_dump() for a in actions] + completed
@@ -317,6 +325,8 @@ class LLMDrafter:
         if dropped:
             notes.append(f"Action(s) du modèle écartée(s) (sans fiche source, texte à remplir ou description "
                          f"répétée) : {_quoted(dropped)}.")
+        if vague:
+            notes.append(f"Action(s) du modèle écartée(s), pas assez concrète(s) : {vague}.")
         if governance is None or evaluation is None or not objectives:
             notes.append("Gouvernance, évaluation ou objectifs manquants repris du catalogue.")
         if removed:

@@ -2,7 +2,8 @@
 
 Small models answer « attractivité » for the axis id `attractivite`, `14000` (a number) for a target that is text,
 `porteur` or `working_groups` for a field name. None of that changes what the model meant, so it is normalised
-here; anything else (an unknown axis, a missing field) is left for validation and the repair round.
+here, and so is an axis id written among an action's finalités (Qwen2.5-Coder-1.5B did, through a real server);
+anything else (an unknown axis, a missing field) is left for validation and the repair round.
 
 >>> from assistant.criteria import load_criteria   # doctest: +SKIP
 >>> normalise_plan({"actions": [{"axe": "Attractivité", "porteur": "CCAS"}]}, criteria)  # doctest: +SKIP
@@ -104,8 +105,10 @@ def _part(data: dict, part: str, criteria: CallCriteria) -> dict:
     if part == "action":
         if isinstance(data.get("axis"), (str, int)) and not isinstance(data.get("axis"), bool):
             data["axis"] = axis_id(data["axis"], criteria)
-        if isinstance(data.get("finalites"), list):
-            data["finalites"] = [finalite_id(f, criteria) for f in data["finalites"]]
+        if isinstance(data.get("finalites"), list):  # an axis given as a finalité (« protection ») is the axis
+            axes = {axis.id for axis in criteria.axes}
+            data["finalites"] = [finalite_id(f, criteria) for f in data["finalites"]
+                                 if not (isinstance(f, (str, int)) and axis_id(f, criteria) in axes)]
     if part == "objective" and isinstance(data.get("finalite"), str):
         data["finalite"] = finalite_id(data["finalite"], criteria)
     return data

@@ -1,0 +1,104 @@
+"""The LLM mode on a real model server's own responses, replayed on the loopback (`tests/llm_replay.py`).
+
+The recordings in `tests/data/llm_recordings/` are what llama-cpp-python's server (0.3.36, Qwen2.5-Coder-1.5B-Instruct
+Q4_K_M, 2 threads, n_ctx 8192) answered to this app, through `RecordingProxy`: its HTTP 500 refusing `json_schema`,
+streamed tool calls of a plan and its repair rounds, a plan stream that the client cut at its deadline, streamed
+answers. LangChain's real OpenAI client reads them here, so the HTTP path is tested on real responses, not only on
+fake chat models. `make test-llm` runs the same paths against the live server.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+from assistant import Assistant
+from assistant.llm import make_chat_model
+from assistant.llm_structured import MethodMemory
+from assistant.loaders import load_practices
+from assistant.plans.planner import Planner
+from llm_replay import ReplayServer
+
+PROFILES = "examples/profiles"
+
+
+def llm_settings(base: Assistant, url: str, **extra):
+    return base.settings.model_copy(update={"llm_provider": "openai", "llm_model": "qwen-test", "llm_base_url": url,
+                                            "llm_timeout_s": 30.0, **extra})
+
+
+def test_a_real_answer_without_citations_gives_the_offline_answer_and_says_why(knowledge_assistant):
+    with ReplayServer(["answer_uncited"]) as stub:
+        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
+                              knowledge_assistant.criteria)
+        answer = assistant.ask("Qui peut candidater à cet appel à projets ?")
+    assert not stub.mismatches and stub.requests[0]["stream"] and stub.requests[0]["max_tokens"] == 800
+    # the model wrote « Les communes et aux intercommunalités. » with no [n]: never shown as the answer
+    assert answer.mode == "none" and "ne citait aucun passage" in answer.notice
+    assert answer.answer.startswith("L'appel s'adresse aux communes et aux intercommunalités") and answer.citations
+
+
+def test_a_real_refusal_while_the_call_states_the_fact_gives_the_offline_answer(knowledge_assistant):
+    with ReplayServer(["answer_refused"]) as stub:
+        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
+                              knowledge_assistant.criteria)
+        answer = assistant.ask("Qui peut candidater à cet appel à projets ?")
+    assert not stub.mismatches
+    # the model wrote an uncited sentence, then the refusal sentence: the call's fact is shown instead, with why
+    assert answer.mode == "none" and "ne permettaient pas de répondre" in answer.notice
+    assert answer.answer.startswith("L'appel s'adresse aux communes et aux intercommunalités") and answer.citations
+
+
+def test_a_real_answer_with_citations_is_the_models(knowledge_assistant):
+    with ReplayServer(["answer_cited"]) as stub:
+        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
+                              knowledge_assistant.criteria)
+        answer = assistant.ask("Jusqu'à quand peut-on déposer le dossier ?")
+    assert not stub.mismatches
+    assert answer.mode.startswith("openai"), answer.notice
+    assert "30 avril" in answer.answer and answer.citations
+    assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
+
+
+def plan_with(knowledge_assistant, stub: ReplayServer, memory: MethodMemory, profile: str, timeout_s: float):
+    settings = llm_settings(knowledge_assistant, stub.base_url, llm_timeout_s=timeout_s)
+    planner = Planner(knowledge_assistant.criteria, load_practices(settings.knowledge_dir), knowledge_assistant.kb,
+                      make_chat_model(settings, max_tokens=settings.llm_max_tokens_plan), timeout_s=timeout_s,
+                      label="openai · qwen-test", memory=memory)
+    return planner, planner.draft(f"{PROFILES}/{profile}.yaml")
+
+
+def test_a_correction_cut_at_the_deadline_keeps_the_models_action_and_names_the_cause(knowledge_assistant, tmp_path):
+    """Recorded: json_schema refused (HTTP 500); a tool call with one action (axis pilotage, fiche sources); its
+    correction outlived the 600 s deadline and was cut. Replayed at 50 times the pace with a 10 s deadline: the
+    first answer (7.8 s) comes, the correction (12 s) is hung up on at 10 s."""
+    names = ["plan_json_schema_refused", "plan_petite_ville_1", "plan_petite_ville_2_cut"]
+    memory = MethodMemory(tmp_path / "methods.json")
+    with ReplayServer(names, speed=50.0) as stub:
+        planner, plan = plan_with(knowledge_assistant, stub, memory, "petite-ville", timeout_s=10.0)
+        time.sleep(0.5)
+    assert not stub.mismatches, stub.mismatches
+    assert [r["response_format"] for r in stub.requests] == ["json_schema", None, None]
+    assert [r["tool_choice"] for r in stub.requests[1:]] == ["PlanDraft", "PlanDraft"]
+    assert memory.get(planner.llm.caller.key) == "tool_calling" and (tmp_path / "methods.json").is_file()
+    assert len(stub.hangups) == 1 and len(stub.finished) == 1  # the correction's stream was closed, not read on
+    assert plan.mode == "openai · qwen-test"
+    model_actions = [a for a in plan.actions if a.origin == "llm"]
+    assert [a.axis for a in model_actions] == ["pilotage"] and all(a.sources for a in model_actions)
+    assert {a.axis for a in plan.actions} == set(knowledge_assistant.criteria.axis_ids)
+    assert "la correction n° 1 a échoué (délai dépassé" in plan.notice and "complété(s)" in plan.notice
+    assert "Error" not in plan.notice and "Exception" not in plan.notice
+
+
+def test_plans_that_never_validate_give_the_catalogue_plan_with_the_reason(knowledge_assistant, tmp_path):
+    """Recorded: the three rounds of another profile (tool calling, remembered from the first test's server), none
+    valid. The catalogue plan is returned, and says why."""
+    names = ["plan_json_schema_refused", "plan_grande_ville_1", "plan_grande_ville_2", "plan_grande_ville_3"]
+    with ReplayServer(names, speed=2000.0) as stub:
+        _, plan = plan_with(knowledge_assistant, stub, MethodMemory(), "grande-ville", timeout_s=30.0)
+    assert not stub.mismatches, stub.mismatches
+    assert [r["tool_choice"] for r in stub.requests] == [None, "PlanDraft", "PlanDraft", "PlanDraft"]
+    assert [r["roles"] for r in stub.requests[1:]] == [["system", "user"], ["system", "user", "user"],
+                                                      ["system", "user", "user"]]  # two corrections asked
+    assert plan.mode == "catalogue" and "après 2 corrections" in plan.notice
+    assert {a.axis for a in plan.actions} == set(knowledge_assistant.criteria.axis_ids)
