@@ -70,12 +70,12 @@ def plan_with(knowledge_assistant, stub: ReplayServer, memory: MethodMemory, pro
 
 def test_a_correction_cut_at_the_deadline_keeps_the_models_action_and_names_the_cause(knowledge_assistant, tmp_path):
     """Recorded: json_schema refused (HTTP 500); a tool call with one action (axis pilotage, fiche sources); its
-    correction outlived the 600 s deadline and was cut. Replayed at 50 times the pace with a 10 s deadline: the
-    first answer (7.8 s) comes, the correction (12 s) is hung up on at 10 s."""
+    correction outlived the 600 s deadline and was cut. Replayed at 25 times the pace with a 20 s deadline: the
+    first answer (15.7 s) comes, the correction (24 s) is hung up on at 20 s."""
     names = ["plan_json_schema_refused", "plan_petite_ville_1", "plan_petite_ville_2_cut"]
     memory = MethodMemory(tmp_path / "methods.json")
-    with ReplayServer(names, speed=50.0) as stub:
-        planner, plan = plan_with(knowledge_assistant, stub, memory, "petite-ville", timeout_s=10.0)
+    with ReplayServer(names, speed=25.0) as stub:
+        planner, plan = plan_with(knowledge_assistant, stub, memory, "petite-ville", timeout_s=20.0)
         time.sleep(0.5)
     assert not stub.mismatches, stub.mismatches
     assert [r["response_format"] for r in stub.requests] == ["json_schema", None, None]
@@ -86,7 +86,7 @@ def test_a_correction_cut_at_the_deadline_keeps_the_models_action_and_names_the_
     model_actions = [a for a in plan.actions if a.origin == "llm"]
     assert [a.axis for a in model_actions] == ["pilotage"] and all(a.sources for a in model_actions)
     assert {a.axis for a in plan.actions} == set(knowledge_assistant.criteria.axis_ids)
-    assert "la correction n° 1 a échoué (délai dépassé" in plan.notice and "complété(s)" in plan.notice
+    assert "la correction n° 1 a échoué (délai dépassé (20 s))" in plan.notice and "complété(s)" in plan.notice
     assert "Error" not in plan.notice and "Exception" not in plan.notice
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-SERVER_PYTHON = os.environ.get("AAP_TEST_LLM_PYTHON", "")
-MODEL = os.environ.get("AAP_TEST_LLM_MODEL", "")
-DATA = os.environ.get("AAP_TEST_LLM_DATA", "")
+# absolute: the suite's autouse fixture runs each test in its own folder
+SERVER_PYTHON = os.path.abspath(os.environ["AAP_TEST_LLM_PYTHON"]) if os.environ.get("AAP_TEST_LLM_PYTHON") else ""
+MODEL = os.path.abspath(os.environ["AAP_TEST_LLM_MODEL"]) if os.environ.get("AAP_TEST_LLM_MODEL") else ""
+DATA = os.path.abspath(os.environ["AAP_TEST_LLM_DATA"]) if os.environ.get("AAP_TEST_LLM_DATA") else ""
 ALIAS = "qwen-test"
 
 

@@ -61,15 +61,16 @@ def test_a_question_the_sources_do_not_cover_is_refused(kb_assistant, model_serv
 
 
 def test_a_plan_comes_through_the_negotiated_method(kb_assistant, model_server, tmp_path):
-    settings = llm_settings(kb_assistant, model_server.base_url, llm_timeout_s=400.0)
+    """llama-cpp-python's server refuses json_schema (HTTP 500): tool calling is negotiated and remembered. A round
+    takes 2 to 11 min on 2 cores: the deadline is generous, and a round that outlives it is a named fallback."""
+    settings = llm_settings(kb_assistant, model_server.base_url, llm_timeout_s=900.0)
     memory = MethodMemory(tmp_path / "methods.json")
     planner = Planner(kb_assistant.criteria, load_practices(settings.knowledge_dir), kb_assistant.kb,
-                      make_chat_model(settings, max_tokens=settings.llm_max_tokens_plan), timeout_s=400.0,
+                      make_chat_model(settings, max_tokens=settings.llm_max_tokens_plan), timeout_s=900.0,
                       label="openai · test", memory=memory)
     plan = planner.draft(PROFILE / "petite-ville.yaml")
     caller = planner.llm.caller
-    assert caller.method in {"json_schema", "tool_calling", "json_mode", "text"}
-    assert memory.get(caller.key) == caller.method and (tmp_path / "methods.json").is_file()
+    assert memory.get(caller.key) == "tool_calling" and (tmp_path / "methods.json").is_file(), plan.notice
     assert plan.mode == "openai · test" or "catalogue" in (plan.notice or ""), plan.notice
     if plan.mode == "openai · test":  # every model action has a fiche source
         assert all(a.sources for a in plan.actions if a.origin == "llm")
