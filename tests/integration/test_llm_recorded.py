@@ -10,7 +10,9 @@ fake chat models. `make test-llm` runs the same paths against the live server.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import pytest
 
 from assistant import Assistant
 from assistant.llm import make_chat_model
@@ -19,7 +21,7 @@ from assistant.loaders import load_practices
 from assistant.plans.planner import Planner
 from llm_replay import ReplayServer
 
-PROFILES = "examples/profiles"
+PROFILES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
 
 
 def llm_settings(base: Assistant, url: str, **extra):
@@ -27,33 +29,31 @@ def llm_settings(base: Assistant, url: str, **extra):
                                             "llm_timeout_s": 30.0, **extra})
 
 
-def test_a_real_answer_without_citations_gives_the_offline_answer_and_says_why(knowledge_assistant):
-    with ReplayServer(["answer_uncited"]) as stub:
+def replayed_answer(knowledge_assistant, recording: str, question: str):
+    """The assistant's answer with the model served by one recording; the stub, to check what it was asked."""
+    with ReplayServer([recording]) as stub:
         assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
                               knowledge_assistant.criteria)
-        answer = assistant.ask("Qui peut candidater à cet appel à projets ?")
+        return stub, assistant.ask(question)
+
+
+WHO_MAY_APPLY = "Qui peut candidater à cet appel à projets ?"
+
+
+@pytest.mark.parametrize("recording, why", [
+    ("answer_uncited", "ne citait aucun passage"),  # « Les communes et aux intercommunalités. », no [n]
+    ("answer_refused", "ne permettaient pas de répondre"),  # an uncited sentence, then the refusal sentence
+])
+def test_a_real_answer_that_cannot_be_shown_gives_the_offline_answer_and_says_why(knowledge_assistant, recording,
+                                                                                   why):
+    stub, answer = replayed_answer(knowledge_assistant, recording, WHO_MAY_APPLY)
     assert not stub.mismatches and stub.requests[0]["stream"] and stub.requests[0]["max_tokens"] == 800
-    # the model wrote « Les communes et aux intercommunalités. » with no [n]: never shown as the answer
-    assert answer.mode == "none" and "ne citait aucun passage" in answer.notice
-    assert answer.answer.startswith("L'appel s'adresse aux communes et aux intercommunalités") and answer.citations
-
-
-def test_a_real_refusal_while_the_call_states_the_fact_gives_the_offline_answer(knowledge_assistant):
-    with ReplayServer(["answer_refused"]) as stub:
-        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
-                              knowledge_assistant.criteria)
-        answer = assistant.ask("Qui peut candidater à cet appel à projets ?")
-    assert not stub.mismatches
-    # the model wrote an uncited sentence, then the refusal sentence: the call's fact is shown instead, with why
-    assert answer.mode == "none" and "ne permettaient pas de répondre" in answer.notice
+    assert answer.mode == "none" and why in answer.notice
     assert answer.answer.startswith("L'appel s'adresse aux communes et aux intercommunalités") and answer.citations
 
 
 def test_a_real_answer_with_citations_is_the_models(knowledge_assistant):
-    with ReplayServer(["answer_cited"]) as stub:
-        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
-                              knowledge_assistant.criteria)
-        answer = assistant.ask("Jusqu'à quand peut-on déposer le dossier ?")
+    stub, answer = replayed_answer(knowledge_assistant, "answer_cited", "Jusqu'à quand peut-on déposer le dossier ?")
     assert not stub.mismatches
     assert answer.mode.startswith("openai"), answer.notice
     assert "30 avril" in answer.answer and answer.citations
@@ -65,7 +65,7 @@ def plan_with(knowledge_assistant, stub: ReplayServer, memory: MethodMemory, pro
     planner = Planner(knowledge_assistant.criteria, load_practices(settings.knowledge_dir), knowledge_assistant.kb,
                       make_chat_model(settings, max_tokens=settings.llm_max_tokens_plan), timeout_s=timeout_s,
                       label="openai · qwen-test", memory=memory)
-    return planner, planner.draft(f"{PROFILES}/{profile}.yaml")
+    return planner, planner.draft(PROFILES / f"{profile}.yaml")
 
 
 def test_a_correction_cut_at_the_deadline_keeps_the_models_action_and_names_the_cause(knowledge_assistant, tmp_path):
