@@ -221,12 +221,16 @@ def test_another_deadline_is_not_the_calls(knowledge_assistant, question):
     assert answer.insufficient_evidence and "30 avril" not in answer.answer
 
 
-@pytest.mark.parametrize("question, lead_word", [
+@pytest.mark.parametrize("question, lead_start", [
     # worded unlike the fact's examples, with words the base knows: a question on the call all the same
-    ("On est une commune de 3000 habitants, on peut répondre ?", "Oui"),
-    ("Les associations peuvent nous aider mais est-ce qu'elles peuvent déposer elles-mêmes ?", "Non"),
+    ("On est une commune de 3000 habitants, on peut répondre ?", "Oui : l'appel s'adresse aux communes et aux"),
+    ("Les associations peuvent nous aider mais est-ce qu'elles peuvent déposer elles-mêmes ?",
+     "Non : l'appel s'adresse aux communes et aux"),
+    ("Les centres sociaux peuvent-ils porter le dossier eux-mêmes ?", "Non : l'appel s'adresse aux communes et aux"),
+    ("L'appel est-il réservé aux communes qui ont un quartier prioritaire ?",
+     "Non : l'appel n'est pas réservé aux quartiers prioritaires"),
 ])
-def test_who_may_apply_in_a_users_own_words(knowledge_assistant, question, lead_word):
+def test_who_may_apply_in_a_users_own_words(knowledge_assistant, question, lead_start):
     answer = knowledge_assistant.ask(question)
     assert not answer.insufficient_evidence
-    assert lead(answer).startswith(lead_word) and "communes et aux intercommunalités" in lead(answer)
+    assert lead(answer).startswith(lead_start), lead(answer)

@@ -37,6 +37,12 @@ def ask(known, question, previous=None):
     ("Notre commune n'a pas de CLSPD, pouvons-nous candidater ?", Intent.UNSTATED, "clspd_required"),
     ("Combien d'actions faut-il prévoir au minimum ?", Intent.CALL_FACT, "min_actions"),
     ("Quelle est la date limite ?", Intent.CALL_FACT, "deadline"),
+    ("Bonjour, notre intercommunalité voudrait candidater, il faut délibérer avant ?", Intent.UNSTATED,
+     "file_contents"),
+    ("Combien de collectivités ont été financées l'an dernier ?", Intent.UNSTATED, "laureates"),
+    ("Je ne trouve pas sur quel site il faut déposer la candidature, vous pouvez m'aider ?", Intent.CALL_FACT,
+     "submission"),
+    ("Quel organisme est à l'origine de cet appel à projets ?", Intent.CALL_FACT, "publisher"),
     ("Jusqu'à quand peut-on déposer le dossier ?", Intent.CALL_FACT, "deadline"),
     ("Quel est le montant maximum de la subvention ?", Intent.UNSTATED, "amount"),
 ])
