@@ -124,7 +124,10 @@ class Assistant:
         return docs, rejected
 
     def remove_document(self, doc_id: str) -> int:
-        return self.kb.remove(doc_id)
+        removed = self.kb.remove(doc_id)
+        # the checker's saved name lexicon holds names read in that document: dropped, rebuilt at the next check
+        self._name_lexicon_path.unlink(missing_ok=True)
+        return removed
 
     def documents(self) -> list[DocState]:
         return self.kb.documents()

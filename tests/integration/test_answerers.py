@@ -82,8 +82,14 @@ def test_ideas_respect_the_asked_ages(knowledge_assistant):
 
 
 def test_extractive_answers_carry_the_expected_answer_type(knowledge_assistant):
-    answer = knowledge_assistant.ask("Combien de collectivités ont été retenues en 2024 ?")
+    answer = knowledge_assistant.ask("Combien de pays utilisent le PSFP ?")
     assert re.search(r"\d", lead(answer)), answer.answer
+
+
+def test_a_count_the_call_does_not_give_is_said_so_then_the_fiches_figure_follows(knowledge_assistant):
+    answer = knowledge_assistant.ask("Combien de collectivités ont été retenues en 2024 ?")
+    assert lead(answer).startswith("L'appel n'indique pas combien"), answer.answer
+    assert "15 collectivités retenues en 2024" in answer.answer
 
 
 def test_no_reference_line_url_or_internal_id_is_an_answer_sentence(knowledge_assistant):

@@ -81,7 +81,8 @@ def test_a_correction_cut_at_the_deadline_keeps_the_models_action_and_names_the_
     assert [r["response_format"] for r in stub.requests] == ["json_schema", None, None]
     assert [r["tool_choice"] for r in stub.requests[1:]] == ["PlanDraft", "PlanDraft"]
     assert memory.get(planner.llm.caller.key) == "tool_calling" and (tmp_path / "methods.json").is_file()
-    assert len(stub.hangups) == 1 and len(stub.finished) == 1  # the correction's stream was closed, not read on
+    # the refusal and the first round were sent to their end; the correction's stream was closed, not read on
+    assert len(stub.finished) == 2 and len(stub.hangups) == 1 and stub.hangups[0] > stub.finished[1]
     assert plan.mode == "openai · qwen-test"
     model_actions = [a for a in plan.actions if a.origin == "llm"]
     assert [a.axis for a in model_actions] == ["pilotage"] and all(a.sources for a in model_actions)
