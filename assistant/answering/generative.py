@@ -94,6 +94,12 @@ def check_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citat
     return cleaned, citations, sorted(set(removed))
 
 
+def cut_by_token_limit(chunk) -> bool:
+    """The stream ended because the token limit was reached (OpenAI, Mistral: `length`; Ollama: `done_reason`)."""
+    metadata = getattr(chunk, "response_metadata", None) or {}
+    return "length" in (metadata.get("finish_reason"), metadata.get("done_reason"))
+
+
 class LLMAnswerer:
     def __init__(self, model: BaseChatModel, call_title: str, timeout_s: float, label: str,
                  context_tokens: int = 8192):
@@ -117,8 +123,12 @@ class LLMAnswerer:
         """Partial text as it arrives (for the UI); raises LLMFailure on error, or past the timeout overall (the
         stream is then closed). `messages`: another prompt than the answer's, over the same numbered `passages`."""
         messages = messages or build_messages(self.call_title, question, passages, fact)
+        cut = False
         for chunk in stream_chunks(self.model, messages, self.timeout_s):
+            cut = cut or cut_by_token_limit(chunk)  # said by one of the last chunks, not always the very last
             yield message_text(chunk)
+        if cut:
+            raise LLMFailure("réponse coupée à la limite de jetons (AAP_LLM_MAX_TOKENS_ANSWER)")
 
     def finish(self, text: str, passages: list[Passage]) -> Answer:
         """The model's text as an answer only when every part of it cites a passage; otherwise an LLMFailure

@@ -29,10 +29,10 @@ def llm_settings(base: Assistant, url: str, **extra):
                                             "llm_timeout_s": 30.0, **extra})
 
 
-def replayed_answer(knowledge_assistant, recording: str, question: str):
+def replayed_answer(knowledge_assistant, recording: str, question: str, **settings):
     """The assistant's answer with the model served by one recording; the stub, to check what it was asked."""
     with ReplayServer([recording]) as stub:
-        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url), knowledge_assistant.kb,
+        assistant = Assistant(llm_settings(knowledge_assistant, stub.base_url, **settings), knowledge_assistant.kb,
                               knowledge_assistant.criteria)
         return stub, assistant.ask(question)
 
@@ -50,6 +50,15 @@ def test_a_real_answer_that_cannot_be_shown_gives_the_offline_answer_and_says_wh
     assert not stub.mismatches and stub.requests[0]["stream"] and stub.requests[0]["max_tokens"] == 800
     assert answer.mode == "none" and why in answer.notice
     assert answer.answer.startswith("L'appel s'adresse aux communes et aux intercommunalités") and answer.citations
+
+
+def test_an_answer_cut_by_the_token_limit_is_named_and_replaced_by_the_offline_answer(knowledge_assistant):
+    """Recorded with AAP_LLM_MAX_TOKENS_ANSWER=24: the server stopped at 24 tokens (finish_reason « length »)."""
+    stub, answer = replayed_answer(knowledge_assistant, "answer_cut_by_max_tokens",
+                                   "Quels acteurs faut-il mobiliser selon l'appel ?", llm_max_tokens_answer=24)
+    assert not stub.mismatches and stub.requests[0]["max_tokens"] == 24
+    assert answer.mode == "none" and "coupée à la limite de jetons" in answer.notice
+    assert answer.answer.startswith("L'appel demande de mobiliser") and answer.citations
 
 
 def test_a_real_answer_with_citations_is_the_models(knowledge_assistant):
