@@ -64,11 +64,25 @@ def describe_error(exc: BaseException) -> str:
     status = http_status(exc)
     if status is not None:
         return f"le serveur du modèle a répondu par une erreur HTTP {status}"
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+    # by class name along the chain: clients wrap the transport's error in their own (langchain-openai's
+    # OpenAIConnectionError over openai's APIConnectionError over a RemoteProtocolError of the httpx copy it ships)
+    chain = _chain(exc)
+    names = {type(e).__name__ for e in chain}
+    if names & {"RemoteProtocolError", "ReadError"}:
         return "la connexion au serveur du modèle a été coupée pendant la réponse"
-    if isinstance(exc, (ConnectionError, httpx.ConnectError)) or name == "APIConnectionError":
+    if any(isinstance(e, ConnectionError) for e in chain) or \
+            names & {"ConnectError", "APIConnectionError", "OpenAIConnectionError"}:
         return "le serveur du modèle est injoignable"
     return "le modèle a renvoyé une réponse inattendue"
+
+
+def _chain(exc: BaseException, depth: int = 6) -> list[BaseException]:
+    """The exception and those it was raised from or during, nearest first."""
+    found: list[BaseException] = []
+    while exc is not None and len(found) < depth and exc not in found:
+        found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return found
 
 
 def stream_chunks(runnable: Runnable, messages: Any, timeout_s: float) -> Iterator[Any]:

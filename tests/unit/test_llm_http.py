@@ -104,3 +104,20 @@ def test_a_stream_read_to_its_end_is_the_answer():
         model = make_chat_model(settings("openai", stub.base_url))
         text = "".join(chunk.content for chunk in stream_chunks(model, QUESTION, timeout_s=10))
     assert text == "".join(f"mot{i} " for i in range(12)) and stub.finished and not stub.hangups
+
+
+def test_a_dropped_stream_wrapped_by_the_client_is_named_a_cut_connection():
+    """Seen with a killed llama-cpp-python server: the OpenAI client raises its own error from httpx's."""
+    import httpx
+    import openai
+
+    from assistant.llm_call import describe_error
+
+    try:
+        try:
+            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+        except httpx.RemoteProtocolError as dropped:
+            raise openai.APIError("incomplete response", request=httpx.Request("POST", "http://x"), body=None) \
+                from dropped
+    except openai.APIError as wrapped:
+        assert describe_error(wrapped) == "la connexion au serveur du modèle a été coupée pendant la réponse"
