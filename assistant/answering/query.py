@@ -260,15 +260,19 @@ def _asks_only_about(folded: str, subject: Subject) -> bool:
     asking = next((i for i, c in enumerate(clauses) if DEFINITION.search(c)), None)
     if asking is None or len(clauses) < 2:
         return False
-    names = any(p.search(clauses[asking]) for p in subject.patterns)
+    names = _names(clauses[asking], subject)
     if not names and asking > 0 and _only_subject_left(clauses[asking], subject, DEFINITION_FILLERS) \
-            and any(p.search(clauses[asking - 1]) for p in subject.patterns):
+            and _names(clauses[asking - 1], subject):
         return True  # « Je vois passer le sigle CDDF dans une note, qu'est-ce que c'est ? »: « c'est » is the CDDF
     # the clause that asks, and the one before it when that is where the subject is named (« ça » refers to it)
     asked = clauses[asking] if names else " ".join(clauses[max(asking - 1, 0):asking + 1])
     scene = " ".join(clauses[:asking] if names else clauses[:max(asking - 1, 0)])
     return _only_subject_left(asked, subject, DEFINITION_FILLERS | SCENE_WORDS) and \
         _only_subject_left(scene, subject, SCENE_WORDS)
+
+
+def _names(text: str, subject: Subject) -> bool:
+    return any(p.search(text) for p in subject.patterns)
 
 
 def _only_subject_left(text: str, subject: Subject, fillers: frozenset[str]) -> bool:
