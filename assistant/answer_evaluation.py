@@ -131,8 +131,13 @@ def report(outcomes: list[Outcome], title: str, show_errors: bool = False) -> st
     return "\n".join(lines)
 
 
-def run_answer_eval(assistant, path: Path, half: str = "tuning", show_errors: bool = False) -> str:
+def run_answer_eval(assistant, path: Path, half: str = "tuning", show_errors: bool = False,
+                    unseen: bool = True) -> str:
+    """`unseen`: the question classifier is trained without any question of this set (first turns included)."""
     halves = ["tuning", "test"] if half == "both" else [half]
+    if unseen and assistant.qa.intents is not None:
+        cases = load_cases(path, "both")
+        assistant.qa.intents = assistant.qa.intents.without([c.q for c in cases] + [h for c in cases for h in c.history])
     parts = []
     for name in halves:
         outcomes = evaluate(assistant, load_cases(path, name))

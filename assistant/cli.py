@@ -363,7 +363,10 @@ def eval_retrieval(question_files: tuple[Path, ...], models: str) -> None:
 @click.option("--half", type=click.Choice(["tuning", "test", "both"]), default="tuning", show_default=True,
               help="Moitié du jeu : réglage, test (à ne lire qu'à la fin), ou les deux.")
 @click.option("--errors", "show_errors", is_flag=True, help="Lister les réponses fausses, avec ce qui manque.")
-def eval_answers(set_path: Path | None, half: str, show_errors: bool) -> None:
+@click.option("--seen", is_flag=True, help="Garder les questions du jeu parmi les exemples du classifieur des questions "
+                                            "(knowledge/intents.yaml). Par défaut, elles en sont retirées avant de "
+                                            "l'entraîner : le jeu est mesuré comme des questions jamais vues.")
+def eval_answers(set_path: Path | None, half: str, show_errors: bool, seen: bool) -> None:
     """Justesse des réponses, mesurée sur leur texte : par type de question, part des réponses qui donnent les
     faits attendus, part où le fait clé est dans la première phrase, réponses hors sujet, questions signalées hors
     champ (à raison ou à tort), relances de conversation justes. La base doit être indexée (aap ingest).
@@ -377,7 +380,7 @@ def eval_answers(set_path: Path | None, half: str, show_errors: bool) -> None:
         assistant = _assistant()
         assistant.ingest()
         path = set_path or assistant.settings.knowledge_dir.parent / "tests" / "eval" / "answers.yaml"
-        click.echo(run_answer_eval(assistant, path, half=half, show_errors=show_errors))
+        click.echo(run_answer_eval(assistant, path, half=half, show_errors=show_errors, unseen=not seen))
     except AapError as exc:
         _fail(exc)
 

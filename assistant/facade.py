@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from .call_facts import CallFacts
     from .answering.models import Answer, Turn
+    from .answering.intent_model import IntentClassifier
+    from .answering.recognition import FactRecogniser
     from .answering.service import QuestionAnswering
     from .grounding import GroundingChecker, GroundingReport
     from .grounding.call_vectors import CallDataVectors
@@ -136,7 +138,6 @@ class Assistant:
     @cached_property
     def qa(self) -> "QuestionAnswering":
         from .answering.generative import LLMAnswerer
-        from .answering.recognition import FactRecogniser
         from .answering.service import QuestionAnswering
         from .llm import make_chat_model, model_label
         from .retrieval import HybridRetriever
@@ -162,7 +163,7 @@ class Assistant:
             titles={p.meta.id: p.meta.title for p in practices},
             fiche_ages={p.meta.id: fiche_ages(p.meta.public) for p in practices},
             proven=frozenset(p.meta.id for p in practices if p.meta.evidence == "probant"),
-            recogniser=FactRecogniser(self.call_facts, self.kb.embeddings, self.settings.sentences_dir / "questions.npz"),
+            recogniser=self._fact_recogniser(), intents=self._intent_classifier(),
         )
 
     @property
@@ -241,6 +242,20 @@ class Assistant:
         statements = call_statements(self.criteria, self.call_facts.statements(self.criteria))
         self.call_data_vectors.ensure([s.text for s in statements], index=self.kb.sentences)
         name_lexicon(self.kb, self.criteria, self._name_lexicon_path)
+        # the example questions' vectors, so that the first question of a new process does not embed them
+        self._fact_recogniser().warm()
+        self._intent_classifier().warm()
+
+    def _fact_recogniser(self) -> "FactRecogniser":
+        from .answering.recognition import FactRecogniser
+
+        return FactRecogniser(self.call_facts, self.kb.embeddings, self.settings.sentences_dir / "questions.npz")
+
+    def _intent_classifier(self) -> "IntentClassifier":
+        from .answering.intent_model import IntentClassifier, load_intent_examples
+
+        return IntentClassifier(load_intent_examples(self.settings.knowledge_dir, self.call_facts), self.kb.embeddings,
+                                self.settings.sentences_dir / "intents.npz")
 
     @property
     def _name_lexicon_path(self) -> Path:

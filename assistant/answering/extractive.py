@@ -92,7 +92,8 @@ class ExtractiveAnswerer:
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
         scored = []
-        for s in self.scorer.score(query.text, list(query.vector), passages):
+        text, vector = (query.question, query.focus_vector) if query.focus_vector else (query.text, query.vector)
+        for s in self.scorer.score(text, list(vector), passages):
             if not is_answer_sentence(s.text):
                 continue
             bonus = TYPE_BONUS if query.answer_type not in (AnswerType.OTHER, AnswerType.YES_NO) and carries(

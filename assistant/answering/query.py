@@ -44,6 +44,25 @@ class AnswerType(str, Enum):
 
 
 @dataclass(frozen=True)
+class IntentGuess:
+    """The question classifier's choice (intent_model.py) and its probability for each kind of question."""
+
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+
+    @property
+    def surely_in_scope(self) -> bool:
+        """A kind of question the base answers, chosen with near certainty: a word a pattern does not know
+        (« le 4eme axe c'est quoi déjà ») is no reason to say the base does not cover it."""
+        return self.label != "out_of_scope" and self.confidence >= SURE and \
+            self.probabilities.get("out_of_scope", 0.0) <= SURELY_NOT_OUTSIDE
+
+
+SURE, SURELY_NOT_OUTSIDE = 0.9, 0.05
+
+
+@dataclass(frozen=True)
 class Query:
     """A question as understood: what every step after it reads, so that nothing re-detects it."""
 
@@ -59,9 +78,15 @@ class Query:
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     vector: tuple[float, ...] = field(default=(), repr=False)
+    # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
+    # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
+    focus_vector: tuple[float, ...] = field(default=(), repr=False)
     borrowed: bool = False  # an elliptic follow-up completed from the previous question
     fact_closeness: float = 0.0  # cosine with the nearest example question of `fact` (recognition.py)
     other_call: bool = False  # asks about another funder's call (« la Région a lancé un appel à projets… »)
+    about_call: bool = False  # on the call's text, though no fact of the call answers it: answered from the call
+    looks_outside: bool = False  # the question classifier takes it for one the base does not cover
+    guess: IntentGuess | None = field(default=None, repr=False)  # the question classifier's choice
 
     def unmatched_words(self) -> str:
         """What the question says besides the fact its pattern recognised (« Avant quelle date doit-on voter le
@@ -93,8 +118,9 @@ HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi
                  r"construire|lancer|animer|financer|toucher|travailler|agir|rediger|former|mesurer|convaincre)|"
                  r"\bcomment (?:on|l'|le|la|les|y|je|j'|nous|vous)\b|\bpar ou commencer\b|\bcomment (?:commencer|demarrer|s'organiser)\b|"
                  # « on fait comment ? », « on s'y prend comment, concrètement ? »: the how at the end
-                 r"\b(?:on|je|nous|vous|ca) (?:fait|fais|faisons|faites|s'y prend|m'y prends|procede|se passe|se monte|"
-                 r"s'organise|se met en place) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$")
+                 r"\b(?:on|je|nous|vous|ca) (?:le |la |les |l')?(?:fait|fais|faisons|faites|s'y prend|m'y prends|procede|"
+                 r"se passe|se monte|s'organise|se met en place|met en place|mets en place|monte|organise|lance|"
+                 r"applique|deploie) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$")
 DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"

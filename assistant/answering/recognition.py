@@ -34,6 +34,7 @@ class Recognition:
     score: float  # cosine of the question with the nearest example
     runner_up: float  # best cosine among examples of other facts (and other questions)
     scores: dict = field(default_factory=dict, repr=False)  # best cosine per fact id (None: not about the call)
+    facts: tuple = field(default=(), repr=False)  # every fact that has examples
 
     @property
     def margin(self) -> float:
@@ -68,41 +69,51 @@ class FactRecogniser:
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         top_id, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
-        fact = next((f for f, _ in self._examples if f is not None and f.id == top_id), None)
-        return Recognition(fact=fact, score=top, runner_up=runner_up, scores=scores)
+        facts = tuple({f.id: f for f, _ in self._examples if f is not None}.values())
+        fact = next((f for f in facts if f.id == top_id), None)
+        return Recognition(fact=fact, score=top, runner_up=runner_up, scores=scores, facts=facts)
+
+    def warm(self) -> None:
+        """Embed (or read) the example questions now: at ingestion, not at the first question."""
+        if self:
+            self._vectors()
 
     def _vectors(self) -> np.ndarray:
         with self._lock:
             if self._matrix is None:
-                self._matrix = self._load_or_embed([q for _, q in self._examples])
+                self._matrix = cached_question_vectors([q for _, q in self._examples], self._embeddings, self._cache)
             return self._matrix
 
-    def _load_or_embed(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.blake2b(f"{self._embeddings.name}\n{t}".encode(), digest_size=16).hexdigest() for t in texts]
-        saved: dict[str, np.ndarray] = {}
-        if self._cache is not None and self._cache.exists():
-            try:
-                with np.load(self._cache, allow_pickle=False) as data:
-                    saved = dict(zip(data["keys"].tolist(), data["vectors"]))
-            except (OSError, ValueError, KeyError):
-                saved = {}  # unreadable: embedded again, then rewritten
-        missing = {k: t for t, k in zip(texts, keys) if k not in saved}
-        if missing:
-            for key, vector in zip(missing, self._embeddings.embed_queries(list(missing.values()))):
-                saved[key] = np.asarray(vector, dtype=np.float32)
-            self._save(keys, [saved[k] for k in keys])
-        return np.vstack([saved[k] for k in keys]).astype(np.float32)
 
-    def _save(self, keys: list[str], vectors: list[np.ndarray]) -> None:
-        if self._cache is None:
-            return
+def cached_question_vectors(texts: list[str], embeddings: NamedEmbeddings, cache: Path | None) -> np.ndarray:
+    """The e5 query vectors of these questions, read from `cache` where it holds them (keyed by the model and the
+    text) and embedded otherwise; the cache is rewritten with exactly these questions."""
+    keys = [hashlib.blake2b(f"{embeddings.name}\n{t}".encode(), digest_size=16).hexdigest() for t in texts]
+    saved: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
         try:
-            self._cache.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._cache.with_name(f".{self._cache.name}.{os.getpid()}.npz")
-            np.savez(temporary, keys=np.array(keys), vectors=np.vstack(vectors))
-            os.replace(temporary, self._cache)
-        except OSError:
-            pass  # a read-only data folder: the vectors stay in memory for this process
+            with np.load(cache, allow_pickle=False) as data:
+                saved = dict(zip(data["keys"].tolist(), data["vectors"]))
+        except (OSError, ValueError, KeyError):
+            saved = {}  # unreadable: embedded again, then rewritten
+    missing = {k: t for t, k in zip(texts, keys) if k not in saved}
+    if missing:
+        for key, vector in zip(missing, embeddings.embed_queries(list(missing.values()))):
+            saved[key] = np.asarray(vector, dtype=np.float32)
+        _save(cache, keys, [saved[k] for k in keys])
+    return np.vstack([saved[k] for k in keys]).astype(np.float32)
+
+
+def _save(cache: Path | None, keys: list[str], vectors: list[np.ndarray]) -> None:
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f".{cache.name}.{os.getpid()}.npz")
+        np.savez(temporary, keys=np.array(keys), vectors=np.vstack(vectors))
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # a read-only data folder: the vectors stay in memory for this process
 
 
 # Chosen on tests/eval/answers.yaml (both halves; the held-out set is answers_holdout.yaml). e5's cosines between

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+
+import numpy as np
 import re
 from collections.abc import Iterator, Sequence
 
@@ -27,7 +29,8 @@ from .facts import CallFactAnswerer, UnstatedAnswerer
 from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
-from .query import Intent, Query, Understanding, understand
+from .query import AnswerType, Intent, Query, Understanding, understand
+from .intent_model import IntentClassifier, classified, follow_up_asks_how
 from .recognition import FactRecogniser, recognised
 from .relevance import judge_relevance
 
@@ -64,8 +67,9 @@ class QuestionAnswering:
                  criteria: CallCriteria, llm: LLMAnswerer | None = None, grounding: GroundingChecker | None = None,
                  facts: CallFacts | None = None, glossary: Glossary | None = None,
                  titles: dict[str, str] | None = None, fiche_ages: dict | None = None,
-                 proven: frozenset[str] = frozenset(), recogniser: FactRecogniser | None = None):
-        self.recogniser = recogniser
+                 proven: frozenset[str] = frozenset(), recogniser: FactRecogniser | None = None,
+                 intents: IntentClassifier | None = None):
+        self.recogniser, self.intents = recogniser, intents
         self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
         self.known = Understanding(criteria, facts or CallFacts(), glossary or Glossary([]))
         self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer,
@@ -143,8 +147,18 @@ class QuestionAnswering:
             text = f"{text} ({' ; '.join(self.criteria.axis(a).label for a in query.axes)})"  # what « axe 3 » is
             query = dataclasses.replace(query, text=text)
         query = query.with_vector(self.retriever.kb.embeddings.embed_query(query.text))
-        if self.recogniser and query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
-            query = recognised(query, self.recogniser.nearest(query.vector), in_conversation=bool(turns))
+        if query.borrowed and query.subjects and query.intent is Intent.OTHER:
+            own = np.asarray(self.retriever.kb.embeddings.embed_query(query.question))
+            if self.intents and follow_up_asks_how(self.intents.guess(own)):  # « on le met en place comment ? »
+                query = dataclasses.replace(query, intent=Intent.HOW_TO, answer_type=AnswerType.HOW)
+            else:
+                focus = 2 * own + np.asarray(query.vector)
+                query = dataclasses.replace(query, focus_vector=tuple(float(x) for x in focus / np.linalg.norm(focus)))
+        found = self.recogniser.nearest(query.vector) if self.recogniser else None
+        if query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
+            query = recognised(query, found, in_conversation=bool(turns))
+        if self.intents:
+            query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "")
         return query
 
     # -- steps ----------------------------------------------------------------------------------------------
@@ -154,6 +168,10 @@ class QuestionAnswering:
             own = self.retriever.search(query.text, filters=Filters(axis=axis, kind=Kind.LOCAL.value), vector=vector)
             if own:
                 return own
+        if query.about_call and self.criteria.id:  # « le 4e axe c'est quoi déjà ? »: from the call's own text
+            call = self.retriever.search(query.text, filters=Filters(axis=axis, doc_id=self.criteria.id), vector=vector)
+            if call:
+                return call
         found = self.retriever.search(query.text, filters=Filters(axis=axis), vector=vector)
         fiche = next((s.fiche for s in query.subjects if s.fiche), None)
         if fiche and query.intent in (Intent.OTHER, Intent.HOW_TO):  # « PSFP : pour quel âge ? »: from its fiche
@@ -169,7 +187,12 @@ class QuestionAnswering:
             return False  # another funder's call: its date or rules are not in this base
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
-        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or _names_an_actor(query, passages)
+        if query.guess is not None and query.guess.surely_in_scope and passages:
+            return True
+        if query.looks_outside and not query.subjects and not verdict.near_user_document:
+            return False  # like the questions the base does not cover (and no document of the user is close)
+        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or query.about_call \
+            or _names_an_actor(query, passages)
         unknown = unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows)
         if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
                 and len(analyse(query.unmatched_words())) >= 2 and unknown > 0:

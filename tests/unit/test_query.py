@@ -170,6 +170,8 @@ def test_another_funders_call_is_not_this_calls_fact(known):
     "on fait comment un diagnostic partagé, concrètement ?",
     "on veut monter un PSFP, on s'y prend comment ?",
     "comment je mets en place l'argent de poche dans ma commune ?",
+    "le PSFP, on le met en place comment chez nous ?",
+    "Et on l'organise comment ?",
 ])
 def test_colloquial_how_to(known, question):
     query = understand_text(question, known)

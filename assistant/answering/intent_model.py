@@ -1,0 +1,200 @@
+"""Tell what a question asks for from examples, not from its wording's patterns.
+
+The patterns of `query.py` place the wordings they were written for; on question sets written apart from them they
+placed about 3 questions in 4 (definition, how-to, ideas, fact of the call). A linear classifier over the question's
+e5 vector, trained on labelled questions (`knowledge/intents.yaml`, plus the example questions of the call's facts),
+placed 9 in 10 of a set it had not seen (each of the four answer sets left out in turn). It decides the intent where
+it is confident and the patterns said otherwise; the patterns keep what they alone can say (which fact, the answer
+type, ages, axes, subjects, follow-ups).
+
+Training is a softmax regression in numpy (a few hundred examples: a tenth of a second); the examples' vectors are
+kept beside the store (`<data>/sentences/intents.npz`) like the facts' example questions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ..call_facts import CallFacts, UnstatedFact
+from ..embeddings import NamedEmbeddings
+from ..errors import ConfigurationError
+from ..text_fr import analyse, fold
+from .query import GENERIC_REQUEST_WORDS, OTHER_CALL, AnswerType, Intent, IntentGuess, Query
+from .recognition import Recognition, cached_question_vectors
+
+LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
+# Probability of the classifier's choice above which it overrides the patterns: lower where the patterns placed
+# nothing (intent « autre ») than where they chose another intent.
+CONFIDENT_OVER_NOTHING, CONFIDENT_OVER_PATTERNS = 0.5, 0.85
+OUTSIDE = 0.6  # « not covered » this likely: the scope step needs more than a pattern's word to answer
+MIN_LABELS = 4  # kinds of question the examples must cover for the classifier to be used
+NEAREST_FACT_MIN = 0.95  # cosine with a fact's example question for the classifier to take that fact
+# Intents the classifier has no examples of, and definitions (the patterns ask for a defined subject and nothing
+# else: « et la MILDECA, c'est quoi au juste ? »): the patterns' word is final.
+KEPT = (Intent.CONVERSATION, Intent.OWN_DOCUMENTS, Intent.DEFINITION)
+
+
+def load_intent_examples(knowledge_dir: Path, facts: CallFacts) -> list[tuple[str, str]]:
+    """(question, label) pairs: `knowledge/intents.yaml` (optional), then the call's fact examples."""
+    examples: list[tuple[str, str]] = []
+    path = Path(knowledge_dir) / "intents.yaml"
+    if path.exists():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigurationError(f"Le fichier {path.name} n'est pas un YAML valide : {exc}") from exc
+        unknown = set(data) - set(LABELS)
+        if unknown:
+            raise ConfigurationError(f"Genre de question inconnu dans {path.name} : {', '.join(sorted(unknown))} "
+                                     f"(genres possibles : {', '.join(LABELS)}).")
+        examples += [(str(q), label) for label in LABELS for q in data.get(label) or []]
+    examples += [(q, "unstated" if isinstance(fact, UnstatedFact) else "fact")
+                 for fact, q in facts.examples() if fact is not None]
+    return examples
+
+
+class SoftmaxModel:
+    """Multinomial logistic regression on standardised vectors, fitted by Adam on the full batch."""
+
+    def __init__(self, vectors: np.ndarray, labels: list[str], l2: float = 1e-2, steps: int = 300):
+        self.classes = sorted(set(labels))
+        index = {c: i for i, c in enumerate(self.classes)}
+        targets = np.zeros((len(labels), len(self.classes)))
+        targets[np.arange(len(labels)), [index[c] for c in labels]] = 1.0
+        self.mean, self.scale = vectors.mean(0), vectors.std(0) + 1e-6
+        z = (vectors - self.mean) / self.scale
+        self.weights = np.zeros((vectors.shape[1], len(self.classes)))
+        self.bias = np.zeros(len(self.classes))
+        moments = [[np.zeros_like(p), np.zeros_like(p)] for p in (self.weights, self.bias)]
+        for t in range(1, steps + 1):
+            error = (self._softmax(z) - targets) / len(labels)
+            grads = (z.T @ error + l2 * self.weights, error.sum(0))
+            for param, grad, (m, v) in zip((self.weights, self.bias), grads, moments):
+                m *= 0.9
+                m += 0.1 * grad
+                v *= 0.999
+                v += 0.001 * grad * grad
+                param -= 0.05 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+
+    def _softmax(self, z: np.ndarray) -> np.ndarray:
+        scores = z @ self.weights + self.bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=-1, keepdims=True)
+
+    def probabilities(self, vector) -> dict[str, float]:
+        z = (np.asarray(vector, dtype=np.float64) - self.mean) / self.scale
+        return dict(zip(self.classes, self._softmax(z[None, :])[0].tolist()))
+
+
+class IntentClassifier:
+    def __init__(self, examples: list[tuple[str, str]], embeddings: NamedEmbeddings, cache: Path | None = None,
+                 left_out: frozenset[str] = frozenset()):
+        self._all = examples  # embedded and cached whole, so that leaving some out does not rewrite the cache
+        self._kept = [fold(q).strip() not in left_out for q, _ in examples]
+        self._examples = [example for example, kept in zip(examples, self._kept) if kept]
+        self._embeddings, self._cache = embeddings, cache
+        self._model: SoftmaxModel | None = None
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        # the call's fact examples alone (a call pack without `intents.yaml`) would make every question a fact
+        return len({label for _, label in self._examples}) >= MIN_LABELS
+
+    def without(self, questions) -> "IntentClassifier":
+        """The same classifier trained without these questions (to measure it on a set it has not seen)."""
+        left_out = frozenset(fold(q).strip() for q in questions)
+        return IntentClassifier(self._all, self._embeddings, self._cache, left_out)
+
+    def guess(self, vector) -> IntentGuess | None:
+        if not self:
+            return None
+        probabilities = self._trained().probabilities(vector)
+        label = max(probabilities, key=probabilities.get)
+        return IntentGuess(label, probabilities[label], probabilities)
+
+    def warm(self) -> None:
+        """Embed (or read) the example questions now: at ingestion, not at the first question."""
+        if self:
+            self._trained()
+
+    def _trained(self) -> SoftmaxModel:
+        with self._lock:
+            if self._model is None:
+                vectors = cached_question_vectors([q for q, _ in self._all], self._embeddings, self._cache)
+                self._model = SoftmaxModel(vectors[np.asarray(self._kept)].astype(np.float64),
+                                           [label for _, label in self._examples])
+            return self._model
+
+
+# A question on the call's text names the call or one of its parts (« l'appel parle de… », « le 4e axe »).
+NAMES_THE_CALL = re.compile(r"\b(?:appels?|aap|axes?|finalites?)\b")
+
+
+def classified(query: Query, guess: IntentGuess | None, found: Recognition | None, publisher: str = "") -> Query:
+    """The query with the classifier's intent where it is confident and the patterns said otherwise. A question
+    the classifier takes for a definition needs a defined subject; one it takes for a fact of the call needs a fact
+    (the patterns' one, else the nearest example's) or to name the call (then its text answers); « out of scope »
+    is left to the scope step."""
+    if guess is None or query.borrowed or query.intent in KEPT or OTHER_CALL.search(fold(query.question)):
+        return query
+    query = replace(query, guess=guess)
+    label = guess.label
+    if label == "out_of_scope":
+        return replace(query, looks_outside=guess.confidence >= OUTSIDE)
+    needed = CONFIDENT_OVER_NOTHING if query.intent is Intent.OTHER else CONFIDENT_OVER_PATTERNS
+    if label == _label(query.intent) or guess.confidence < needed:
+        return query
+    if label == "definition":
+        if len(query.subjects) != 1:  # « C'est quoi la CTG de la CAF ? »: which one is asked is for the patterns
+            return query
+        return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
+                       generic_request=False)
+    if label in ("fact", "unstated"):
+        fact = query.fact or _nearest_fact(found, label)
+        if fact is None:  # on the call, but unlike any question its facts answer: the call's text answers it
+            folded = fold(query.question)
+            names_call = NAMES_THE_CALL.search(folded) or query.axes or publisher and fold(publisher) in folded
+            return replace(query, intent=Intent.OTHER, about_call=bool(names_call), generic_request=False) \
+                if names_call else query
+        intent = Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT
+        closeness = found.scores.get(fact.id, 0.0) if found else query.fact_closeness
+        answer_type = query.answer_type if query.answer_type is not AnswerType.DEFINITION else AnswerType.OTHER
+        return replace(query, intent=intent, fact=fact, fact_closeness=closeness, answer_type=answer_type,
+                       generic_request=False)
+    if label == "howto":
+        answer_type = query.answer_type if query.answer_type not in (AnswerType.OTHER, AnswerType.DEFINITION) \
+            else AnswerType.HOW
+        return replace(query, intent=Intent.HOW_TO, answer_type=answer_type, fact=None, generic_request=False)
+    # ideas
+    generic = not query.subjects and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in analyse(query.text))
+    return replace(query, intent=Intent.IDEAS, fact=None, generic_request=generic)
+
+
+def _label(intent: Intent) -> str | None:
+    return {Intent.CALL_FACT: "fact", Intent.UNSTATED: "unstated", Intent.DEFINITION: "definition",
+            Intent.HOW_TO: "howto", Intent.IDEAS: "ideas"}.get(intent)
+
+
+def _nearest_fact(found: Recognition | None, label: str):
+    """The fact whose example questions are nearest, of the kind the classifier chose when there is one."""
+    if found is None:
+        return None
+    facts = {f.id: f for f in found.facts}
+    ranked = sorted(((score, facts[key]) for key, score in found.scores.items() if key in facts),
+                    key=lambda pair: pair[0], reverse=True)
+    close = [(score, fact) for score, fact in ranked if score >= NEAREST_FACT_MIN]
+    same_kind = [fact for _, fact in close if isinstance(fact, UnstatedFact) == (label == "unstated")]
+    return (same_kind or [fact for _, fact in close] or [None])[0]
+
+
+def follow_up_asks_how(guess: IntentGuess | None) -> bool:
+    """A follow-up on the previous subject whose own words ask how to do it (« Et concrètement, on le met en place
+    comment chez nous ? » after « Qu'est-ce que le PSFP ? »): the subject's how-to answers it."""
+    return guess is not None and guess.label == "howto" and guess.confidence >= CONFIDENT_OVER_PATTERNS

@@ -1,0 +1,159 @@
+"""The question classifier: its training, its examples file, and how its guess combines with the patterns."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answering.intent_model import (IntentClassifier, IntentGuess, SoftmaxModel, classified,
+                                              load_intent_examples)
+from assistant.answering.query import AnswerType, Intent, Understanding, understand_text
+from assistant.answering.recognition import Recognition
+from assistant.call_facts import CallFact, CallFacts, Quote, UnstatedFact
+from assistant.errors import ConfigurationError
+from assistant.glossary import Glossary
+
+DEADLINE = CallFact(id="deadline", asks=["date limite"], answer="Avant le 30 avril.", quotes=[Quote(text="30 avril")],
+                    examples=["Quelle est la date limite ?"])
+AMOUNT = UnstatedFact(id="amount", asks=["montant"], answer="L'appel ne précise pas le montant.", search="montant",
+                      examples=["Quel est le montant de la subvention ?"])
+
+
+def guess(label: str, confidence: float) -> IntentGuess:
+    return IntentGuess(label, confidence, {label: confidence})
+
+
+def query(question: str, **changes):
+    return replace(understand_text(question, Understanding.empty()), **changes)
+
+
+def found(**scores) -> Recognition:
+    best = max(scores, key=scores.get)
+    facts = (DEADLINE, AMOUNT)
+    return Recognition(fact=next(f for f in facts if f.id == best), score=scores[best], runner_up=0.0,
+                       scores=scores, facts=facts)
+
+
+def test_the_softmax_model_separates_what_it_was_shown():
+    rng = np.random.default_rng(0)
+    centres = {"a": np.eye(8)[0], "b": np.eye(8)[1], "c": np.eye(8)[2]}
+    labels = [label for label in centres for _ in range(20)]
+    vectors = np.array([centres[label] + rng.normal(0, 0.1, 8) for label in labels])
+    model = SoftmaxModel(vectors, labels)
+    for label, centre in centres.items():
+        probabilities = model.probabilities(centre)
+        assert max(probabilities, key=probabilities.get) == label and probabilities[label] > 0.8
+
+
+def test_examples_come_from_the_file_then_the_call_facts(tmp_path):
+    (tmp_path / "intents.yaml").write_text("definition:\n  - Que veut dire CLSPD ?\nhowto:\n  - Comment faire ?\n",
+                                           encoding="utf-8")
+    examples = load_intent_examples(tmp_path, CallFacts(facts=[DEADLINE], unstated=[AMOUNT]))
+    assert ("Que veut dire CLSPD ?", "definition") in examples and ("Comment faire ?", "howto") in examples
+    assert ("Quelle est la date limite ?", "fact") in examples
+    assert ("Quel est le montant de la subvention ?", "unstated") in examples
+
+
+@pytest.mark.parametrize("text, message", [("autre_chose:\n  - Bonjour ?\n", "Genre de question inconnu"),
+                                           ("definition: [unclosed\n", "n'est pas un YAML valide")])
+def test_a_bad_examples_file_is_named_in_french(tmp_path, text, message):
+    (tmp_path / "intents.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=message):
+        load_intent_examples(tmp_path, CallFacts())
+
+
+def test_without_leaves_out_the_measured_questions_whatever_their_accents():
+    examples = [("Qu'est-ce que le PRE ?", "definition"), ("Comment faire ?", "howto"), ("Des idées ?", "ideas"),
+                ("Quelle date limite ?", "fact")]
+    classifier = IntentClassifier(examples, None)
+    assert classifier and not classifier.without(["QU'EST-CE QUE LE PRÉ ?"])  # three kinds left: not used
+
+
+def test_the_call_facts_alone_do_not_make_a_classifier(tmp_path):
+    examples = load_intent_examples(tmp_path, CallFacts(facts=[DEADLINE], unstated=[AMOUNT]))
+    assert examples and not IntentClassifier(examples, None)
+
+
+def test_a_confident_guess_places_what_the_patterns_did_not():
+    q = query("Les parents, on en fait quoi dans tout ça ?")
+    assert q.intent is Intent.OTHER
+    assert classified(q, guess("howto", 0.6), None).intent is Intent.HOW_TO
+    assert classified(q, guess("howto", 0.4), None).intent is Intent.OTHER  # not confident enough
+
+
+def test_overriding_the_patterns_needs_more_confidence():
+    q = query("Comment trouver des cofinancements ?")
+    assert q.intent is Intent.HOW_TO
+    assert classified(q, guess("ideas", 0.7), None).intent is Intent.HOW_TO
+    assert classified(q, guess("ideas", 0.9), None).intent is Intent.IDEAS
+
+
+def test_a_fact_guess_takes_the_nearest_fact_only_when_close():
+    q = query("Vous pouvez me rappeler la fin des inscriptions ?")
+    assert q.intent is Intent.OTHER and q.fact is None
+    taken = classified(q, guess("fact", 0.9), found(deadline=0.96, amount=0.90))
+    assert taken.intent is Intent.CALL_FACT and taken.fact is DEADLINE and taken.fact_closeness == 0.96
+    far = classified(q, guess("fact", 0.9), found(deadline=0.90, amount=0.88))
+    assert far.intent is Intent.OTHER and far.fact is None and not far.about_call
+
+
+def test_a_fact_guess_with_no_close_fact_is_answered_from_the_call_when_it_names_it():
+    q = query("Que dit l'appel sur les familles ?")
+    on_call = classified(q, guess("fact", 0.9), found(deadline=0.90, amount=0.88))
+    assert on_call.intent is Intent.OTHER and on_call.about_call
+    by_publisher = classified(query("La MILDECA dit quoi des familles ?"), guess("fact", 0.9),
+                              found(deadline=0.90, amount=0.88), publisher="MILDECA")
+    assert by_publisher.about_call
+
+
+def test_an_unstated_guess_prefers_an_unstated_fact():
+    q = query("Et côté argent, on touche combien ?")
+    taken = classified(q, guess("unstated", 0.9), found(deadline=0.97, amount=0.96))
+    assert taken.intent is Intent.UNSTATED and taken.fact is AMOUNT
+
+
+def test_a_definition_guess_needs_one_defined_subject():
+    glossary = Glossary.from_knowledge(Path(__file__).parents[2] / "knowledge")
+    known = Understanding(None, CallFacts(), glossary)
+    one = understand_text("Le CLSPD, on m'en parle en réunion, j'aimerais comprendre", known)
+    assert one.subjects and one.intent is not Intent.DEFINITION
+    defined = classified(one, guess("definition", 0.9), None)
+    assert defined.intent is Intent.DEFINITION and defined.answer_type is AnswerType.DEFINITION
+    assert classified(query("Ça veut dire quoi, en vrai ?"), guess("definition", 0.9), None).intent is Intent.OTHER
+
+
+def test_out_of_scope_is_a_flag_for_the_scope_step_and_some_intents_are_kept():
+    q = query("Quel temps fera-t-il samedi ?")
+    assert classified(q, guess("out_of_scope", 0.9), None).looks_outside
+    assert not classified(q, guess("out_of_scope", 0.55), None).looks_outside
+    hello = query("Bonjour")
+    assert classified(hello, guess("fact", 0.99), found(deadline=0.99, amount=0.5)) is hello
+    borrowed = replace(q, borrowed=True)
+    assert classified(borrowed, guess("fact", 0.99), found(deadline=0.99, amount=0.5)) is borrowed
+
+
+class CountingEmbeddings:
+    """Deterministic vectors (one axis per label word) that count what they embed."""
+
+    name = "counting"
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def embed_queries(self, texts):
+        self.embedded += texts
+        words = ["date", "veut", "comment", "idées"]
+        return [[1.0 if w in t else 0.0 for w in words] + [0.1] for t in texts]
+
+
+def test_leaving_questions_out_neither_embeds_again_nor_rewrites_the_cache(tmp_path):
+    examples = [("Quelle date limite ?", "fact"), ("Que veut dire PRE ?", "definition"),
+                ("Comment faire ?", "howto"), ("Des idées ?", "ideas"), ("Une autre date ?", "fact")]
+    embeddings, cache = CountingEmbeddings(), tmp_path / "intents.npz"
+    full = IntentClassifier(examples, embeddings, cache)
+    assert full.guess([1, 0, 0, 0, 0.1]).label == "fact"
+    written = cache.read_bytes()
+    unseen = full.without(["Une autre date ?"])
+    assert unseen.guess([0, 0, 1, 0, 0.1]).label == "howto"
+    assert len(embeddings.embedded) == len(examples) and cache.read_bytes() == written
