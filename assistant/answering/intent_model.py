@@ -152,10 +152,12 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
     if label == _label(query.intent) or guess.confidence < needed:
         return query
     if label == "definition":
-        if len(query.subjects) != 1:  # « C'est quoi la CTG de la CAF ? »: which one is asked is for the patterns
+        if not query.subjects:
             return query
+        # « C'est quoi la CTG de la CAF ? », « c koi le TAPAJ ? un collègue m'en a parlé en CLSPD »: the first named
+        subjects = tuple(sorted(query.subjects, key=lambda subject: _named_at(subject, fold(query.question))))
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
-                       generic_request=False)
+                       subjects=subjects, generic_request=False)
     if label in ("fact", "unstated"):
         fact = query.fact or _nearest_fact(found, label)
         if fact is None:  # on the call, but unlike any question its facts answer: the call's text answers it
@@ -198,3 +200,8 @@ def follow_up_asks_how(guess: IntentGuess | None) -> bool:
     """A follow-up on the previous subject whose own words ask how to do it (« Et concrètement, on le met en place
     comment chez nous ? » after « Qu'est-ce que le PSFP ? »): the subject's how-to answers it."""
     return guess is not None and guess.label == "howto" and guess.confidence >= CONFIDENT_OVER_PATTERNS
+
+
+def _named_at(subject, folded: str) -> int:
+    starts = [m.start() for pattern in subject.patterns if (m := pattern.search(folded))]
+    return min(starts, default=len(folded))

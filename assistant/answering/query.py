@@ -104,7 +104,7 @@ class Query:
 
 
 # -- the question's wording -------------------------------------------------------------------------------------
-WH_WORD = re.compile(r"\b(qui|que|quoi|qu'|quel|quels|quelle|quelles|quand|comment|combien|ou|pourquoi|lequel|"
+WH_WORD = re.compile(r"\b(qui|que|quoi|koi|kwa|kesako|qu'|quel|quels|quelle|quelles|quand|comment|combien|ou|pourquoi|lequel|"
                      r"laquelle|lesquels|lesquelles)\b")
 INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|je)\b")
 # « Est-ce que… ? », also after what sets the scene (« Les associations nous aident, mais est-ce qu'elles peuvent… ? »)
@@ -123,6 +123,7 @@ HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi
                  r"applique|deploie) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$")
 DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
+                        r"\bc'?(?:est)? ?(?:koi|kwa)\b|\bc quoi\b|\bkesa[ck]o\b|\bquesaco\b|"  # typed in a hurry: « c koi le TAPAJ ? »
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
                         r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)|"
                         r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste|recouvre quoi|"

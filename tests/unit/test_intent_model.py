@@ -113,7 +113,7 @@ def test_an_unstated_guess_prefers_an_unstated_fact():
     assert taken.intent is Intent.UNSTATED and taken.fact is AMOUNT
 
 
-def test_a_definition_guess_needs_one_defined_subject():
+def test_a_definition_guess_needs_a_defined_subject_and_takes_the_first_named():
     glossary = Glossary.from_knowledge(Path(__file__).parents[2] / "knowledge")
     known = Understanding(None, CallFacts(), glossary)
     one = understand_text("Le CLSPD, on m'en parle en réunion, j'aimerais comprendre", known)
@@ -121,6 +121,9 @@ def test_a_definition_guess_needs_one_defined_subject():
     defined = classified(one, guess("definition", 0.9), None)
     assert defined.intent is Intent.DEFINITION and defined.answer_type is AnswerType.DEFINITION
     assert classified(query("Ça veut dire quoi, en vrai ?"), guess("definition", 0.9), None).intent is Intent.OTHER
+    two = understand_text("Le CLSPD ? On m'en a parlé avec la PJJ en réunion", known)
+    assert {s.label for s in two.subjects} == {"CLSPD", "PJJ"}
+    assert classified(two, guess("definition", 0.9), None).subjects[0].label == "CLSPD"  # the first named
 
 
 def test_out_of_scope_is_a_flag_for_the_scope_step_and_some_intents_are_kept():

@@ -216,3 +216,8 @@ def test_colloquial_submission_and_deadline_questions(known):
     assert understand_text("Le dossier, on l'envoie comment ?", known).fact.id == "submission"
     after = ask(known, "Et c'est pour quand ?", previous="est-ce qu'on peut répondre à cet appel ?")
     assert after.fact.id == "deadline"
+
+
+@pytest.mark.parametrize("question", ["c koi TAPAJ ?", "c quoi le CLSPD ?", "c'est koi la PJJ ?"])
+def test_definitions_typed_in_a_hurry(known, question):
+    assert understand_text(question, known).intent is Intent.DEFINITION
