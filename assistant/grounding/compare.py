@@ -113,7 +113,7 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             said = ", ".join(f"« {w} »" for w in unit.ratios.values()) or "aucune proportion"
             out.append(Mismatch("proportion", f"la proportion « {words} » ne figure pas dans le passage (il indique : "
                                               f"{said})"))
-    unit_counts = unit.numbers | set(unit.approx)
+    unit_counts = unit.numbers | unit.pool | set(unit.approx)  # « une quinzaine d'euros » for « 15 € »
     for value, words in sorted(claim.approx.items()):
         if not any(_about(value, n) for n in unit_counts):
             said = ", ".join(f"« {w} »" for w in unit.approx.values())
