@@ -96,6 +96,14 @@ NOT_YET = re.compile(r"\bn['’]\s*(ont|a|avaient|avait|auront|aura)\s+pas\s+enc
 NOT_MORE = re.compile(r"\b(?:ne\s+|n['’]\s*)?(\w+)\s+pas\s+(plus|moins)\s+de\s+(?=\d)", re.I)
 
 
+PARTITIVE = re.compile(r"^\s+(?:des|d['’]entre|parmi les)(?=\s)", re.I)
+# a widened proportion: « près de huit sur dix » (to the nearest tenth), « moins d'un quart », « plus de la moitié »
+RATIO_ABOUT = re.compile(r"(?:pres d['e]|environ|presque|quasiment|a peu pres)\s*$")
+RATIO_BELOW = re.compile(r"(?:moins d['e]|pas plus d['e]|au plus)\s*$")
+RATIO_ABOVE = re.compile(r"(?:plus d['e]|au moins|pas moins d['e])\s*$")
+RATIO_BAND = 0.1  # « moins d'un quart » stands for 15 to 25 %, not for 3 %
+MULTIPLIER = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+fois\s+(?:plus|moins)\b", re.I)
+MULTIPLIER_TOLERANCE = 0.1  # « deux fois plus » for 48,5 % against 24,2 %
 # « toutes deux », « tous les trois » count what the sentence names itself, not a number a passage must give
 BOTH = re.compile(r"\btou(?:te)?s\s+(?:les\s+)?([234])\b(?!\s*(?:ans|mois|semaines|jours|heures|fois))", re.I)
 
@@ -122,6 +130,9 @@ class Details:
     scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
     ratios: dict[float, str] = field(default_factory=dict)  # proportion -> its words (« un sur deux », « la moitié »)
+    # proportion -> the values it stands for, when its words widen it (« près de huit sur dix », « moins d'un quart »)
+    ratio_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
+    multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
     axes_numbered: set[str] = field(default_factory=set)
@@ -144,6 +155,7 @@ def _counted_nouns(after: str) -> list[tuple[str, str]]:
     """(key, word) of the words a number may count: the next word, or the one after it ("4 grands axes")."""
     from .structure import noun_key
 
+    after = PARTITIVE.sub(" ", after, count=1)  # « deux des axes » counts axes
     words = re.match(r"\s+([^\W\d_]{3,})(?:\s+([^\W\d_]{3,}))?", after)
     if not words or _fold(words.group(1)) in NOT_NOUNS:
         return []
@@ -249,11 +261,23 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
                 continue
             ratio, words = top / bottom, match.group(0)
         d.ratios.setdefault(round(ratio, 4), text[match.start():match.end()])
+        before = folded_same[max(0, match.start() - 20):match.start()].replace("’", "'")
+        bottom = int(match.group(5)) if match.group(5) else 2 if match.group(1) else FRACTION_WORDS[match.group(3)][1]
+        if RATIO_ABOUT.search(before):
+            spread = min(0.05, 0.5 / max(bottom, 1))
+            d.ratio_ranges[round(ratio, 4)] = (ratio - spread, ratio + spread)
+        elif RATIO_BELOW.search(before):
+            d.ratio_ranges[round(ratio, 4)] = (ratio - RATIO_BAND, ratio)
+        elif RATIO_ABOVE.search(before):
+            d.ratio_ranges[round(ratio, 4)] = (ratio, ratio + RATIO_BAND)
         if claim:  # its numbers are the proportion's, not counts a passage must give one by one
             spans.append(match.span())
     for match in APPROX.finditer(folded_same):
         d.approx.setdefault(float(APPROXIMATE[match.group(1)]), text[match.start():match.end()])
     spans += [m.span(1) for m in BOTH.finditer(text)]
+    for match in MULTIPLIER.finditer(text):
+        d.multipliers.setdefault(parse_number(match.group(1)), match.group(0))
+        spans.append(match.span(1))
     for match in YEAR.finditer(text):
         if not taken(match):
             d.years.add(int(match.group(1)))
@@ -372,7 +396,6 @@ def negation_conflict(claim: str, unit: str) -> str | None:
     """
     claim_clauses, unit_clauses = clauses(comparatives(claim)), clauses(comparatives(unit))
     claim_terms = set().union(*(t for t, _ in claim_clauses)) if claim_clauses else set()
-    unit_terms = set().union(*(t for t, _ in unit_clauses)) if unit_clauses else set()
     def meets(a: set[str], b: set[str]) -> bool:
         return len(a & b) >= min(2, len(a), len(b))
 
@@ -381,8 +404,10 @@ def negation_conflict(claim: str, unit: str) -> str | None:
         if negated and len(terms) >= 2 and restated >= max(2, 0.4 * len(terms)):
             if not any(n and meets(terms, t) for t, n in claim_clauses) and not _widening(terms, claim):
                 return "removed"
+    # what the passage affirms: a denial the passage makes too (« sans aucun passé judiciaire ») is not contradicted
+    affirmed = set().union(*(t for t, n in unit_clauses if not n)) if unit_clauses else set()
     for terms, negated in claim_clauses:
-        if negated and len(terms & unit_terms) >= min(2, len(terms)):
+        if negated and len(terms & affirmed) >= min(2, len(terms)):
             if not any(n and meets(terms, t) for t, n in unit_clauses) and not _widening(terms, unit):
                 return "added"
     return None
