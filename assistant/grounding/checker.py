@@ -203,11 +203,25 @@ class GroundingChecker:
             self._details[key] = extract_details(text, self.criteria, claim=claim)
         return self._details[key]
 
-    def unit_details(self, unit: Unit) -> Details:
-        """The details of a unit; the years its document's title gives count as given (« MILDECA 2024 »)."""
+    def unit_details(self, unit: Unit, terms: set[str] | None = None) -> Details:
+        """The details of a unit; the years its document's title gives count as given (« MILDECA 2024 »). Of a whole
+        list read for a sentence of content words `terms`, those of its lead-in and of the items that share the most
+        words with the sentence: a figure of another item (« 50 % de filles » in a VVV item) is not the sentence's."""
         details = self.details(unit.text)
+        scoped = self._detail_text(unit, terms) if terms else unit.text
+        if scoped != unit.text:  # the axes the list names stay the whole list's (`axis_lists`)
+            details = replace(self.details(scoped), axes_numbered=details.axes_numbered, axes_named=details.axes_named)
         years = {int(y) for y in YEAR.findall(unit.source.title)}
         return replace(details, years=details.years | years) if years - details.years else details
+
+    def _detail_text(self, unit: Unit, terms: set[str]) -> str:
+        if unit.shape != "list" or len(unit.sentences) <= 2:
+            return unit.text
+        lead, *items = unit.sentences
+        overlap = [len(terms & self.terms(item)) for item in items]
+        best = max(overlap)
+        near = max(min(2, best), best - 2)  # the items nearest the sentence (it may gather several)
+        return " ".join([lead, *(i for i, n in zip(items, overlap) if n >= near)]) if best else unit.text
 
     def offered(self, unit: Unit) -> set[str]:
         key = f"{unit.source.title}\x1f{unit.source.section}\x1f{unit.text}"
@@ -372,7 +386,7 @@ class GroundingChecker:
                 joined = matrix[rows].sum(axis=0)
                 similarity = float((similarities[rows].sum(axis=0) / max(np.linalg.norm(joined), 1e-9)).max())
             coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
-            unit_details = self.unit_details(unit)
+            unit_details = self.unit_details(unit, terms)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
             placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
                          if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
