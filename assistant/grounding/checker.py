@@ -6,7 +6,9 @@ heading, a list item with its lead-in, a whole list with its lead-in; and the ca
 candidate supports the sentence when it is close in meaning (embeddings, the sentence also read in the call's
 wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, proportions, numbers (a count the passage
 establishes by listing that many items, or the sentence by listing them itself, counts as given), names, who does
-what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`). A detail
+what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`), the call's
+finalités (`finalites`). A contradiction needs evidence of another value: a check that cannot read a detail (an
+agent the passage gives with nobody else for its verb, a one-word denial) abstains. A detail
 that disagrees with the closest candidate makes the sentence unsupported, however similar it looks, unless all it
 lacks is a name that the paragraph holding it gives. A date given as another limit of the same day (« jusqu'au » for
 « avant le ») is a nuance, named in the reason of a supported sentence.
@@ -38,6 +40,7 @@ from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
 from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
+from .finalites import finalite_mismatch
 from .lexicon_cache import name_lexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
@@ -377,6 +380,8 @@ class GroundingChecker:
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
         stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
+        # the call's own wording of its finalités says where a thing belongs, whatever the passage
+        finalite = finalite_mismatch(claim.plain, self.criteria)
         out = []
         for unit in units:
             rows = [index[s] for s in unit.sentences]
@@ -394,6 +399,8 @@ class GroundingChecker:
                                     negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
+            if finalite:
+                found.append(Mismatch("axe", finalite))
             # in the call's wording: « bloc communal » = « communes »
             agent = agent_mismatch(rewritten, unit.text, self.known_names)
             if agent:

@@ -110,3 +110,17 @@ def test_items_before_the_verb_that_counts_them_establish_the_count():
     assert counted == {(2, "axe"): "la phrase en énumère 2"}
     assert stated_counts("Réduire l'attrait des réseaux sont trois des axes.",
                          lambda part: extract_details(part, claim=True).counted) == {}
+
+
+# -- finalités -------------------------------------------------------------------------------------------------
+def test_a_subject_the_call_words_under_another_finalite_is_a_mismatch_whatever_the_passage():
+    from assistant.grounding.finalites import finalite_mismatch
+
+    wrong = finalite_mismatch("Soutenir les parents relève de la finalité « lutter contre l'image positive des "
+                              "réseaux ».", CRITERIA)
+    assert wrong and "prévenir l'entrée" in wrong
+    assert finalite_mismatch("Soutenir les parents relève de la finalité « prévenir l'entrée dans les réseaux ».",
+                             CRITERIA) is None
+    # one word of another finalité's wording (« lien ») is not enough to place the subject
+    assert finalite_mismatch("Lien avec l'appel : la MDA sert la finalité « mieux détecter les jeunes susceptibles "
+                             "de basculer ».", CRITERIA) is None
