@@ -392,7 +392,8 @@ def negation_conflict(claim: str, unit: str) -> str | None:
 
     Compared clause by clause: a negated clause of the unit that the claim restates ("ne sont pas exclusifs" /
     "sont exclusifs") must be negated in the claim, and a negated clause of the claim must meet a negated clause of
-    the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count.
+    the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count. A contradiction needs evidence:
+    a negated clause of the unit restated by two words at least, a negated clause of the claim that the unit affirms.
     """
     claim_clauses, unit_clauses = clauses(comparatives(claim)), clauses(comparatives(unit))
     claim_terms = set().union(*(t for t, _ in claim_clauses)) if claim_clauses else set()
