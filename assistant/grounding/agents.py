@@ -83,7 +83,7 @@ def agent_mismatch(claim: str, unit: str, names: Callable[[str], set[str]] | Non
         # An agent the lexicon does not know (« une circulaire ») that the passage gives is left to the similarity.
         # (of such an agent, its head noun: « un essai-pilote » for « un essai-pilote mené »)
         given = named <= names(unit) if named else frozenset(analyse(agent.split()[0])) <= frozenset(analyse(unit))
-        if given and not (with_verb and any(names(place) - named for place in places)):
+        if given and not (with_verb and names and any(names(place) - named for place in places)):
             continue
         return f"« {written} » : le passage ne le dit pas de « {agent} »"
     return None
