@@ -6,7 +6,9 @@ heading, a list item with its lead-in, a whole list with its lead-in; and the ca
 candidate supports the sentence when it is close in meaning (embeddings, the sentence also read in the call's
 wording: `synonyms`) *and* every detail agrees: dates, amounts, ages, proportions, numbers (a count the passage
 establishes by listing that many items, or the sentence by listing them itself, counts as given), names, who does
-what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`). A detail
+what (`agents`), negation, axes (a passage of the call that lists them is cut by axis: `axis_lists`), the call's
+finalités (`finalites`). A contradiction needs evidence of another value: a check that cannot read a detail (an
+agent the passage gives with nobody else for its verb, a one-word denial) abstains. A detail
 that disagrees with the closest candidate makes the sentence unsupported, however similar it looks, unless all it
 lacks is a name that the paragraph holding it gives. A date given as another limit of the same day (« jusqu'au » for
 « avant le ») is a nuance, named in the reason of a supported sentence.
@@ -38,6 +40,7 @@ from .claims import Claim, clean_markdown, claims_of
 from .compare import Mismatch, compare_details, compare_names
 from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
+from .finalites import finalite_mismatch
 from .lexicon_cache import name_lexicon
 from .models import CitationCheck, GroundingReport, SentenceCheck, SourcePassage
 from .sources import Source, to_sources
@@ -203,11 +206,25 @@ class GroundingChecker:
             self._details[key] = extract_details(text, self.criteria, claim=claim)
         return self._details[key]
 
-    def unit_details(self, unit: Unit) -> Details:
-        """The details of a unit; the years its document's title gives count as given (« MILDECA 2024 »)."""
+    def unit_details(self, unit: Unit, terms: set[str] | None = None) -> Details:
+        """The details of a unit; the years its document's title gives count as given (« MILDECA 2024 »). Of a whole
+        list read for a sentence of content words `terms`, those of its lead-in and of the items that share the most
+        words with the sentence: a figure of another item (« 50 % de filles » in a VVV item) is not the sentence's."""
         details = self.details(unit.text)
+        scoped = self._detail_text(unit, terms) if terms else unit.text
+        if scoped != unit.text:  # the axes the list names stay the whole list's (`axis_lists`)
+            details = replace(self.details(scoped), axes_numbered=details.axes_numbered, axes_named=details.axes_named)
         years = {int(y) for y in YEAR.findall(unit.source.title)}
         return replace(details, years=details.years | years) if years - details.years else details
+
+    def _detail_text(self, unit: Unit, terms: set[str]) -> str:
+        if unit.shape != "list" or len(unit.sentences) <= 2:
+            return unit.text
+        lead, *items = unit.sentences
+        overlap = [len(terms & self.terms(item)) for item in items]
+        best = max(overlap)
+        near = max(min(2, best), best - 2)  # the items nearest the sentence (it may gather several)
+        return " ".join([lead, *(i for i, n in zip(items, overlap) if n >= near)]) if best else unit.text
 
     def offered(self, unit: Unit) -> set[str]:
         key = f"{unit.source.title}\x1f{unit.source.section}\x1f{unit.text}"
@@ -363,6 +380,8 @@ class GroundingChecker:
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
         stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
+        # the call's own wording of its finalités says where a thing belongs, whatever the passage
+        finalite = finalite_mismatch(claim.plain, self.criteria)
         out = []
         for unit in units:
             rows = [index[s] for s in unit.sentences]
@@ -372,7 +391,7 @@ class GroundingChecker:
                 joined = matrix[rows].sum(axis=0)
                 similarity = float((similarities[rows].sum(axis=0) / max(np.linalg.norm(joined), 1e-9)).max())
             coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
-            unit_details = self.unit_details(unit)
+            unit_details = self.unit_details(unit, terms)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
             placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
                          if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
@@ -380,6 +399,8 @@ class GroundingChecker:
                                     negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
+            if finalite:
+                found.append(Mismatch("axe", finalite))
             # in the call's wording: « bloc communal » = « communes »
             agent = agent_mismatch(rewritten, unit.text, self.known_names)
             if agent:

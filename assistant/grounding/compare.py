@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .axis_lists import MIN_PLACED_SHARE, Placement
-from .details import APPROX_TOLERANCE, MONTHS, Details
+from .details import APPROX_TOLERANCE, MONTHS, MULTIPLIER_TOLERANCE, Details
 
 MONTH_NAMES = {number: name for name, number in MONTHS.items() if len(name) > 4 or name in {"mars", "mai", "juin"}}
 MONTH_NAMES[8] = "août"
@@ -109,11 +109,16 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
         if not any(_close(percent, p) for p in unit.percents | unit.pool) and not _near_ratio(percent / 100, unit_ratios):
             out.append(Mismatch("pourcentage", f"le pourcentage « {_number(percent)} % » ne figure pas dans le passage"))
     for ratio, words in sorted(claim.ratios.items()):
-        if not _near_ratio(ratio, unit_ratios):
+        low, high = claim.ratio_ranges.get(ratio, (ratio, ratio))
+        if not _near_ratio(ratio, unit_ratios) and not any(low <= r <= high for r in unit_ratios):
             said = ", ".join(f"« {w} »" for w in unit.ratios.values()) or "aucune proportion"
             out.append(Mismatch("proportion", f"la proportion « {words} » ne figure pas dans le passage (il indique : "
                                               f"{said})"))
-    unit_counts = unit.numbers | set(unit.approx)
+    values = sorted(v for v in unit.pool | unit.percents | unit.amounts if v > 0)
+    for factor, words in sorted(claim.multipliers.items()):  # « deux fois plus » : two values of the passage in that ratio
+        if not any(abs(b / a - factor) <= MULTIPLIER_TOLERANCE * factor for i, a in enumerate(values) for b in values[i + 1:]):
+            out.append(Mismatch("nombre", f"« {words} » : le passage ne donne pas deux valeurs dans ce rapport"))
+    unit_counts = unit.numbers | unit.pool | set(unit.approx)  # « une quinzaine d'euros » for « 15 € »
     for value, words in sorted(claim.approx.items()):
         if not any(_about(value, n) for n in unit_counts):
             said = ", ".join(f"« {w} »" for w in unit.approx.values())

@@ -84,7 +84,7 @@ def words_to_digits(text: str) -> str:
 # proportions: « la moitié », « un tiers », « trois quarts », « un mineur sur deux » (numbers already in digits)
 FRACTION_WORDS = {"moitie": (1, 2), "tiers": (1, 3), "quart": (1, 4), "quarts": (1, 4)}
 FRACTION = re.compile(r"\b(?:(?:la|une|d'une)\s+(moitie)|(un|le|l'un|1|2|3)\s+(tiers|quarts?)\b"
-                      r"|(un|une|\d+)\s+(?:[^\W\d_]+\s+){0,3}?sur\s+(\d+)(?!\d|[,.]\d|\s*(?:%|ans|jours|mois|semaines|"
+                      r"|(un|une|\d+)\s+(?:[\w'-]+\s+){0,6}?sur\s+(\d+)(?!\d|[,.]\d|\s*(?:%|ans|jours|mois|semaines|"
                       r"heures|seances|km|m\b)))")
 # an approximate number: « une vingtaine de jeunes » is about 20, not 100
 APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
@@ -94,6 +94,18 @@ APPROX_TOLERANCE = 0.25  # « une vingtaine » covers 15 to 25
 # « n'ont pas encore 15 ans » says « ont moins de 15 ans »: a comparison, not a denial
 NOT_YET = re.compile(r"\bn['’]\s*(ont|a|avaient|avait|auront|aura)\s+pas\s+encore\s+(?=\d)", re.I)
 NOT_MORE = re.compile(r"\b(?:ne\s+|n['’]\s*)?(\w+)\s+pas\s+(plus|moins)\s+de\s+(?=\d)", re.I)
+
+
+PARTITIVE = re.compile(r"^\s+(?:des|d['’]entre|parmi les)(?=\s)", re.I)
+# a widened proportion: « près de huit sur dix » (to the nearest tenth), « moins d'un quart », « plus de la moitié »
+RATIO_ABOUT = re.compile(r"(?:pres d['e]|environ|presque|quasiment|a peu pres)\s*$")
+RATIO_BELOW = re.compile(r"(?:moins d['e]|pas plus d['e]|au plus)\s*$")
+RATIO_ABOVE = re.compile(r"(?:plus d['e]|au moins|pas moins d['e])\s*$")
+RATIO_BAND = 0.1  # « moins d'un quart » stands for 15 to 25 %, not for 3 %
+MULTIPLIER = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+fois\s+(?:plus|moins)\b", re.I)
+MULTIPLIER_TOLERANCE = 0.1  # « deux fois plus » for 48,5 % against 24,2 %
+# « toutes deux », « tous les trois » count what the sentence names itself, not a number a passage must give
+BOTH = re.compile(r"\btou(?:te)?s\s+(?:les\s+)?([234])\b(?!\s*(?:ans|mois|semaines|jours|heures|fois))", re.I)
 
 
 @lru_cache(maxsize=20_000)
@@ -118,6 +130,9 @@ class Details:
     scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
     ratios: dict[float, str] = field(default_factory=dict)  # proportion -> its words (« un sur deux », « la moitié »)
+    # proportion -> the values it stands for, when its words widen it (« près de huit sur dix », « moins d'un quart »)
+    ratio_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
+    multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
     axes_numbered: set[str] = field(default_factory=set)
@@ -140,6 +155,7 @@ def _counted_nouns(after: str) -> list[tuple[str, str]]:
     """(key, word) of the words a number may count: the next word, or the one after it ("4 grands axes")."""
     from .structure import noun_key
 
+    after = PARTITIVE.sub(" ", after, count=1)  # « deux des axes » counts axes
     words = re.match(r"\s+([^\W\d_]{3,})(?:\s+([^\W\d_]{3,}))?", after)
     if not words or _fold(words.group(1)) in NOT_NOUNS:
         return []
@@ -163,8 +179,10 @@ def _bound(before: str) -> tuple[str, str] | None:
 
 
 # words that widen a statement to every case, or narrow it to one: a scope the passage must give too
-SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l'ensemble des|n'importe quel\w*)\b"),
-         "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?)\b")}
+# (read on `_fold`ed text: apostrophes and hyphens are spaces there)
+SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|n importe quel\w*)\b"),
+         "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?"
+                            r"|(?:circonscrit|restreint)(?:e|s|es)? aux?|suffi(?:t|sent|ra|raient|rait))\b")}
 
 
 # how a passage gives a scope: « chacun des axes » says « tous les axes », « ne traitent que » says « uniquement »
@@ -175,7 +193,7 @@ SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?
 # obligatoirement » needs a passage that obliges (« doit », « au moins », « exigé »…), not one that only allows
 MUST_CLAIM = re.compile(r"\b(obligatoire(?:s|ment)?|imperativement|(?:est|sont) tenue?s? d)")
 MUST_SOURCE = re.compile(r"\b(doi(?:t|vent)|devr(?:a|ont|ait|aient)|obligatoire\w*|imperati\w*|exige\w*|requis\w*|"
-                         r"necessaire\w*|faut|tenue?s? d|au moins|au minimum|impos\w*|condition\w*)")
+                         r"necessaire\w*|indispensable\w*|faut|tenue?s? d|au moins|au minimum|impos\w*|condition\w*)")
 
 
 def _count_negations(folded: str) -> int:
@@ -243,10 +261,23 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
                 continue
             ratio, words = top / bottom, match.group(0)
         d.ratios.setdefault(round(ratio, 4), text[match.start():match.end()])
+        before = folded_same[max(0, match.start() - 20):match.start()].replace("’", "'")
+        bottom = int(match.group(5)) if match.group(5) else 2 if match.group(1) else FRACTION_WORDS[match.group(3)][1]
+        if RATIO_ABOUT.search(before):
+            spread = min(0.05, 0.5 / max(bottom, 1))
+            d.ratio_ranges[round(ratio, 4)] = (ratio - spread, ratio + spread)
+        elif RATIO_BELOW.search(before):
+            d.ratio_ranges[round(ratio, 4)] = (ratio - RATIO_BAND, ratio)
+        elif RATIO_ABOVE.search(before):
+            d.ratio_ranges[round(ratio, 4)] = (ratio, ratio + RATIO_BAND)
         if claim:  # its numbers are the proportion's, not counts a passage must give one by one
             spans.append(match.span())
     for match in APPROX.finditer(folded_same):
         d.approx.setdefault(float(APPROXIMATE[match.group(1)]), text[match.start():match.end()])
+    spans += [m.span(1) for m in BOTH.finditer(text)]
+    for match in MULTIPLIER.finditer(text):
+        d.multipliers.setdefault(parse_number(match.group(1)), match.group(0))
+        spans.append(match.span(1))
     for match in YEAR.finditer(text):
         if not taken(match):
             d.years.add(int(match.group(1)))
@@ -321,7 +352,11 @@ def analyse_words(text: str) -> list[str]:
 
 
 # words that deny what follows them: « sans produit », « plutôt qu'une séance de plus », « au lieu de punir »
-PRIVATIVE = re.compile(r"\bsans\b|\bplut[oô]t qu(?:e\b|['’])|\bau lieu d(?:e\b|['’])", re.I)
+PRIVATIVE = re.compile(r"\bsans\b|\bplut[oô]t qu(?:e\b|['’])|\bau lieu d(?:e\b|['’])|\b(?:absence|faute) d(?:e\b|['’])",
+                       re.I)
+# « sans l'accord des parents, pas de parcours » states a condition (the accord is needed), not two denials
+CONDITION = re.compile(r"\bsans\b", re.I)
+STRONG_BREAK = re.compile(r"[;:!?]|\.(?!\d)")
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–,«»!?]|\.(?!\d)|\s+mais\s+|\s+alors que\s+")
 
 
@@ -339,13 +374,16 @@ def clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
         if terms:
             out.append((terms, negated))
 
-    for part in CLAUSE_BREAK.split(text):
-        head, *privatives = PRIVATIVE.split(part)
-        add(analyse(head), _count_negations(_fold(head)) > 0)
-        for piece in privatives:
-            words = [w for w in analyse(piece) if w not in negation_terms]
-            add(words[:PRIVATIVE_WORDS], True)
-            add(words[PRIVATIVE_WORDS:], _count_negations(_fold(piece)) > 0)
+    for segment in STRONG_BREAK.split(text):
+        parts = [PRIVATIVE.split(part) for part in CLAUSE_BREAK.split(segment)]
+        # a denial outside the « sans » phrase itself (« sans X ni Y », « sans aucun X » deny X only)
+        condition = bool(CONDITION.search(segment)) and any(_count_negations(_fold(head)) > 0 for head, *_ in parts)
+        for head, *privatives in parts:
+            add(analyse(head), not condition and _count_negations(_fold(head)) > 0)
+            for piece in privatives:
+                words = [w for w in analyse(piece) if w not in negation_terms]
+                add(words[:PRIVATIVE_WORDS], not condition)
+                add(words[PRIVATIVE_WORDS:], not condition and _count_negations(_fold(piece)) > 0)
     return tuple(out)
 
 
@@ -354,21 +392,23 @@ def negation_conflict(claim: str, unit: str) -> str | None:
 
     Compared clause by clause: a negated clause of the unit that the claim restates ("ne sont pas exclusifs" /
     "sont exclusifs") must be negated in the claim, and a negated clause of the claim must meet a negated clause of
-    the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count.
+    the unit; negations elsewhere in the unit ("(montant non vérifié)") do not count. A contradiction needs evidence:
+    a negated clause of the unit restated by two words at least, a negated clause of the claim that the unit affirms.
     """
     claim_clauses, unit_clauses = clauses(comparatives(claim)), clauses(comparatives(unit))
     claim_terms = set().union(*(t for t, _ in claim_clauses)) if claim_clauses else set()
-    unit_terms = set().union(*(t for t, _ in unit_clauses)) if unit_clauses else set()
     def meets(a: set[str], b: set[str]) -> bool:
         return len(a & b) >= min(2, len(a), len(b))
 
-    for terms, negated in unit_clauses:
+    for terms, negated in unit_clauses:  # a denied single word (« sans activité ») is too thin to be restated
         restated = len(terms & claim_terms)
-        if negated and restated >= max(min(2, len(terms)), 0.4 * len(terms)):
+        if negated and len(terms) >= 2 and restated >= max(2, 0.4 * len(terms)):
             if not any(n and meets(terms, t) for t, n in claim_clauses) and not _widening(terms, claim):
                 return "removed"
+    # what the passage affirms: a denial the passage makes too (« sans aucun passé judiciaire ») is not contradicted
+    affirmed = set().union(*(t for t, n in unit_clauses if not n)) if unit_clauses else set()
     for terms, negated in claim_clauses:
-        if negated and len(terms & unit_terms) >= min(2, len(terms)):
+        if negated and len(terms & affirmed) >= min(2, len(terms)):
             if not any(n and meets(terms, t) for t, n in unit_clauses) and not _widening(terms, unit):
                 return "added"
     return None
@@ -378,9 +418,10 @@ def negation_conflict(claim: str, unit: str) -> str | None:
 # an addition, so a sentence may say it either way
 RESTRICTION_TERMS = frozenset(analyse_words("exclusif exclusifs exclusive exclusivement seul seule seuls seulement "
                                             "uniquement limite limitent limiter exhaustif exhaustive"))
-ADDITION = re.compile(r"\b(en plus|aussi|egalement|s'y ajout\w*|s'ajout\w*|en complement|au-dela|par ailleurs)\b")
+# (read on `_fold`ed text: apostrophes and hyphens are spaces there)
+ADDITION = re.compile(r"\b(en plus|aussi|egalement|s y ajout\w*|s ajout\w*|en complement|au dela|par ailleurs)\b")
 
 
 def _widening(negated_terms: frozenset[str], other: str) -> bool:
     """Is a negated clause a denied restriction (« pas exclusifs ») that the other text says as an addition?"""
-    return bool(negated_terms & RESTRICTION_TERMS) and bool(ADDITION.search(_fold(other).replace("’", "'")))
+    return bool(negated_terms & RESTRICTION_TERMS) and bool(ADDITION.search(_fold(other)))

@@ -69,15 +69,19 @@ def listed_counts(text: str) -> set[tuple[int, str]]:
 
 
 ITEM_BREAK = re.compile(r",\s*|;\s*|\s+(?:et|ou)\s+")
+COUNTING_VERB = re.compile(r"\s+(?:sont|constituent|forment|représentent)\s+", re.I)
 
 
 def stated_counts(text: str, counted_in) -> dict[tuple[int, str], str]:
-    """The counts a sentence establishes by listing the items itself, on the other side of a colon: « Lutter contre
-    les idées reçues, soutenir les parents et renforcer les CPS : ce sont les trois leviers » lists its three
-    levers. `counted_in(part)`: the (number, noun key, noun) counts a part of the sentence states."""
+    """The counts a sentence establishes by listing the items itself, on the other side of a colon or of the verb
+    that counts them: « Lutter contre les idées reçues, soutenir les parents et renforcer les CPS : ce sont les trois
+    leviers » lists its three levers, « Réduire l'attrait des réseaux et offrir des alternatives sont deux des axes »
+    two axes. `counted_in(part)`: the (number, noun key, noun) counts a part of the sentence states."""
     parts = text.split(":")
-    if len(parts) != 2:
-        return {}
+    if len(parts) != 2:  # « X et Y sont deux des axes » : the items, then the verb that counts them
+        parts = COUNTING_VERB.split(text, maxsplit=1)
+        if len(parts) != 2:
+            return {}
     out = {}
     for listing, counting in (parts, parts[::-1]):
         items = [i for i in ITEM_BREAK.split(listing.strip(" .;")) if i.strip()]

@@ -87,3 +87,21 @@ def test_who_does_what_and_which_axis_holds_what_are_checked_against_the_base(kn
 def test_paraphrases_that_list_axes_or_restate_proportions_are_not_rejected(knowledge_assistant, sentence):
     [checked] = knowledge_assistant.check(sentence).sentences
     assert checked.verdict != "unsupported", checked.reason
+
+
+# -- session 8: a contradiction needs positive evidence; a check that does not understand a word abstains ---------
+@pytest.mark.parametrize("sentence", [
+    "Les chantiers éducatifs, encadrés par une circulaire du 29 juin 1999, sont portés par des associations de "
+    "prévention spécialisée.",
+    "Le dispositif argent de poche indemnise les 16-17 ans une quinzaine d'euros par demi-journée.",
+    "Sur leurs logements en QPV, les bailleurs bénéficient d'un abattement de TFPB de 30 %.",
+], ids=["agent-given", "approximate-amount", "list-item"])
+def test_paraphrases_whose_details_the_checker_reads_loosely_are_not_rejected(knowledge_assistant, sentence):
+    [checked] = knowledge_assistant.check(sentence).sentences
+    assert checked.verdict != "unsupported", checked.reason
+
+
+def test_a_figure_of_another_item_of_a_list_does_not_support_a_sentence(knowledge_assistant):
+    [checked] = knowledge_assistant.check("Sur leurs logements en QPV, les bailleurs bénéficient d'un abattement de "
+                                          "TFPB de 50 %.").sentences
+    assert checked.verdict == "unsupported" and "50 %" in checked.reason
