@@ -358,8 +358,9 @@ def is_yes_no(folded: str) -> bool:
 
 def named_axes(folded: str, criteria: CallCriteria) -> list[str]:
     """Axes named in the question (« axe 3 », « l'attractivité ») in the call's own words (`keywords`)."""
-    named = [criteria.axes[int(n) - 1].id for n in re.findall(r"\baxes?\s*n?°?\s*([1-9])\b", folded)
-             if int(n) <= len(criteria.axes)]
+    numbers = re.findall(r"\baxes?\s*n?°?\s*([1-9])\b", folded) + \
+        re.findall(r"\b([1-9])\s*(?:e|eme|er|ere|nd|nde)\s+axe\b", folded)  # « le 2e axe », « le 1er axe »
+    named = [criteria.axes[int(n) - 1].id for n in numbers if int(n) <= len(criteria.axes)]
     ordinals = {"premier": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
     named += [criteria.axes[n - 1].id for word, n in ordinals.items()
               if re.search(rf"\b{word} axe\b", folded) and n <= len(criteria.axes)]

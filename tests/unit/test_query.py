@@ -87,6 +87,8 @@ def test_slots_axes_and_ages(known):
     query = ask(known, "Des idées pour les 12-15 ans sur l'axe 3 ?")
     assert query.axes == ("attractivite",) and query.ages == (12, 15)
     assert ask(known, "Des actions pour les collégiens ?").ages == (11, 15)
+    assert ask(known, "Le 2e axe, il parle de quoi ?").axes == (known.criteria.axes[1].id,)
+    assert ask(known, "Et le 1er axe ?").axes == (known.criteria.axes[0].id,)
 
 
 def test_an_elliptic_follow_up_borrows_only_what_it_lacks(known):
