@@ -339,9 +339,18 @@ POLITE_TAIL = re.compile(r",?\s*(?:(?:est-ce que )?vous pouvez|pouvez-vous|tu pe
                          r"\?\s*$|,?\s*(?:merci(?: d'avance| par avance)?|svp|stp|s'il vous plait)[\s!.?]*$")
 
 
+# Once accents are folded « où » and « ou » are one word: these are « or » (an alternative), not « where ».
+# An alternative at the end (« …, ou seulement de l'argent ? ») is dropped: the question is the part before it.
+ALTERNATIVE = re.compile(r",?\s*\bou (?:pas|non|bien|seulement|juste|uniquement|alors|plutot|c'est|est-ce|si)\b[^?]*(?=\?\s*$)")
+INDIRECT_POLAR = re.compile(r"\b(?:savoir|demande|demandais|demander|dire|preciser|confirmer|verifier) si\b")
+
+
 def is_yes_no(folded: str) -> bool:
     """« Peut-on… ? », « Une intercommunalité peut-elle… ? », « Est-ce que… ? », « On est obligés de… ? »."""
+    if INDIRECT_POLAR.search(folded):  # « Je voudrais savoir si on peut choisir une seule finalité. »
+        return True
     folded = POLITE_TAIL.sub(" ?", folded)  # « …sur quel site déposer, vous pouvez m'aider ? » asks where
+    folded = ALTERNATIVE.sub(" ", folded)  # « …ou pas du tout ? », « …ou seulement de l'argent ? »: « ou », not « où »
     head = re.split(r"[.!;:]\s+", folded.strip())[-1]  # the last sentence: what came before sets the scene
     head = head.split(",")[-1] if "," in head else head  # « Notre commune n'a pas de CLSPD, pouvons-nous… »
     wh = next((m for m in WH_WORD.finditer(head) if m.group(1) not in ("que", "qu'") or

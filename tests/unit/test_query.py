@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.models import Turn
-from assistant.answering.query import AnswerType, Intent, Understanding, target_ages, understand, understand_text
+from assistant.answering.query import (AnswerType, Intent, Understanding, is_yes_no, target_ages, understand,
+                                       understand_text)
 from assistant.text_fr import fold
 from assistant.call_facts import load_call_facts
 from assistant.criteria import load_criteria
@@ -223,3 +224,16 @@ def test_colloquial_submission_and_deadline_questions(known):
 @pytest.mark.parametrize("question", ["c koi TAPAJ ?", "c quoi le CLSPD ?", "c'est koi la PJJ ?"])
 def test_definitions_typed_in_a_hurry(known, question):
     assert understand_text(question, known).intent is Intent.DEFINITION
+
+
+@pytest.mark.parametrize("question", [
+    "Le soutien aux parents, ça fait partie des finalités de l'appel ou pas du tout ?",
+    "Y a-t-il aussi un appui méthodologique prévu par l'appel, ou seulement de l'argent ?",
+    "Je voudrais savoir si on peut choisir une seule finalité pour notre plan.",
+])
+def test_alternatives_and_indirect_questions_are_yes_no(question):
+    assert is_yes_no(fold(question))
+
+
+def test_where_is_still_where():
+    assert not is_yes_no(fold("On dépose le dossier où ?")) and not is_yes_no(fold("Où déposer le dossier ?"))
