@@ -160,6 +160,8 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
                        subjects=subjects, generic_request=False)
     if label in ("fact", "unstated"):
         fact = query.fact or _nearest_fact(found, label)
+        if fact is None and len(query.axes) == 1 and found is not None:  # « L'axe 1, il demande quoi ? »
+            fact = next((f for f in found.facts if f.answer.strip() == "{axes_sentence}"), None)
         if fact is None:  # on the call, but unlike any question its facts answer: the call's text answers it
             folded = fold(query.question)
             names_call = NAMES_THE_CALL.search(folded) or query.axes or publisher and fold(publisher) in folded

@@ -263,3 +263,10 @@ def test_a_follow_up_on_a_subject_is_answered_by_its_own_words(knowledge_assista
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": knowledge_assistant.ask(first).answer}]
     answer = knowledge_assistant.ask("Il y a combien de séances ?", history=history)
     assert "douze séances" in lead(answer), answer.answer
+
+
+def test_a_question_on_one_axis_gets_that_axis(knowledge_assistant):
+    answer = knowledge_assistant.ask("Le 4e axe, c'est quoi l'intitulé exact ? je dois le mettre en titre de partie")
+    assert lead(answer).startswith("L'axe 4 de l'appel est « proposer des alternatives au trafic"), answer.answer
+    title = knowledge_assistant.ask("Quel est l'intitulé exact de l'appel ?")
+    assert lead(title).startswith("L'appel s'intitule"), title.answer

@@ -160,3 +160,13 @@ def test_leaving_questions_out_neither_embeds_again_nor_rewrites_the_cache(tmp_p
     unseen = full.without(["Une autre date ?"])
     assert unseen.guess([0, 0, 1, 0, 0.1]).label == "howto"
     assert len(embeddings.embedded) == len(examples) and cache.read_bytes() == written
+
+
+def test_a_question_on_one_axis_goes_to_the_fact_that_lists_the_axes():
+    axes = CallFact(id="axes", asks=["les axes"], answer="{axes_sentence}", quotes=[Quote(text="axes suivants")])
+    facts = (DEADLINE, axes)
+    found_axes = Recognition(fact=DEADLINE, score=0.9, runner_up=0.0, scores={"deadline": 0.9, "axes": 0.89},
+                             facts=facts)
+    q = query("Il demande quoi exactement, celui-là ?", axes=("alternatives",))
+    routed = classified(q, guess("fact", 0.95), found_axes)
+    assert routed.intent is Intent.CALL_FACT and routed.fact is axes
