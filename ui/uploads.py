@@ -4,8 +4,8 @@ Gradio keeps uploads (and exports) under `GRADIO_TEMP_DIR`, by default one folde
 every Gradio app of the machine and readable by all its users. `private_temp_dir` gives this server its own folder
 under the data folder (mode 0700), after removing what servers that are no longer running left there; Gradio's
 `delete_cache` then removes old files on a schedule. `discard` deletes an upload once its text is in the base: the
-original is not kept, so nothing of a removed document can be downloaded. `UploadBox` is Gradio's file box without
-the empty temporary file that Gradio 6 leaves in that folder for every file an event receives.
+original is not kept, so nothing of a removed document can be downloaded. `upload_box` is Gradio's file box
+without the empty temporary file that Gradio 6 leaves in that folder for every file an event receives.
 """
 
 from __future__ import annotations
@@ -22,20 +22,23 @@ from gradio.utils import NamedString, get_upload_folder
 TEMP_FOLDER = "ui-temp"
 
 
-class UploadBox(gr.File):
-    """`gr.File` whose `filepath` value is the uploaded file's path, and nothing more.
+def upload_box(**options) -> gr.File:
+    """`gr.File(type="filepath", **options)` whose value is the uploaded file's path, and nothing more.
 
-    Gradio 6.x's `File.preprocess` (filepath mode) creates an empty `NamedTemporaryFile` in the upload folder for
-    every file an event receives, never uses it, and leaves it there (and open): one empty `tmp…` per upload, read
-    or refused, until the folder is cleaned."""
+    Gradio 6.31's `File.preprocess` (filepath mode) creates an empty `NamedTemporaryFile` in the upload folder for
+    every file an event receives, never uses it, and leaves it there (and open): one empty `tmp…` per upload, read or
+    refused, until the folder is cleaned. (Not a subclass: Gradio writes a `.pyi` stub beside the module of every
+    component class when it is defined.)"""
+    box = gr.File(type="filepath", **options)
+    gradio_process = box._process_single_file
 
-    def get_block_name(self) -> str:
-        return "file"  # Gradio's own file box in the page
-
-    def _process_single_file(self, f):
-        if self.type == "filepath" and (not self.file_types or client_utils.is_valid_file(f.path, self.file_types)):
+    def path_only(f):
+        if not box.file_types or client_utils.is_valid_file(f.path, box.file_types):
             return NamedString(f.path)
-        return super()._process_single_file(f)  # Gradio's refusal of a file type, or the bytes
+        return gradio_process(f)  # Gradio's refusal of a file type
+
+    box._process_single_file = path_only
+    return box
 
 
 def _running(pid: int) -> bool:
