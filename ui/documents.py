@@ -16,7 +16,7 @@ from assistant.users import Role, Users, may_remove
 from .errors import french_errors
 from .format import DOCUMENT_COLUMNS, document_rows, md_literal, upload_report
 from .login import visitor
-from .uploads import discard
+from .uploads import discard, upload_box
 
 ACCEPTED = "PDF, DOCX, Markdown (.md) ou texte (.txt)"
 READERS_NOTE = ("Votre compte est en lecture seule (rôle lecteur) : vous consultez la liste des documents ; "
@@ -68,8 +68,8 @@ def build(assistant: Assistant, users: Users | None = None) -> DocumentsTab:
     readers_note = gr.Markdown(READERS_NOTE, visible=False, elem_id="aap-readers-note")
     # editors only: hidden until the page load has read the visitor's role (the callbacks check it again)
     with gr.Column(visible=users is None, elem_id="aap-document-adding") as adding:
-        files = gr.File(label=f"Fichiers à ajouter ({ACCEPTED} ; {max_mb} Mo maximum chacun)", file_count="multiple",
-                        type="filepath", elem_id="aap-upload")
+        files = upload_box(label=f"Fichiers à ajouter ({ACCEPTED} ; {max_mb} Mo maximum chacun)", file_count="multiple",
+                          elem_id="aap-upload")
         add = gr.Button("Ajouter à la base", variant="primary", elem_id="aap-add")
     status = gr.Markdown(elem_id="aap-upload-status")
     # column widths in pixels: a phone scrolls the table instead of wrapping it letter by letter

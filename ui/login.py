@@ -2,7 +2,9 @@
 
 Gradio answers a wrong login with HTTP 400 « Incorrect credentials. » as often as asked; `LoginGuard` (ASGI, in
 front of Gradio) answers in French, counts failures per client address and, after `max_failures` within
-`window_s`, refuses that client's attempts for `lock_s` seconds (HTTP 429) without checking the password.
+`window_s`, refuses that client's attempts for `lock_s` seconds (HTTP 429) without checking the password. It also
+turns Gradio's English 401 « Not authenticated » (every route but the page, to a visitor not signed in or whose session
+was lost) into a French sentence, which the page shows when a click meets it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import gradio as gr
 from assistant.users import Role, Users
 
 WRONG_LOGIN = "Identifiants incorrects."
+NOT_SIGNED_IN = ("Vous n'êtes pas identifié, ou votre session a pris fin (redémarrage de l'application) : rechargez la "
+                 "page et connectez-vous.")
 
 
 def too_many_attempts(seconds: float) -> str:
@@ -38,8 +42,10 @@ class LoginGuard:
         self.locked_until: dict[str, float] = {}
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path", "").rstrip("/") != "/login":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if scope.get("method") != "POST" or scope.get("path", "").rstrip("/") != "/login":
+            return await self.app(scope, receive, _french_401(send))
         client = (scope.get("client") or ("?", 0))[0]
         now = self.clock()
         wait = self.locked_until.get(client, 0) - now
@@ -75,6 +81,27 @@ class LoginGuard:
             for key in [k for k, times in self.failures.items() if not times or times[-1] < now - self.window_s]:
                 del self.failures[key]
             self.locked_until = {k: t for k, t in self.locked_until.items() if t > now}
+
+
+def _french_401(send):
+    """`send`, with Gradio's « Not authenticated » refusals answered in French (same status, a plain `detail`)."""
+    held: dict = {}
+
+    async def french(message):
+        if message["type"] == "http.response.start" and message["status"] == 401:
+            held["start"], held["body"] = message, b""
+            return
+        if held and message["type"] == "http.response.body":
+            held["body"] += message.get("body", b"")
+            if message.get("more_body"):
+                return
+            if b"Not authenticated" in held["body"]:
+                return await _json(send, 401, NOT_SIGNED_IN)
+            await send(held["start"])
+            return await send({"type": "http.response.body", "body": held["body"]})
+        await send(message)
+
+    return french
 
 
 async def _json(send, status: int, detail: str, headers: list | None = None) -> None:

@@ -16,6 +16,7 @@ from assistant.plans.profile import profile_from_form as checked_profile
 from .errors import french_errors
 from .exports import write_exports
 from .format import compliance_markdown, grounding_html
+from .uploads import upload_box
 
 ACTION_COLUMNS = ["N°", "Axe", "Titre", "Description", "Public", "Porteur", "Partenaires (séparés par ;)",
                   "Indicateurs (séparés par ;)", "Début (mois)", "Fin (mois)", "Budget (€)"]
@@ -151,8 +152,8 @@ def build(assistant: Assistant) -> None:
             example = gr.Dropdown(example_profiles(), value=None, label="Partir d'un profil d'exemple",
                                   info="Un clic remplit le formulaire avec un territoire fictif, à adapter.",
                                   elem_id="aap-example-profile")
-            upload = gr.File(label="Charger un profil (fichier YAML ou JSON, facultatif)", type="filepath",
-                             elem_id="aap-profile-file")
+            upload = upload_box(label="Charger un profil (fichier YAML ou JSON, facultatif)",
+                                elem_id="aap-profile-file")
             form = ProfileForm(
                 name=gr.Textbox(label="Nom de la collectivité", placeholder="Commune de …", elem_id="aap-name",
                                 info="Nom officiel de la commune ou de l'intercommunalité candidate."),

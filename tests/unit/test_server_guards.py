@@ -40,8 +40,15 @@ def _app(status_code: int = 400) -> Starlette:
     async def file(request):
         return PlainTextResponse("served")
 
+    async def info(request):  # Gradio's answer to a visitor not signed in
+        return JSONResponse({"detail": {"error": "Not authenticated", "auth_message": "Identifiez-vous."}}, 401)
+
+    async def other_401(request):
+        return JSONResponse({"detail": "jeton refusé"}, 401)
+
     return Starlette(routes=[Route("/login", login, methods=["POST"]), Route("/gradio_api/upload", upload, methods=["POST"]),
-                             Route("/gradio_api/file={path:path}", file)])
+                             Route("/gradio_api/file={path:path}", file), Route("/gradio_api/info", info),
+                             Route("/gradio_api/queue/join", info, methods=["POST"]), Route("/autre", other_401)])
 
 
 def test_logins_are_answered_in_french_and_throttled_per_client():
@@ -56,6 +63,17 @@ def test_logins_are_answered_in_french_and_throttled_per_client():
     assert client.post("/login", data={"username": "a", "password": "bon"}).status_code == 200
     other = TestClient(guarded, client=("10.0.0.2", 5000))
     assert other.post("/login", data={"username": "a", "password": "bon"}).status_code == 200
+
+
+def test_not_signed_in_is_answered_in_french_and_other_answers_pass_unchanged():
+    from ui.login import NOT_SIGNED_IN
+
+    client = TestClient(LoginGuard(_app()))
+    for answer in (client.get("/gradio_api/info"), client.post("/gradio_api/queue/join", json={})):
+        assert answer.status_code == 401 and answer.json() == {"detail": NOT_SIGNED_IN}
+        assert "Not authenticated" not in answer.text
+    assert client.get("/autre").json() == {"detail": "jeton refusé"}
+    assert client.get("/gradio_api/file=/tmp/a.txt").text == "served"
 
 
 def test_the_file_route_refuses_urls_and_the_upload_limit_is_french():
