@@ -73,6 +73,8 @@ def _line_in(text: str, definition: str) -> str | None:
     """The glossary line as it stands in the passage (with its Markdown), for highlighting."""
     head = definition.split("—")[0].strip()
     for line in text.splitlines():
-        if head and head in line.replace("**", ""):
-            return re.sub(r"^\s*-\s*", "", line).strip()
+        item = re.sub(r"^\s*-\s*", "", line).strip()
+        # the line the subject heads, not one that only mentions it (« INPES — … a fait adapter le PSFP. »)
+        if head and item.replace("**", "").startswith(head):
+            return item
     return None

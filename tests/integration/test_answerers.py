@@ -270,3 +270,10 @@ def test_a_question_on_one_axis_gets_that_axis(knowledge_assistant):
     assert lead(answer).startswith("L'axe 4 de l'appel est « proposer des alternatives au trafic"), answer.answer
     title = knowledge_assistant.ask("Quel est l'intitulé exact de l'appel ?")
     assert lead(title).startswith("L'appel s'intitule"), title.answer
+
+
+def test_a_definition_quotes_the_glossary_line_of_its_subject_not_one_that_mentions_it(knowledge_assistant):
+    # « INPES — … a fait adapter le PSFP. » comes before « PSFP — … » in the glossary
+    answer = knowledge_assistant.ask("Qu'est-ce que le PSFP ?")
+    assert answer.citations[0].quotes[0].startswith("**PSFP**"), answer.citations[0].quotes
+    assert not knowledge_assistant.check(answer.answer, passages=answer.citations).wrong_citations
