@@ -99,6 +99,11 @@ class CallFact(_Strict):
     def pattern(self) -> re.Pattern:
         return _compile(self.asks)
 
+    @property
+    def lists_axes(self) -> bool:
+        """Its answer is the call's list of axes (`render`'s `{axes_sentence}`): a question on one axis gets that one."""
+        return self.answer.strip() == "{axes_sentence}"
+
     def polar_answer(self, folded_question: str) -> PolarAnswer | None:
         """The yes/no answer that the question's wording calls for (first `when` that matches), else the default."""
         for option in self.polar:

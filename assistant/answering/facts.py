@@ -19,7 +19,6 @@ from .models import Answer
 from .query import AnswerType, Query
 
 KNOWLEDGE_SENTENCES = 3
-AXES_LIST = "{axes_sentence}"  # a fact whose answer lists the call's axes (call_facts.render)
 NOTHING_MORE = "Les fiches de la base de connaissances ne donnent pas d'autre information sur ce point."
 
 
@@ -30,7 +29,7 @@ class CallFactAnswerer:
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
         fact: CallFact = query.fact
         sentence, extra = fact.answer, None
-        if len(query.axes) == 1 and fact.answer.strip() == AXES_LIST:  # « Le 4e axe, c'est quoi l'intitulé ? »
+        if len(query.axes) == 1 and fact.lists_axes:  # « Le 4e axe, c'est quoi l'intitulé ? »
             axis = self.criteria.axis(query.axes[0])
             sentence = f"L'axe {axis.number} de l'appel est « {axis.label} »."
         if query.answer_type is AnswerType.YES_NO:

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..call_facts import CallFacts, UnstatedFact
+from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
-from ..text_fr import analyse, fold
-from .query import GENERIC_REQUEST_WORDS, OTHER_CALL, AnswerType, Intent, IntentGuess, Query
+from ..text_fr import fold
+from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, is_generic_request
 from .recognition import Recognition, cached_question_vectors
 
 LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
@@ -161,7 +161,7 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
     if label in ("fact", "unstated"):
         fact = query.fact or _nearest_fact(found, label)
         if fact is None and len(query.axes) == 1 and found is not None:  # « L'axe 1, il demande quoi ? »
-            fact = next((f for f in found.facts if f.answer.strip() == "{axes_sentence}"), None)
+            fact = next((f for f in found.facts if isinstance(f, CallFact) and f.lists_axes), None)
         if fact is None:  # on the call, but unlike any question its facts answer: the call's text answers it
             folded = fold(query.question)
             names_call = NAMES_THE_CALL.search(folded) or query.axes or publisher and fold(publisher) in folded
@@ -177,7 +177,7 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
             else AnswerType.HOW
         return replace(query, intent=Intent.HOW_TO, answer_type=answer_type, fact=None, generic_request=False)
     # ideas
-    generic = not query.subjects and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in analyse(query.text))
+    generic = is_generic_request(query.terms, query.subjects, query.ages)
     return replace(query, intent=Intent.IDEAS, fact=None, generic_request=generic)
 
 

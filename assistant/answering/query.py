@@ -231,7 +231,7 @@ def understand_text(question: str, known: Understanding) -> Query:
     proven = PROVEN.search(folded) is not None
     return Query(proven_only=proven, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
-                 generic_request=intent is Intent.IDEAS and _is_generic_request(terms, subjects, ages))
+                 generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages))
 
 
 def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known: Understanding):
@@ -403,7 +403,7 @@ GENERIC_REQUEST_WORDS = frozenset(analyse(
     "pourrait pourrions pourriez pouvons peut-on possibles envisager autre autres donner donnez"))
 
 
-def _is_generic_request(terms: tuple[str, ...], subjects, ages) -> bool:
+def is_generic_request(terms: tuple[str, ...], subjects, ages) -> bool:
     return not subjects and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in terms)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-
-import numpy as np
 import re
 from collections.abc import Iterator, Sequence
+
+import numpy as np
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -29,8 +29,8 @@ from .facts import CallFactAnswerer, UnstatedAnswerer
 from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
-from .query import AnswerType, Intent, Query, Understanding, understand
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
+from .query import AnswerType, Intent, Query, Understanding, understand
 from .recognition import FactRecogniser, recognised
 from .relevance import judge_relevance
 
