@@ -59,6 +59,20 @@ class KnowledgeBase:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: str | None = None
         self.sentences = SentenceVectors(embeddings, sentences_path, store)  # follows other writers by itself
+        if store.vectors_lost:
+            self.restore_vectors()
+
+    def restore_vectors(self) -> int:
+        """Recompute every passage's vector from its stored text, after a crash left the vector index unreadable
+        (`ChunkStore.vectors_lost`); the base is rewritten whole, as a rebuild does. Returns the passages restored."""
+        with self.store.writer():
+            if not self.store.vectors_lost:  # another process repaired it while this one waited for the lock
+                return 0
+            chunks = self.store.all_chunks()
+            vectors = self.embeddings.embed_documents_with_progress([c.indexed_text for c in chunks])
+            self.store.replace_all(chunks, vectors)
+            self.store.vectors_restored()
+        return len(chunks)
 
     @property
     def lexical(self) -> LexicalIndex:

@@ -8,7 +8,10 @@ generation mark behind them, so other processes reading the same store know thei
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shutil
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -23,6 +26,9 @@ from .errors import EmbeddingModelMismatch, StoreLocked, StoreUnavailable
 GET_PAGE = 5000
 ADD_BATCH = 1000
 STAGING_SUFFIX = "-rebuild"  # the collection a rebuild fills before it takes the base's name
+VECTORS_LOST_MARK = "vectors.lost"  # left while an unreadable vector index waits for its vectors to be recomputed
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -119,6 +125,8 @@ class ChunkStore:
         self._collection = self._open_collection()  # a rebuild makes a mismatched one usable again
         if isinstance(self._collection, _Mismatched) and not replace_model:
             raise self._collection.mismatch
+        if self._sqlite_path is not None and not isinstance(self._collection, _Mismatched):
+            self._set_aside_unreadable_vector_index()
         self._seen_generation = self.generation()
 
     @classmethod
@@ -165,6 +173,53 @@ class ChunkStore:
             return _Mismatched(EmbeddingModelMismatch(str(stored), stored_dim, self.model_name, self.dimension),
                                collection)
         return collection
+
+    # -- a vector index left unreadable by a crash ----------------------------------------------------------
+    @property
+    def vectors_lost(self) -> bool:
+        """True while the vector index was found unreadable and its vectors are not yet recomputed
+        (`KnowledgeBase.restore_vectors`); a marker file, so a process killed during the repair leaves it to the next."""
+        return self._lost_mark.exists()
+
+    @property
+    def _lost_mark(self) -> Path:
+        return self._lock_path.with_name(VECTORS_LOST_MARK)
+
+    def _vector_index_readable(self) -> bool:
+        probe = [1.0] + [0.0] * (self.dimension - 1)
+        try:
+            self._collection.count()
+            self._collection.query(query_embeddings=[probe], n_results=1, include=["distances"])
+        except Exception as exc:  # noqa: BLE001 - Chroma reports a damaged index file in its message only
+            if "hnsw" in str(exc).lower():
+                return False
+            raise
+        return True
+
+    def _set_aside_unreadable_vector_index(self) -> None:
+        """Chroma saves its vector index files in place, without a temporary file: a process killed during that save
+        (`aap ingest` stopped hard) can leave them truncated, and Chroma then refuses every read of the collection.
+        The passages' text and metadata are whole in the database: the index files are removed so the collection
+        opens again, and a marker says the vectors must be recomputed from the stored text."""
+        if self._vector_index_readable():
+            return
+        connection = sqlite3.connect(str(self._sqlite_path))
+        try:
+            segments = [row[0] for row in connection.execute(
+                "SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id "
+                "WHERE c.name = ? AND s.scope = 'VECTOR'", (self._name,))]
+        finally:
+            connection.close()
+        log.warning("Index vectoriel illisible (base arrêtée pendant une écriture ?) : il est recalculé à partir des "
+                    "passages enregistrés.")
+        self._lost_mark.write_text("", encoding="utf-8")
+        for segment in segments:
+            shutil.rmtree(self._sqlite_path.parent / segment, ignore_errors=True)
+        self._reopen()
+        self._collection = self._open_collection()
+
+    def vectors_restored(self) -> None:
+        self._lost_mark.unlink(missing_ok=True)
 
     @property
     def _staging_name(self) -> str:
