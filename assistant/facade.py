@@ -252,10 +252,11 @@ class Assistant:
         return FactRecogniser(self.call_facts, self.kb.embeddings, self.settings.sentences_dir / "questions.npz")
 
     def _intent_classifier(self) -> "IntentClassifier":
-        from .answering.intent_model import IntentClassifier, load_intent_examples
+        from .answering.intent_model import IntentClassifier, fact_labels, load_intent_examples
 
-        return IntentClassifier(load_intent_examples(self.settings.knowledge_dir, self.call_facts), self.kb.embeddings,
-                                self.settings.sentences_dir / "intents.npz")
+        examples = load_intent_examples(self.settings.knowledge_dir, self.call_facts)
+        return IntentClassifier(examples, self.kb.embeddings, self.settings.sentences_dir / "intents.npz",
+                                fact_ids=fact_labels(examples, self.call_facts))
 
     @property
     def _name_lexicon_path(self) -> Path:

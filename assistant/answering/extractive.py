@@ -61,8 +61,26 @@ AGES = re.compile(r"\b\d{1,2}\s*(?:-|–|à|et)\s*\d{1,2}\s*ans\b|\b\d{1,2}\s*an
 DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?|h|jours?|minutes?)\b|"
                       r"\b(?:deux|trois|quatre|six|douze|quatorze)\s+(?:séances|semaines|mois|ans|années|heures|jours)\b",
                       re.I)
+MONEY = re.compile(r"\d[\d\s ,.]*\s?(?:€|euros?\b|M€|k€)", re.I)
+ASKS_MONEY = re.compile(r"\b(?:pay[ée]e?s?|co[uû]te?s?|co[uû]t|prix|tarifs?|r[ée]mun[ée]r\w*|indemnis\w*|indemnit[ée]s?|"
+                        r"combien (?:[cç]a|ca) (?:co[uû]te|rapporte)|gagnent?)\b", re.I)
+COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
+
+
+def asked_detail_bonus(question: str, sentence: str) -> float:
+    """« c'est payé combien ? »: a sentence with an amount in euros; « combien de séances ? »: a sentence where a
+    number counts séances. A number alone answers neither."""
+    bonus = 0.0
+    if ASKS_MONEY.search(question) and MONEY.search(sentence):
+        bonus += TYPE_BONUS
+    if counted := COUNTED.search(question):
+        stem = counted.group(1).lower().rstrip("sx")[:6]
+        if re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt))"
+                     rf"\s+(?:\w+\s+)?{re.escape(stem)}", sentence, re.I):
+            bonus += TYPE_BONUS
+    return bonus
 
 
 def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | None) -> bool:
@@ -102,6 +120,8 @@ class ExtractiveAnswerer:
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
             if query.answer_type is AnswerType.AGE and s.text.lstrip().lower().startswith("public vis"):
                 bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line is where it states its ages
+            if query.answer_type is AnswerType.HOW_MANY:
+                bonus += asked_detail_bonus(query.question, s.text)
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)
         if not chosen:

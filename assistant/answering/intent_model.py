@@ -25,7 +25,7 @@ from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
 from ..text_fr import fold
-from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, is_generic_request
+from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, definition_order, is_generic_request
 from .recognition import Recognition, cached_question_vectors
 
 LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
@@ -35,6 +35,10 @@ CONFIDENT_OVER_NOTHING, CONFIDENT_OVER_PATTERNS = 0.5, 0.85
 OUTSIDE = 0.6  # « not covered » this likely: the scope step needs more than a pattern's word to answer
 MIN_LABELS = 4  # kinds of question the examples must cover for the classifier to be used
 NEAREST_FACT_MIN = 0.95  # cosine with a fact's example question for the classifier to take that fact
+# Which fact: the fact model's choice where the patterns found none (probability ≥ FACT_TAKE), or in place of the
+# patterns' fact when it is sure of another one (≥ FACT_SURE) and gives theirs little chance (< FACT_DOUBT).
+# Chosen on the five answer sets read so far, each left out of the examples in turn (docs/benchmarks.md).
+FACT_TAKE, FACT_SURE, FACT_DOUBT = 0.5, 0.8, 0.1
 # Intents the classifier has no examples of, and definitions (the patterns ask for a defined subject and nothing
 # else: « et la MILDECA, c'est quoi au juste ? »): the patterns' word is final.
 KEPT = (Intent.CONVERSATION, Intent.OWN_DOCUMENTS, Intent.DEFINITION)
@@ -57,6 +61,18 @@ def load_intent_examples(knowledge_dir: Path, facts: CallFacts) -> list[tuple[st
     examples += [(q, "unstated" if isinstance(fact, UnstatedFact) else "fact")
                  for fact, q in facts.examples() if fact is not None]
     return examples
+
+
+def fact_labels(examples: list[tuple[str, str]], facts: CallFacts) -> dict[str, str]:
+    """Which fact each example question on the call asks about: its fact in `facts.yaml`, else the fact the patterns
+    recognise in it (a question of `intents.yaml` whose kind, stated or not, disagrees with that fact is left out)."""
+    labels = {q: fact.id for fact, q in facts.examples() if fact is not None}
+    for question, label in examples:
+        if label in ("fact", "unstated") and question not in labels:
+            fact = facts.match(question)
+            if fact is not None and isinstance(fact, UnstatedFact) == (label == "unstated"):
+                labels[question] = fact.id
+    return labels
 
 
 class SoftmaxModel:
@@ -95,12 +111,16 @@ class SoftmaxModel:
 
 class IntentClassifier:
     def __init__(self, examples: list[tuple[str, str]], embeddings: NamedEmbeddings, cache: Path | None = None,
-                 left_out: frozenset[str] = frozenset()):
+                 left_out: frozenset[str] = frozenset(), fact_ids: dict[str, str] | None = None):
+        """`fact_ids`: the fact each example question on the call asks about (`fact_labels`); a second model learns
+        them, to tell which fact a question asks about."""
         self._all = examples  # embedded and cached whole, so that leaving some out does not rewrite the cache
         self._kept = [fold(q).strip() not in left_out for q, _ in examples]
         self._examples = [example for example, kept in zip(examples, self._kept) if kept]
         self._embeddings, self._cache = embeddings, cache
+        self._left_out, self._fact_ids = left_out, fact_ids or {}
         self._model: SoftmaxModel | None = None
+        self._fact_model: SoftmaxModel | None = None
         self._lock = threading.Lock()
 
     def __bool__(self) -> bool:
@@ -110,14 +130,15 @@ class IntentClassifier:
     def without(self, questions) -> "IntentClassifier":
         """The same classifier trained without these questions (to measure it on a set it has not seen)."""
         left_out = frozenset(fold(q).strip() for q in questions)
-        return IntentClassifier(self._all, self._embeddings, self._cache, left_out)
+        return IntentClassifier(self._all, self._embeddings, self._cache, left_out, self._fact_ids)
 
     def guess(self, vector) -> IntentGuess | None:
         if not self:
             return None
         probabilities = self._trained().probabilities(vector)
         label = max(probabilities, key=probabilities.get)
-        return IntentGuess(label, probabilities[label], probabilities)
+        facts = self._fact_model.probabilities(vector) if self._fact_model is not None else {}
+        return IntentGuess(label, probabilities[label], probabilities, facts)
 
     def warm(self) -> None:
         """Embed (or read) the example questions now: at ingestion, not at the first question."""
@@ -130,6 +151,11 @@ class IntentClassifier:
                 vectors = cached_question_vectors([q for q, _ in self._all], self._embeddings, self._cache)
                 self._model = SoftmaxModel(vectors[np.asarray(self._kept)].astype(np.float64),
                                            [label for _, label in self._examples])
+                rows = [i for i, ((q, _), kept) in enumerate(zip(self._all, self._kept))
+                        if kept and q in self._fact_ids]
+                if len({self._fact_ids[self._all[i][0]] for i in rows}) >= 2:
+                    self._fact_model = SoftmaxModel(vectors[rows].astype(np.float64),
+                                                    [self._fact_ids[self._all[i][0]] for i in rows])
             return self._model
 
 
@@ -140,10 +166,41 @@ NAMES_THE_CALL = re.compile(r"\b(?:appels?|aap|axes?|finalites?)\b")
 def classified(query: Query, guess: IntentGuess | None, found: Recognition | None, publisher: str = "") -> Query:
     """The query with the classifier's intent where it is confident and the patterns said otherwise. A question
     the classifier takes for a definition needs a defined subject; one it takes for a fact of the call needs a fact
-    (the patterns' one, else the nearest example's) or to name the call (then its text answers); « out of scope »
-    is left to the scope step."""
+    (the fact model's, the patterns' one, else the nearest example's) or to name the call (then its text answers);
+    « out of scope » is left to the scope step. A question on a fact of the call gets the fact model's fact where it
+    is sure and the patterns chose another one."""
     if guess is None or query.borrowed or query.intent in KEPT or OTHER_CALL.search(fold(query.question)):
         return query
+    query = _classified(query, guess, found, publisher)
+    if query.intent in (Intent.CALL_FACT, Intent.UNSTATED) and query.fact is not None:
+        fact = _model_fact(query, guess, found)
+        if fact is not None and fact is not query.fact:
+            intent = Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT
+            closeness = found.scores.get(fact.id, 0.0) if found else 0.0
+            query = replace(query, intent=intent, fact=fact, fact_closeness=closeness)
+    return query
+
+
+def _model_fact(query: Query, guess: IntentGuess, found: Recognition | None):
+    """The fact model's choice: where the patterns found no fact, its likeliest if likely enough; in place of theirs
+    when it is sure of another and gives theirs little chance (a question as close as a copy of one of the
+    examples keeps the example's fact)."""
+    if not guess.facts or found is None:
+        return None
+    facts = {f.id: f for f in found.facts}
+    best = max(guess.facts, key=guess.facts.get)
+    if best not in facts:
+        return None
+    if query.fact is None:
+        return facts[best] if guess.facts[best] >= FACT_TAKE else None
+    if query.fact_closeness >= NEAREST_FACT_MIN or best == query.fact.id:
+        return query.fact
+    if guess.facts[best] >= FACT_SURE and guess.facts.get(query.fact.id, 0.0) < FACT_DOUBT:
+        return facts[best]
+    return query.fact
+
+
+def _classified(query: Query, guess: IntentGuess, found: Recognition | None, publisher: str) -> Query:
     query = replace(query, guess=guess)
     label = guess.label
     if label == "out_of_scope":
@@ -154,12 +211,11 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
     if label == "definition":
         if not query.subjects:
             return query
-        # « C'est quoi la CTG de la CAF ? », « c koi le TAPAJ ? un collègue m'en a parlé en CLSPD »: the first named
-        subjects = tuple(sorted(query.subjects, key=lambda subject: _named_at(subject, fold(query.question))))
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
-                       subjects=subjects, generic_request=False)
+                       subjects=definition_order(query.subjects, fold(query.question), publisher),
+                       generic_request=False)
     if label in ("fact", "unstated"):
-        fact = query.fact or _nearest_fact(found, label)
+        fact = query.fact or _model_fact(query, guess, found) or _nearest_fact(found, label)
         if fact is None and len(query.axes) == 1 and found is not None:  # « L'axe 1, il demande quoi ? »
             fact = next((f for f in found.facts if isinstance(f, CallFact) and f.lists_axes), None)
         if fact is None:  # on the call, but unlike any question its facts answer: the call's text answers it
@@ -202,8 +258,3 @@ def follow_up_asks_how(guess: IntentGuess | None) -> bool:
     """A follow-up on the previous subject whose own words ask how to do it (« Et concrètement, on le met en place
     comment chez nous ? » after « Qu'est-ce que le PSFP ? »): the subject's how-to answers it."""
     return guess is not None and guess.label == "howto" and guess.confidence >= CONFIDENT_OVER_PATTERNS
-
-
-def _named_at(subject, folded: str) -> int:
-    starts = [m.start() for pattern in subject.patterns if (m := pattern.search(folded))]
-    return min(starts, default=len(folded))

@@ -50,6 +50,7 @@ class IntentGuess:
     label: str
     confidence: float
     probabilities: dict[str, float]
+    facts: dict[str, float] = field(default_factory=dict)  # probability of each fact of the call, if it is about one
 
     @property
     def surely_in_scope(self) -> bool:
@@ -227,6 +228,7 @@ def understand_text(question: str, known: Understanding) -> Query:
     intent, fact = _intent(question, folded, subjects, answer_type, known)
     if intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION
+        subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
     return Query(proven_only=proven, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
@@ -253,6 +255,18 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     if HOW.search(folded) or SITUATION.search(folded):
         return Intent.HOW_TO, None
     return Intent.OTHER, None
+
+
+def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
+    """The subject a definition is about first: the first named (« C'est quoi la CTG de la CAF ? »), the call's
+    publisher only when nothing else is named (« MNA, dans le référentiel de la MILDECA, ça désigne qui ? »)."""
+    funder = fold(publisher or "")
+
+    def key(subject):
+        starts = [m.start() for pattern in subject.patterns if (m := pattern.search(folded))]
+        return bool(funder) and any(p.search(funder) for p in subject.patterns), min(starts, default=len(folded))
+
+    return tuple(sorted(subjects, key=key))
 
 
 def _about_other_call(folded: str) -> bool:

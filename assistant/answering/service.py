@@ -48,6 +48,9 @@ RECOGNISED_UNKNOWN_MAX = 0.5  # weighted share of the words besides the recognis
 CLOSE_TO_EXAMPLE = 0.95  # cosine with an example question of the recognised fact (recognition.py)
 LIKE_AN_EXAMPLE = 0.90  # below it, a fact found by a pattern's word alone needs the scope guard's own assent
 INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION)
+# how-tos and requests for ideas are worded alike whatever their subject: their form says nothing of whether the base
+# covers them (« Comment organiser un budget participatif ? »), so the classifier's certainty does not decide scope
+SUBJECT_DECIDES_SCOPE = (Intent.HOW_TO, Intent.IDEAS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,11 +190,13 @@ class QuestionAnswering:
             return False  # another funder's call: its date or rules are not in this base
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
-        if query.guess is not None and query.guess.surely_in_scope and passages:
-            return True
-        if query.looks_outside and not query.subjects and not verdict.near_user_document:
+        if query.guess is not None and query.guess.surely_in_scope and passages and (
+                query.intent not in SUBJECT_DECIDES_SCOPE or query.intent is Intent.IDEAS and (query.ages or query.axes)):
+            return True  # ideas for an age group or an axis: what the catalogue is organised by
+        if query.looks_outside and not _covered_subject(query) and not verdict.near_user_document:
             return False  # like the questions the base does not cover (and no document of the user is close)
-        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or bool(query.subjects) or query.about_call \
+        named = _covered_subject(query) if query.intent in SUBJECT_DECIDES_SCOPE else bool(query.subjects)
+        recognised = query.intent in INTENT_ANSWERS_FROM_DATA or named or query.about_call \
             or _names_an_actor(query, passages)
         unknown = unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows)
         if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
@@ -199,6 +204,11 @@ class QuestionAnswering:
             # a pattern's word (« délai », « aides ») in a question unlike any asked on the call, with words the base
             # never uses (« acte de naissance »); « On est une commune de 3000 habitants, on peut répondre ? » is kept
             recognised = False
+        if query.intent in SUBJECT_DECIDES_SCOPE and query.subjects and not named and not verdict.near_user_document \
+                and query.guess is not None and query.guess.label == "out_of_scope":
+            # a how-to whose only subjects the glossary merely spells out, that the classifier likens most to the
+            # questions the base does not cover (« Le label de l'UNICEF pour les villes, on candidate comment ? »)
+            return False
         if recognised and verdict.score >= self.scope.threshold - RECOGNISED_MARGIN \
                 and unknown < RECOGNISED_UNKNOWN_MAX:
             return True
@@ -318,6 +328,15 @@ class QuestionAnswering:
         summary = AnswerGrounding(**summary.model_dump(), answers_question=relevant, relevance_note=note)
         return answer.model_copy(update={"retrieval_query": query.text, "intent": query.intent.value,
                                          "grounding": summary})
+
+
+def _covered_subject(query: Query) -> bool:
+    """A subject the base treats: one with its own fiche, or any defined term when its definition is asked. An
+    acronym only spelled out in the glossary (« HLM », « UNICEF ») does not make « Comment faire expulser un
+    locataire HLM ? » a question the base answers."""
+    if query.intent is Intent.DEFINITION:
+        return bool(query.subjects)
+    return any(subject.fiche for subject in query.subjects)
 
 
 def _names_an_actor(query: Query, passages: list[Passage]) -> bool:

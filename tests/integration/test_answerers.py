@@ -277,3 +277,17 @@ def test_a_definition_quotes_the_glossary_line_of_its_subject_not_one_that_menti
     answer = knowledge_assistant.ask("Qu'est-ce que le PSFP ?")
     assert answer.citations[0].quotes[0].startswith("**PSFP**"), answer.citations[0].quotes
     assert not knowledge_assistant.check(answer.answer, passages=answer.citations).wrong_citations
+
+
+# the acronym is only spelled out in the glossary: it does not make the question one the base answers
+@pytest.mark.parametrize("question", [
+    "Notre locataire HLM deale dans la cage d'escalier : comment le bailleur peut-il résilier son bail ?",
+    "Le label de l'UNICEF pour les villes, on candidate comment ?",
+])
+def test_an_acronym_of_the_glossary_does_not_bring_an_uncovered_question_in_scope(knowledge_assistant, question):
+    assert knowledge_assistant.ask(question).insufficient_evidence
+
+
+def test_a_fact_the_patterns_miss_is_placed_by_the_fact_model(knowledge_assistant):
+    answer = knowledge_assistant.ask("La Mildeca, elle nous aide aussi côté méthode ou c'est juste un chèque ?")
+    assert "méthodologique" in lead(answer), answer.answer

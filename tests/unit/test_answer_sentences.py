@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.base import is_answer_sentence
+from assistant.answering.extractive import asked_detail_bonus
 
 
 @pytest.mark.parametrize("line", [
@@ -26,3 +27,14 @@ def test_reference_lines_are_never_answer_sentences(line):
 ])
 def test_ordinary_sentences_are_answer_sentences(sentence):
     assert is_answer_sentence(sentence)
+
+
+@pytest.mark.parametrize("question, carrying, not_carrying", [
+    ("c'est payé combien ?", "une indemnité d'environ 15 € par demi-journée.", "des jeunes de 16 et 17 ans."),
+    ("Combien de séances faut-il prévoir ?", "Le programme compte douze séances d'une heure.",
+     "Il concerne 12 à 14 ans."),
+    ("Il y a combien d'ateliers ?", "Huit ateliers sont proposés aux parents.", "Un atelier dure 2 heures."),
+])
+def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, carrying, not_carrying):
+    assert asked_detail_bonus(question, carrying) > 0
+    assert asked_detail_bonus(question, not_carrying) == 0

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.answering.intent_model import (IntentClassifier, IntentGuess, SoftmaxModel, classified,
-                                              load_intent_examples)
+                                              fact_labels, load_intent_examples)
 from assistant.answering.query import AnswerType, Intent, Understanding, understand_text
 from assistant.answering.recognition import Recognition
 from assistant.call_facts import CallFact, CallFacts, Quote, UnstatedFact
@@ -170,3 +170,65 @@ def test_a_question_on_one_axis_goes_to_the_fact_that_lists_the_axes():
     q = query("Il demande quoi exactement, celui-là ?", axes=("alternatives",))
     routed = classified(q, guess("fact", 0.95), found_axes)
     assert routed.intent is Intent.CALL_FACT and routed.fact is axes
+
+
+def fact_guess(label: str, **facts) -> IntentGuess:
+    return IntentGuess(label, 0.95, {label: 0.95}, facts)
+
+
+def test_the_fact_model_places_a_fact_the_patterns_missed_when_likely_enough():
+    q = query("Vous pouvez me rappeler la fin des inscriptions ?")
+    taken = classified(q, fact_guess("fact", deadline=0.7, amount=0.3), found(deadline=0.90, amount=0.88))
+    assert taken.intent is Intent.CALL_FACT and taken.fact is DEADLINE
+    unsure = classified(q, fact_guess("fact", deadline=0.45, amount=0.4), found(deadline=0.90, amount=0.88))
+    assert unsure.fact is None
+
+
+def test_the_fact_model_replaces_the_patterns_fact_only_when_sure_and_theirs_is_unlikely():
+    q = query("Quel est le montant de la subvention ?")
+    assert q.fact is None  # an empty pack: give the patterns' choice by hand
+    patterns_said = replace(q, intent=Intent.UNSTATED, fact=AMOUNT, fact_closeness=0.9)
+    near = found(deadline=0.9, amount=0.9)
+    swapped = classified(patterns_said, fact_guess("fact", deadline=0.85, amount=0.05), near)
+    assert swapped.fact is DEADLINE and swapped.intent is Intent.CALL_FACT
+    assert classified(patterns_said, fact_guess("fact", deadline=0.85, amount=0.15), near).fact is AMOUNT
+    assert classified(patterns_said, fact_guess("fact", deadline=0.7, amount=0.05), near).fact is AMOUNT
+    copy_of_an_example = replace(patterns_said, fact_closeness=0.97)
+    assert classified(copy_of_an_example, fact_guess("fact", deadline=0.9, amount=0.01),
+                      found(deadline=0.9, amount=0.97)).fact is AMOUNT
+
+
+def test_fact_labels_come_from_the_examples_then_from_the_patterns_of_the_same_kind():
+    facts = CallFacts(facts=[DEADLINE], unstated=[AMOUNT])
+    labels = fact_labels([("Donnez-moi la date limite, svp", "fact"), ("Le montant alloué ?", "unstated"),
+                          ("La date limite est-elle connue ?", "unstated"), ("Des idées ?", "ideas")], facts)
+    assert labels["Quelle est la date limite ?"] == "deadline"  # facts.yaml's own example
+    assert labels["Donnez-moi la date limite, svp"] == "deadline"
+    assert labels["Le montant alloué ?"] == "amount"
+    assert "La date limite est-elle connue ?" not in labels  # labelled « unstated », but the patterns say a fact
+    assert "Des idées ?" not in labels
+
+
+def test_the_classifier_learns_which_fact_from_the_labelled_examples(tmp_path):
+    examples = [("Quelle date limite ?", "fact"), ("Une autre date ?", "fact"), ("Que veut dire PRE ?", "definition"),
+                ("Comment faire ?", "howto"), ("Des idées ?", "ideas"), ("Comment déposer ?", "fact")]
+    classifier = IntentClassifier(examples, CountingEmbeddings(), tmp_path / "intents.npz",
+                                  fact_ids={"Quelle date limite ?": "deadline", "Une autre date ?": "deadline",
+                                            "Comment déposer ?": "submission"})
+    facts = classifier.guess([1, 0, 0, 0, 0.1]).facts
+    assert max(facts, key=facts.get) == "deadline"
+    assert set(classifier.without(["Une autre date ?"]).guess([1, 0, 0, 0, 0.1]).facts) == {"deadline", "submission"}
+
+
+def test_a_definition_puts_the_calls_publisher_after_any_other_subject(criteria):
+    glossary = Glossary.from_knowledge(Path(__file__).parents[2] / "knowledge")
+    known = Understanding(criteria, CallFacts(), glossary)
+    assert criteria.publisher == "MILDECA"
+    for question in ("MNA, dans le référentiel de la MILDECA, ça désigne qui ?",
+                     "Le sigle MNA utilisé par la MILDECA, il veut dire quoi ?"):
+        q = understand_text(question, known)
+        assert {"MNA", "MILDECA"} <= {s.label for s in q.subjects}
+        defined = classified(q, guess("definition", 0.95), None, publisher="MILDECA")
+        assert defined.intent is Intent.DEFINITION and defined.subjects[0].label == "MNA", question
+    alone = understand_text("La MILDECA, ça désigne qui ?", known)
+    assert classified(alone, guess("definition", 0.95), None, publisher="MILDECA").subjects[0].label == "MILDECA"
