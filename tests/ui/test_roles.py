@@ -120,7 +120,7 @@ def test_a_throttled_login_says_how_long_to_wait(browser, ui_assistant):
 
         sign_in("faux")
         alert = page.locator("p.creds")
-        alert.filter(has_text="Identifiants incorrects.").wait_for()
+        alert.filter(has_text="Identifiants incorrects").wait_for()
         for _ in range(4):
             sign_in("faux")
         sign_in("a1")  # the right password, refused while the client is locked out
