@@ -12,6 +12,7 @@ avoid; the target is 1.2 at most. `--background` also times the ingestion as the
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -70,8 +71,10 @@ def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000, lo
             f"« {path.name} » ({path.stat().st_size / 1e6:.2f} Mo) : {report.chunks_added} passages, "
             f"{report.sentences_added} phrases ; ingestion {ingest_s:.1f} s (dont encodage {report.embedding_seconds:.1f} s) ; "
             f"encodage seul des mêmes textes {bare_s:.1f} s (passages {chunks_s:.1f} s, phrases {sentences_s:.1f} s) : "
-            f"rapport {ingest_s / bare_s:.2f} ; aux passages seuls {ingest_s / chunks_s:.2f}.")
+            f"rapport {ingest_s / bare_s:.2f} ; aux passages seuls {ingest_s / chunks_s:.2f} ; {_load()}.")
         assistant.remove_document(doc.doc_id)
+        if log:  # now: the background part can take much longer on a busy machine
+            log(lines[-1])
         if background:
             start = time.perf_counter()
             with background_work():
@@ -79,11 +82,16 @@ def upload_figures(assistant: Assistant, folder: Path, size: int = 1_000_000, lo
             background_s = time.perf_counter() - start
             lines[-1] += (f" Ajout en arrière-plan, comme dans l'application : {background_s:.1f} s (dont encodage "
                           f"{again.embedding_seconds:.1f} s, {again.chunks_added} passages), rapport "
-                          f"{background_s / bare_s:.2f}.")
+                          f"{background_s / bare_s:.2f} ; {_load()}.")
             assistant.remove_document(doc.doc_id)
-        if log:
-            log(lines[-1])
+            if log:
+                log(lines[-1])
     return lines
+
+
+def _load() -> str:
+    """The machine's load average (1 min), beside each figure: the background part yields to every other program."""
+    return f"charge moyenne {os.getloadavg()[0]:.1f}".replace(".", ",")
 
 
 def main() -> None:

@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"parmi {', '.join(ORDER)} (défaut : toutes)")
     parser.add_argument("--quick", action="store_true", help="tailles courtes (celles de la CI)")
     parser.add_argument("--keep", action="store_true", help="garder les dossiers de travail")
+    parser.add_argument("--cap-minutes", type=float, metavar="MIN",
+                        help="uploads : arrêter au bout de MIN minutes même si des ajouts tournent encore "
+                             "(fichiers inachevés listés)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "harden", help="dossier des résultats JSON")
     args = parser.parse_args(argv)
     unknown = [c for c in args.campaigns if c not in ORDER]
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.campaigns or ORDER:
         sizes = SIZES[name][1 if args.quick else 0]
+        if args.cap_minutes and name == "uploads":
+            sizes = {**sizes, "cap_minutes": args.cap_minutes}
         workdir = Path(tempfile.mkdtemp(prefix=f"harden-{name}-"))
         print(f"== {name} ({'court' if args.quick else 'complet'} : {sizes}) dans {workdir}", flush=True)
         started = time.perf_counter()
@@ -84,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 shutil.rmtree(workdir, ignore_errors=True)
         result = {"campaign": name, "quick": args.quick, "sizes": sizes,
-                  "command": f"python -m hardening {name}{' --quick' if args.quick else ''}",
+                  "command": f"python -m hardening {name}{' --quick' if args.quick else ''}"
+                             + (f" --cap-minutes {args.cap_minutes:g}" if "cap_minutes" in sizes else ""),
                   "wall_seconds": round(time.perf_counter() - started, 1), **result}
         (args.out / f"{name}{'-quick' if args.quick else ''}.json").write_text(
             json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -4,11 +4,14 @@ Simulated users ask questions through `gradio_client` (/ask, 2 to 8 s of reading
 until every upload is over, while editors add files through the Documents tab, as the page does: the add event,
 then its progress event until the report. Each editor sends its files one request at a time: a 1 MB text on one line without punctuation,
 a large PDF (many pages, generated here), then small notes. Measured: errors, question latency (overall, and while an
-upload waits or runs), each upload's outcome and duration, the server's memory.
+upload waits or runs), each upload's outcome and duration, the server's memory, the load average at start and end.
+`cap_minutes` (`--cap-minutes`) stops the campaign at that time even if uploads still run: the files not added by
+then are listed as unfinished, and the questions' figures cover the whole upload window up to the cap.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -69,14 +72,27 @@ class UploadRecorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.uploads: list[dict] = []
+        self.running: dict[str, dict] = {}  # file name -> its start and size, while the editor waits for its report
+
+    def begin(self, path: Path, start: float) -> None:
+        with self.lock:
+            self.running[path.name] = {"file": path.name, "bytes": path.stat().st_size, "start": start}
 
     def add(self, **upload) -> None:
         with self.lock:
+            self.running.pop(upload["file"], None)
             self.uploads.append(upload)
 
-    def windows(self) -> list[tuple[float, float]]:
+    def snapshot(self, now: float) -> tuple[list[dict], list[dict]]:
+        """The finished uploads, and the running ones as unfinished at `now` (the campaign's cap)."""
         with self.lock:
-            return [(u["start"], u["start"] + u["seconds"]) for u in self.uploads]
+            unfinished = [{**u, "seconds": now - u["start"], "outcome": "inachevé", "status": ""}
+                          for u in self.running.values()]
+            return list(self.uploads), unfinished
+
+
+def upload_windows(uploads: list[dict]) -> list[tuple[float, float]]:
+    return [(u["start"], u["start"] + u["seconds"]) for u in uploads]
 
 
 def _endpoints(client) -> tuple[int, int]:
@@ -114,6 +130,7 @@ def _editor(url: str, files: list[Path], recorder: UploadRecorder, poll_s: float
     failures = 0
     for path in files:
         started = time.monotonic()
+        recorder.begin(path, started)
         outcome, status = "erreur", ""
         try:
             status = client.predict([handle_file(str(path))], fn_index=add)[0]
@@ -133,7 +150,8 @@ def _editor(url: str, files: list[Path], recorder: UploadRecorder, poll_s: float
 
 
 def run(workdir: Path, users: int = 20, minutes: float = 5, editors: int = 2, files: int = 10,
-        text_bytes: int = 1_000_000, pdf_pages: int = 300, knowledge: str = "medium", log=print) -> dict:
+        text_bytes: int = 1_000_000, pdf_pages: int = 300, knowledge: str = "medium", cap_minutes: float | None = None,
+        log=print) -> dict:
     settings = settings_for(workdir, knowledge)
     from assistant import Assistant
 
@@ -141,9 +159,11 @@ def run(workdir: Path, users: int = 20, minutes: float = 5, editors: int = 2, fi
     batches = [editor_files(workdir / f"editor-{e}", e, files, text_bytes, pdf_pages) for e in range(editors)]
     questions, uploads = Recorder(), UploadRecorder()
     memory: list[float] = []
+    load_start = os.getloadavg()
     with Served(settings, workdir) as server:
         started = time.monotonic()
         stop_at, stop = started + minutes * 60, threading.Event()
+        cap_at = started + cap_minutes * 60 if cap_minutes else float("inf")
         askers = [threading.Thread(target=_asker, args=(server.url, questions, stop, i), daemon=True)
                   for i in range(users)]
         uploaders = [threading.Thread(target=_editor, args=(server.url, batch, uploads), daemon=True)
@@ -151,22 +171,25 @@ def run(workdir: Path, users: int = 20, minutes: float = 5, editors: int = 2, fi
         for thread in askers + uploaders:
             thread.start()
             time.sleep(0.2)
-        while time.monotonic() < stop_at or any(t.is_alive() for t in uploaders):  # users ask until both end
+        # users ask until both editors end, or until the cap
+        while (time.monotonic() < stop_at or any(t.is_alive() for t in uploaders)) and time.monotonic() < cap_at:
             memory.append(server.rss_mb())
             time.sleep(2)
+        ended = time.monotonic()
+        sent, unfinished = uploads.snapshot(ended)
         stop.set()
         for thread in askers:
             thread.join(600)
-        uploads_done_s = time.monotonic() - started
+        uploads_done_s = ended - started
+        load_end = os.getloadavg()
         server.stop()
         attempts = server.attempts()
-    calls = questions.calls
+    calls = [c for c in questions.calls if c["start"] <= ended]  # not those cut by the server's stop at the cap
     ok = [c for c in calls if not c["error"]]
-    windows = uploads.windows()
+    windows = upload_windows(sent + unfinished)
     during = [c for c in ok if any(a <= c["start"] <= b for a, b in windows)]
     asks = [c["seconds"] for c in ok if c["kind"] == "ask"]
     asks_during = [c["seconds"] for c in during if c["kind"] == "ask"]
-    sent = uploads.uploads
     result = {
         "users": users, "minutes": minutes, "editors": editors, "files_per_editor": files, "text_bytes": text_bytes,
         "pdf_pages": pdf_pages, "knowledge": knowledge, "calls": len(calls),
@@ -180,8 +203,12 @@ def run(workdir: Path, users: int = 20, minutes: float = 5, editors: int = 2, fi
                     "refused": [f"{u['file']} : {u['status']}" for u in sent if u["outcome"] == "refusé"],
                     "errors": [f"{u['file']} : {u['outcome']} {u['status']}" for u in sent
                                if u["outcome"] not in ("ajouté", "refusé")],
+                    "unfinished": [f"{u['file']} : en cours depuis {u['seconds']:.0f} s" for u in unfinished],
+                    "not_started": editors * files - len(sent) - len(unfinished),
                     "seconds_by_file": {u["file"]: round(u["seconds"], 1) for u in sent},
                     "all_done_after_s": round(uploads_done_s, 1)},
+        "capped": ended >= cap_at, "cap_minutes": cap_minutes,
+        "load_average_start": [round(x, 2) for x in load_start], "load_average_end": [round(x, 2) for x in load_end],
         "memory_mb_max": round(max(memory, default=0), 1), "server_outbound_attempts": len(attempts),
     }
     log(f"  {len(calls)} appels, {len(sent)} fichiers envoyés en {uploads_done_s:.0f} s")

@@ -23,7 +23,8 @@ NOT_SIGNED_IN = ("Vous n'êtes pas identifié, ou votre session a pris fin (red�
 
 
 def too_many_attempts(seconds: float) -> str:
-    return f"Trop de tentatives de connexion manquées : réessayez dans {max(1, round(seconds))} s."
+    wait = max(1, round(seconds))
+    return f"Trop de tentatives de connexion manquées : réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
 
 
 def visitor(users: Users | None, request: gr.Request | None) -> tuple[str, Role | None]:

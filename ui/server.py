@@ -18,6 +18,7 @@ from assistant.users import Users
 
 from .errors import QUEUE_FULL
 from .guards import FileRouteGuard
+from .http_errors import FrenchHttpErrors
 from .login import LoginGuard
 from .theme import CSS, FRENCH_TEXTS, HEAD_SCRIPT, THEME
 from .uploads import use_private_temp_dir
@@ -131,7 +132,8 @@ def launch_options(settings: Settings, criteria: CallCriteria) -> dict:
                 footer_links=["api"], run_history=False, enable_monitoring=False, mcp_server=False, share=False,
                 ssr_mode=False, allowed_paths=None, pwa=False,
                 app_kwargs={"middleware": [Middleware(FileRouteGuard, max_mb=settings.max_upload_mb),
-                                           Middleware(LoginGuard), Middleware(EarlyScript, script=HEAD_SCRIPT)]},
+                                           Middleware(LoginGuard), Middleware(EarlyScript, script=HEAD_SCRIPT),
+                                           Middleware(FrenchHttpErrors)]},  # innermost: Gradio's own answers
                 auth_message=f"{title} : identifiez-vous.")
 
 

@@ -7,7 +7,11 @@ tests/ui/test_accessibility.py checks the rendered page, in both colour schemes'
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
+
+from .login import WRONG_LOGIN
 
 # A deep blue, dark enough for white text on its 600-800 shades (#1f5089 on white: 8.0:1).
 BLUE = gr.themes.Color(name="aap-blue", c50="#eef4fa", c100="#d6e4f2", c200="#adc8e5", c300="#7fa7d3",
@@ -102,9 +106,8 @@ mark { background: #fff1a8; color: #1a1a1a; padding: 0 0.1em; }
 # Gradio's French built-in texts that read wrong here (« télécharger » is to download): keys of its translations.
 FRENCH_TEXTS = gr.I18n(fr={"upload_text.click_to_upload": "Cliquez pour choisir un fichier",
                            "upload_text.drop_file": "Déposez le fichier ici",
-                           # one fixed text for any refused login, throttled ones included (ui/login.py)
-                           "login.incorrect_credentials": "Identifiants incorrects (après plusieurs essais manqués, "
-                                                          "patientez une minute avant de réessayer)."})
+                           # a throttled login shows the server's « réessayez dans N secondes » (HEAD_SCRIPT)
+                           "login.incorrect_credentials": WRONG_LOGIN})
 
 # Runs before Gradio's own script: see ui/server.py, EarlyScript.
 HEAD_SCRIPT = """<script>
@@ -164,7 +167,34 @@ HEAD_SCRIPT = """<script>
       }
     }
   };
-  new MutationObserver(translate).observe(document, {subtree: true, childList: true});
+  // A throttled login (HTTP 429, ui/login.py) says how long to wait. Gradio's login form knows only 400, for which
+  // it shows its fixed « identifiants incorrects », and shows nothing for a 429: the 429 is handed to the form as a
+  // 400, and the server's French detail replaces the form's text.
+  const fetchOriginal = window.fetch;
+  let loginRefusal = null;
+  const showLoginRefusal = () => {
+    for (const p of document.querySelectorAll("p.creds")) {
+      if (!p.firstChild) continue;
+      p.firstChild.nodeValue = loginRefusal || __WRONG_LOGIN__;
+      p.setAttribute("role", "alert");
+    }
+  };
+  window.fetch = async function (input, init) {
+    const response = await fetchOriginal.apply(this, arguments);
+    const url = new URL(typeof input === "string" ? input : (input && input.url) || String(input), location.href);
+    if (!init || init.method !== "POST" || !/\/login\/?$/.test(url.pathname)) return response;
+    loginRefusal = null;
+    if (response.status === 429) {
+      try { loginRefusal = (await response.clone().json()).detail; } catch (e) { /* a body that is not JSON */ }
+      loginRefusal = loginRefusal || "Trop de tentatives de connexion manquées : patientez avant de réessayer.";
+      setTimeout(showLoginRefusal, 0);
+      return new Response(JSON.stringify({detail: loginRefusal}),
+                          {status: 400, headers: {"content-type": "application/json"}});
+    }
+    setTimeout(showLoginRefusal, 0);
+    return response;
+  };
+  new MutationObserver(() => { translate(); showLoginRefusal(); }).observe(document, {subtree: true, childList: true});
   // An [n] of an answer opens its source card and moves the focus to it.
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest('a[href^="#aap-src-"]');
@@ -177,4 +207,4 @@ HEAD_SCRIPT = """<script>
     summary.scrollIntoView({block: "nearest"});
   });
 })();
-</script>"""
+</script>""".replace("__WRONG_LOGIN__", json.dumps(WRONG_LOGIN, ensure_ascii=False))

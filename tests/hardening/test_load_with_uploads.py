@@ -36,3 +36,18 @@ def test_an_editor_reads_its_own_file_in_the_status_not_the_previous_one():
     failed = previous + "\n\n**✗** " + md_literal("Échec de l'ajout (1 fichier) : la base est occupée.")
     assert uploads.outcome_of(failed, "rapport-0.pdf") == "refusé"
     assert uploads.outcome_of(failed, "compte-rendu.md", failures_before=1) is None
+
+
+def test_a_capped_campaign_lists_the_running_upload_as_unfinished_and_counts_its_window(tmp_path):
+    recorder = uploads.UploadRecorder()
+    done, running = tmp_path / "fait.md", tmp_path / "en-cours.md"
+    done.write_text("a", encoding="utf-8")
+    running.write_text("bb", encoding="utf-8")
+    recorder.begin(done, 10.0)
+    recorder.add(file=done.name, bytes=1, start=10.0, seconds=5.0, outcome="ajouté", status="")
+    recorder.begin(running, 15.0)
+    sent, unfinished = recorder.snapshot(now=100.0)
+    assert [u["file"] for u in sent] == ["fait.md"]
+    assert unfinished == [{"file": "en-cours.md", "bytes": 2, "start": 15.0, "seconds": 85.0, "outcome": "inachevé",
+                           "status": ""}]
+    assert uploads.upload_windows(sent + unfinished) == [(10.0, 15.0), (15.0, 100.0)]

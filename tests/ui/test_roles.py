@@ -96,3 +96,37 @@ def test_a_lost_session_is_explained_in_french(browser, app_with_accounts):
         assert "Not authenticated" not in page.locator("body").inner_text()
     finally:
         context.close()
+
+
+def test_a_throttled_login_says_how_long_to_wait(browser, ui_assistant):
+    """After 5 wrong passwords the server refuses the client for a minute (HTTP 429): the page says so and how long
+    to wait, in French (it kept showing « Identifiants incorrects », even for the right password)."""
+    from tests.ui.conftest import _free_port
+    from ui.server import launch
+
+    settings = ui_assistant.settings.model_copy(update={"users": SecretStr("alix:éditeur:a1")})
+    app = launch(Assistant(settings, ui_assistant.kb, ui_assistant.criteria), port=_free_port(),
+                 prevent_thread_lock=True, quiet=True)  # its own login guard: the lock-out stays in this test
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(app.local_url)
+
+        def sign_in(password: str) -> None:
+            page.locator("input").first.fill("alix")
+            page.locator("input[type=password]").fill(password)
+            with page.expect_response(lambda r: r.url.endswith("/login")):
+                page.keyboard.press("Enter")
+
+        sign_in("faux")
+        alert = page.locator("p.creds")
+        alert.filter(has_text="Identifiants incorrects").wait_for()
+        for _ in range(4):
+            sign_in("faux")
+        sign_in("a1")  # the right password, refused while the client is locked out
+        alert.filter(has_text=re.compile(r"Trop de tentatives .* réessayez dans \d+ secondes\.")).wait_for()
+        assert "Identifiants incorrects" not in page.locator("body").inner_text()
+        assert page.get_by_role("button", name="Connexion").is_visible()  # still on the login form
+    finally:
+        context.close()
+        app.close()

@@ -139,6 +139,31 @@ def test_a_file_over_the_limit_is_refused_in_french(served):
     editor.close()
 
 
+def test_the_errors_of_the_apps_routes_are_french(served):
+    """FastAPI's and Gradio's own refusals (404, 405, 422, a file that is not served, a malformed upload, an unknown
+    event) were English; signed in or not, an HTTP client now reads French, with the same status."""
+    english = ("Not Found", "Method Not Allowed", "Field required", "not allowed", "Internal Server Error",
+               "Invalid content type", "JSON decode error")
+    visitor, editor = Visitor(served[0].url), _signed_in(served, "alix", "a1")
+    answers = {
+        "404": visitor.http.get("/nulle-part"), "405": visitor.http.delete("/login"),
+        "422": visitor.http.post("/login", data={}),
+        "403": editor.get_file("/etc/passwd"), "400": editor.http.post("/gradio_api/upload", content=b"x"),
+        "422 json": editor.http.post("/gradio_api/queue/join", content=b"{x",
+                                     headers={"content-type": "application/json"}),
+        "500": editor.http.post("/gradio_api/queue/join", json={"data": [], "fn_index": 9999, "session_hash": "s"}),
+    }
+    assert {name: a.status_code for name, a in answers.items()} == {
+        "404": 404, "405": 405, "422": 422, "403": 403, "400": 400, "422 json": 422, "500": 500}
+    for name, answer in answers.items():
+        assert not any(word in answer.text for word in english), (name, answer.text)
+    assert answers["422"].json()["detail"] == "Requête invalide : champs manquants : username, password."
+    assert answers["403"].json()["detail"].startswith("Fichier non disponible")
+    assert "erreur interne" in answers["500"].text.lower()
+    visitor.close()
+    editor.close()
+
+
 def test_wrong_logins_are_answered_in_french_then_slowed_down(served):  # last: it locks this client out
     visitor = Visitor(served[0].url)
     answers = [visitor.login("alix", f"faux{i}") for i in range(5)]

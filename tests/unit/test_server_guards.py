@@ -58,7 +58,7 @@ def test_logins_are_answered_in_french_and_throttled_per_client():
     answers = [client.post("/login", data={"username": "a", "password": "faux"}) for _ in range(3)]
     assert [a.status_code for a in answers] == [400] * 3 and answers[0].json()["detail"] == "Identifiants incorrects."
     refused = client.post("/login", data={"username": "a", "password": "bon"})  # locked: not even checked
-    assert refused.status_code == 429 and "réessayez dans 30 s" in refused.json()["detail"]
+    assert refused.status_code == 429 and "réessayez dans 30 secondes." in refused.json()["detail"]
     clock[0] = 31
     assert client.post("/login", data={"username": "a", "password": "bon"}).status_code == 200
     other = TestClient(guarded, client=("10.0.0.2", 5000))
