@@ -64,16 +64,28 @@ DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?
 MONEY = re.compile(r"\d[\d\s ,.]*\s?(?:€|euros?\b|M€|k€)", re.I)
 ASKS_MONEY = re.compile(r"\b(?:pay[ée]e?s?|co[uû]te?s?|co[uû]t|prix|tarifs?|r[ée]mun[ée]r\w*|indemnis\w*|indemnit[ée]s?|"
                         r"combien (?:[cç]a|ca) (?:co[uû]te|rapporte)|gagnent?)\b", re.I)
+COST = re.compile(r"\b(?:co[uû]ts?|co[uû]te\w*|tarifs?|prix|gratuite?s?|gratuitement)\b", re.I)
+# « C'est payant pour les familles ? »: a sentence that says it is free or what it costs
+ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[- ]il payer|(?:on|ils|elles) paie\w*)\b", re.I)
+FREE = re.compile(r"\b(?:gratuite?s?|gratuitement|payante?s?|sans frais|sans (?:aucun )?co[uû]t|pris en charge)\b", re.I)
 COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
+PRICE_BONUS = 0.08
 
 
 def asked_detail_bonus(question: str, sentence: str) -> float:
-    """« c'est payé combien ? »: a sentence with an amount in euros; « combien de séances ? »: a sentence where a
+    """« c'est payé combien ? »: a sentence with an amount in euros; « c'est payant ? »: one that says it is free or
+    gives a price; « combien de séances ? »: a sentence where a
     number counts séances. A number alone answers neither."""
     bonus = 0.0
     if ASKS_MONEY.search(question) and MONEY.search(sentence):
+        bonus += TYPE_BONUS
+    elif ASKS_MONEY.search(question) and COST.search(sentence):
+        bonus += TYPE_BONUS  # « les sources ne donnent pas de coût type » answers « combien ça coûte ? » honestly
+    elif ASKS_PRICE.search(question) and FREE.search(sentence):
+        bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
+    elif ASKS_PRICE.search(question) and MONEY.search(sentence):
         bonus += TYPE_BONUS
     if counted := COUNTED.search(question):
         stem = counted.group(1).lower().rstrip("sx")[:6]
@@ -120,8 +132,7 @@ class ExtractiveAnswerer:
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
             if query.answer_type is AnswerType.AGE and s.text.lstrip().lower().startswith("public vis"):
                 bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line is where it states its ages
-            if query.answer_type is AnswerType.HOW_MANY:
-                bonus += asked_detail_bonus(query.question, s.text)
+            bonus += asked_detail_bonus(query.question, s.text)  # the price, the count the question asks for
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)
         if not chosen:

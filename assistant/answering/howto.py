@@ -19,6 +19,9 @@ from .query import Query
 IMPLEMENTATION = ("mise en œuvre", "mise en oeuvre", "comment les mobiliser", "comment la mobiliser",
                   "comment le mobiliser")
 MAX_STEPS = 6
+# A fiche's passages searched for its implementation section: all of them (a fiche has about ten), since a question
+# worded like its description (« on le met en place comment ? » after « Qu'est-ce que le PSFP ? ») must still reach it
+FICHE_PASSAGES = 30
 
 
 class HowToAnswerer:
@@ -45,7 +48,7 @@ class HowToAnswerer:
         practice = self._source(query, passages)
         if practice is None:
             return
-        own = self.retriever.search(query.text, k=6, filters=Filters(doc_id=practice.doc_id),
+        own = self.retriever.search(query.text, k=FICHE_PASSAGES, filters=Filters(doc_id=practice.doc_id),
                                     vector=list(query.vector) or None)
         if practice.kind == Kind.REFERENCE.value:  # an actor's section: « Apport », « Comment la mobiliser »
             steps = [p for p in own if p.section == practice.section] or [practice]

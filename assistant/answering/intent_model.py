@@ -26,6 +26,7 @@ from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
 from ..text_fr import fold
 from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, definition_order, is_generic_request
+from .extractive import ASKS_MONEY
 from .recognition import Recognition, cached_question_vectors
 
 LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
@@ -39,6 +40,12 @@ NEAREST_FACT_MIN = 0.95  # cosine with a fact's example question for the classif
 # patterns' fact when it is sure of another one (≥ FACT_SURE) and gives theirs little chance (< FACT_DOUBT).
 # Chosen on the five answer sets read so far, each left out of the examples in turn (docs/benchmarks.md).
 FACT_TAKE, FACT_SURE, FACT_DOUBT = 0.5, 0.8, 0.1
+# Where the patterns found none, a less likely choice is taken when the nearest example questions (recognition.py)
+# name the same fact: two independent readings agree (« la Mildeca accompagne aussi sur la méthode ? »: 0.39, nearest
+# examples those of `support`); not for a question on a subject that has its own fiche.
+FACT_AGREED = 0.3
+# Answer types that ask a detail of a subject rather than what it is
+ASKS_A_DETAIL = (AnswerType.HOW_MANY, AnswerType.WHEN, AnswerType.AGE, AnswerType.HOW_LONG)
 # Intents the classifier has no examples of, and definitions (the patterns ask for a defined subject and nothing
 # else: « et la MILDECA, c'est quoi au juste ? »): the patterns' word is final.
 KEPT = (Intent.CONVERSATION, Intent.OWN_DOCUMENTS, Intent.DEFINITION)
@@ -192,7 +199,9 @@ def _model_fact(query: Query, guess: IntentGuess, found: Recognition | None):
     if best not in facts:
         return None
     if query.fact is None:
-        return facts[best] if guess.facts[best] >= FACT_TAKE else None
+        agreed = found.fact is not None and found.fact.id == best and guess.facts[best] >= FACT_AGREED \
+            and not any(subject.fiche for subject in query.subjects)  # « argent de poche, c'est payant ? »: the fiche's
+        return facts[best] if guess.facts[best] >= FACT_TAKE or agreed else None
     if query.fact_closeness >= NEAREST_FACT_MIN or best == query.fact.id:
         return query.fact
     if guess.facts[best] >= FACT_SURE and guess.facts.get(query.fact.id, 0.0) < FACT_DOUBT:
@@ -209,8 +218,8 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
     if label == _label(query.intent) or guess.confidence < needed:
         return query
     if label == "definition":
-        if not query.subjects:
-            return query
+        if not query.subjects or query.answer_type in ASKS_A_DETAIL or ASKS_MONEY.search(query.question):
+            return query  # « Combien coûte le PSFP ? », « À partir de quel âge ? »: a detail of it, not what it is
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
                        subjects=definition_order(query.subjects, fold(query.question), publisher),
                        generic_request=False)

@@ -393,6 +393,24 @@ def named_axes(folded: str, criteria: CallCriteria) -> list[str]:
     return list(dict.fromkeys(named))
 
 
+# « Et pour les plus jeunes ? » after a request for 16-25 year olds: the ages just below (or above) the previous ones
+YOUNGER = re.compile(r"\b(?:plus (?:jeunes|petits)|moins ages)\b")
+OLDER = re.compile(r"\b(?:plus (?:ages|grands|vieux))\b")
+RELATIVE_SPAN = 5
+
+
+def relative_ages(folded: str, previous: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The ages a follow-up names by comparison with the previous question's (none without them)."""
+    if previous is None:
+        return None
+    low, high = previous
+    if YOUNGER.search(folded) and low > 6:
+        return max(6, low - RELATIVE_SPAN), low - 1
+    if OLDER.search(folded) and high < 25:
+        return high + 1, min(25, high + RELATIVE_SPAN)
+    return None
+
+
 def target_ages(folded: str) -> tuple[int, int] | None:
     if match := AGE_RANGE.search(folded):
         low, high = sorted((int(match.group(1)), int(match.group(2))))
@@ -510,7 +528,8 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
         answer_type = AnswerType.DEFINITION
     fact = own.fact if own.fact is not None else previous.fact
     return replace(own, text=text, intent=intent, answer_type=answer_type, terms=tuple(analyse(text)),
-                   axes=own.axes or previous.axes, ages=own.ages or previous.ages, subjects=previous.subjects,
+                   axes=own.axes or previous.axes, subjects=previous.subjects,
+                   ages=own.ages or relative_ages(fold(own.question), previous.ages) or previous.ages,
                    fact=fact if intent in (Intent.CALL_FACT, Intent.UNSTATED) else None,
                    generic_request=previous.generic_request and intent is Intent.IDEAS,
                    proven_only=own.proven_only or previous.proven_only, borrowed=True)
@@ -529,5 +548,8 @@ def _merge_text(own: Query, previous: Query) -> str:
         new, old = pattern.search(own.question), pattern.search(text)
         if new and old:
             return text[:old.start()] + new.group(0) + text[old.end():]
+    relative, old = relative_ages(fold(own.question), previous.ages), AGE_RANGE.search(text)
+    if relative and old:  # « Des idées pour les 16-25 ans ? » + « Et pour les plus jeunes ? »
+        return text[:old.start()] + f"{relative[0]}-{relative[1]} ans" + text[old.end():]
     rest = CONTINUATION.sub("", fold(own.question)).strip(" ?!.")
     return f"{text.rstrip(' ?')} : {rest} ?" if rest else text

@@ -291,3 +291,27 @@ def test_an_acronym_of_the_glossary_does_not_bring_an_uncovered_question_in_scop
 def test_a_fact_the_patterns_miss_is_placed_by_the_fact_model(knowledge_assistant):
     answer = knowledge_assistant.ask("La Mildeca, elle nous aide aussi côté méthode ou c'est juste un chèque ?")
     assert "méthodologique" in lead(answer), answer.answer
+
+
+def test_a_complete_question_after_another_subject_gets_its_own_fact(knowledge_assistant):
+    from assistant.answering.models import Turn
+
+    before = [Turn(role="user", content="Des idées d'actions avec la gendarmerie pour les CM2 ?"),
+              Turn(role="assistant", content="Pistes d'actions tirées des fiches de bonnes pratiques…")]
+    method = knowledge_assistant.ask("Est-ce que la Mildeca accompagne aussi les communes sur la méthode ?",
+                                     history=before)
+    assert lead(method).startswith("Oui") and "méthodologique" in lead(method), method.answer
+    asso = knowledge_assistant.ask("Et une asso de quartier, elle peut déposer directement ?", history=[
+        Turn(role="user", content="Qui peut candidater à l'appel ?"),
+        Turn(role="assistant", content="L'appel s'adresse aux communes et aux intercommunalités. [1]")])
+    assert lead(asso).startswith("Non"), asso.answer
+
+
+def test_a_how_to_follow_up_on_a_defined_programme_gives_its_implementation_steps(knowledge_assistant):
+    from assistant.answering.models import Turn
+
+    answer = knowledge_assistant.ask("Et concrètement, on le met en place comment chez nous ?", history=[
+        Turn(role="user", content="Qu'est-ce que le PSFP ?"),
+        Turn(role="assistant", content="Le PSFP est la version française du Strengthening Families Program. [1]")])
+    assert answer.intent == "mode d'emploi"
+    assert "Strengthening" not in lead(answer) and lead(answer).startswith("**"), answer.answer  # a step, not the definition

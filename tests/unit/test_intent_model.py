@@ -180,8 +180,15 @@ def test_the_fact_model_places_a_fact_the_patterns_missed_when_likely_enough():
     q = query("Vous pouvez me rappeler la fin des inscriptions ?")
     taken = classified(q, fact_guess("fact", deadline=0.7, amount=0.3), found(deadline=0.90, amount=0.88))
     assert taken.intent is Intent.CALL_FACT and taken.fact is DEADLINE
-    unsure = classified(q, fact_guess("fact", deadline=0.45, amount=0.4), found(deadline=0.90, amount=0.88))
-    assert unsure.fact is None
+    unsure = classified(q, fact_guess("fact", deadline=0.45, amount=0.4), found(deadline=0.88, amount=0.90))
+    assert unsure.fact is None  # the nearest examples are another fact's
+
+
+def test_a_less_likely_fact_is_taken_when_the_nearest_examples_name_it_too():
+    q = query("Vous pouvez me rappeler la fin des inscriptions ?")
+    agreed = classified(q, fact_guess("fact", deadline=0.4, amount=0.35), found(deadline=0.90, amount=0.88))
+    assert agreed.intent is Intent.CALL_FACT and agreed.fact is DEADLINE
+    assert classified(q, fact_guess("fact", deadline=0.25, amount=0.2), found(deadline=0.90, amount=0.88)).fact is None
 
 
 def test_the_fact_model_replaces_the_patterns_fact_only_when_sure_and_theirs_is_unlikely():

@@ -100,6 +100,15 @@ def test_an_elliptic_follow_up_borrows_only_what_it_lacks(known):
     assert ages.ages == (16, 18) and ages.intent is Intent.IDEAS
 
 
+def test_a_follow_up_names_ages_by_comparison_with_the_previous_ones(known):
+    younger = ask(known, "Et pour les plus jeunes ?", previous="Des idées pour les 16-25 ans en rupture ?")
+    assert younger.ages == (11, 15) and younger.intent is Intent.IDEAS
+    assert "11-15 ans" in younger.text and "16-25" not in younger.text
+    older = ask(known, "Et pour les plus grands ?", previous="Des idées pour les 11-15 ans ?")
+    assert older.ages == (16, 20)
+    assert ask(known, "Et pour les plus jeunes ?", previous="Des idées pour les 6-10 ans ?").ages == (6, 10)  # none below
+
+
 def test_a_complete_new_question_inherits_nothing(known):
     query = ask(known, "Comment évaluer notre plan ?", previous="Comment lutter contre le recrutement sur Snapchat ?")
     assert not query.borrowed and "snapchat" not in query.text.lower() and query.intent is Intent.HOW_TO
