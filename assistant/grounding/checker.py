@@ -376,6 +376,9 @@ class GroundingChecker:
         matrix = self._unit_vectors(needed)
         similarities = (matrix @ claim_vectors.T)  # (sentences, 1 or 2)
         claim_details = self.details(claim.plain, claim=True)
+        if rewritten != claim.plain:  # an axis said in other words (« réduire l'attrait des réseaux »)
+            claim_details = replace(claim_details, axes_named=claim_details.axes_named
+                                    | self.details(rewritten, claim=True).axes_named)
         required = self.lexicon.required(claim.plain)
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
@@ -396,7 +399,7 @@ class GroundingChecker:
             placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
                          if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
+                                    negation_conflict(rewritten, self.rewrite(unit.text)[0]), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
             if finalite:
