@@ -5,7 +5,8 @@ need their vectors. Embedded on first sight, they made the first question on a t
 embedded once, when their chunk is ingested, and looked up by the hash of their text.
 
 - What is indexed, per chunk: the sentences answers score (`sentence_scoring.candidate_sentences`), the
-  Markdown-free forms the checker compares (`sentences.source_sentences`) and the heading it reads them with
+  Markdown-free forms the checker compares (`sentences.source_sentences`), the propositions of the long ones
+  (`clauses.long_clauses`: a short sentence may restate one of them) and the heading it reads them with
   (`sentences.section_heading`), deduplicated across the store.
 - The file (`<data>/sentences/<collection>.npz`: sorted 16-byte hashes, float32 vectors, and a header naming the
   embedding model, its dimension and the fingerprint of the chunk ids it covers) is written by the writer that
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .clauses import long_clauses
 from .sentence_scoring import candidate_sentences
 from .sentences import section_heading, source_sentences
 
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from .store import ChunkStore
 
 # Bump when `indexed_sentences` changes: a file of another version is brought up to date by the next ingestion.
-VERSION = 2
+VERSION = 3
 KEY = "S16"
 
 
@@ -54,7 +56,8 @@ def sentence_key(sentence: str) -> bytes:
 def indexed_sentences(text: str, section: str = "") -> list[str]:
     """Every form in which answers and the grounding checker look up a chunk's sentences (and its heading)."""
     heading = section_heading(section)
-    return list(dict.fromkeys(candidate_sentences(text) + [s for s, _ in source_sentences(text)]
+    compared = [s for s, _ in source_sentences(text)]
+    return list(dict.fromkeys(candidate_sentences(text) + compared + [c for s in compared for c in long_clauses(s)]
                               + ([heading] if heading else [])))
 
 

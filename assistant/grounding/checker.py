@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..criteria import CallCriteria
+from ..clauses import long_clauses
 from ..retrieval import HybridRetriever
 from ..sentences import section_heading, source_sentences
 from ..text_fr import analyse
@@ -73,23 +74,28 @@ class Thresholds:
 MAX_LIST_ITEMS = 8  # a longer list is compared item by item only
 MAX_PASSAGE_SENTENCES = 6  # a cited passage this short is also read whole
 MAX_HEADING_WORDS = 8  # a longer heading (a list of programmes) says too much to lend its words to a sentence
-SHAPES = {"heading": "titre de section compris", "list": "avec l'introduction de sa liste", "passage": "lu en entier"}
+SHAPES = {"heading": "titre de section compris", "list": "avec l'introduction de sa liste", "passage": "lu en entier",
+          "clause": "par l'une de ses propositions"}
 
 
 @dataclass
 class Unit:
     """One sentence of a source, or two adjacent ones; a sentence with its heading, a list item (or a whole list) with
-    its lead-in; or a sentence of the call's data."""
+    its lead-in; one proposition of a long sentence (`clauses`); or a sentence of the call's data.
+
+    `sentences` are what the sentence is compared with in meaning; `text` is what its details are read in: for a
+    proposition, its whole sentence, so that a negation, a restriction or a figure of another part still counts."""
 
     source: Source
     sentences: tuple[str, ...]
     origin: str  # cited | given | knowledge | call
-    shape: str = ""  # "" | heading | list | call
+    shape: str = ""  # "" | heading | list | passage | clause | call
     evidence: str = ""  # what a reviewer reads as the passage, when it is not the sentences themselves
+    context: str = ""  # the whole sentence of a proposition
 
     @property
     def text(self) -> str:
-        return " ".join(self.sentences)
+        return self.context or " ".join(self.sentences)
 
     @property
     def excerpt(self) -> str:
@@ -306,6 +312,8 @@ class GroundingChecker:
             for i in keep:
                 windows += [((sentences[i], sentences[i + 1]), "") if j else ((sentences[i],), "")
                             for j in (0, 1) if not j or (i + 1 in kept and blocks[i + 1] == blocks[i])]
+                # the propositions of a long sentence: a short sentence may restate one of them
+                windows += [((clause, sentences[i]), "clause") for clause in long_clauses(sentences[i])]
                 # the sentence right under its heading, when the heading says something of the claim's
                 if heading and i == 0 and (self.terms(heading) - self.terms(sentences[i])) & terms:
                     windows.append(((heading, sentences[i]), "heading"))
@@ -323,12 +331,14 @@ class GroundingChecker:
             if origin != "knowledge" and 2 < len(sentences) <= MAX_PASSAGE_SENTENCES:
                 windows.append((tuple(sentences), "passage"))
             for text, shape in windows:
+                context = text[1] if shape == "clause" else ""
+                text = text[:1] if shape == "clause" else text
                 key = (source.doc_id, " ".join(text))
                 if key in seen and (origin == "knowledge" or shape):
                     continue
                 seen.add(key)
                 evidence = f"{text[0]} — {' '.join(text[1:])}" if shape == "heading" else ""
-                units.append(Unit(source, text, origin, shape, evidence))
+                units.append(Unit(source, text, origin, shape, evidence, context))
         return units + self.call_units
 
     def _about(self, source: Source, named: set[str]) -> bool:
@@ -376,6 +386,9 @@ class GroundingChecker:
         matrix = self._unit_vectors(needed)
         similarities = (matrix @ claim_vectors.T)  # (sentences, 1 or 2)
         claim_details = self.details(claim.plain, claim=True)
+        if rewritten != claim.plain:  # an axis said in other words (« réduire l'attrait des réseaux »)
+            claim_details = replace(claim_details, axes_named=claim_details.axes_named
+                                    | self.details(rewritten, claim=True).axes_named)
         required = self.lexicon.required(claim.plain)
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
@@ -390,13 +403,14 @@ class GroundingChecker:
             else:
                 joined = matrix[rows].sum(axis=0)
                 similarity = float((similarities[rows].sum(axis=0) / max(np.linalg.norm(joined), 1e-9)).max())
-            coverage = len(terms & self.terms(unit.text)) / max(len(terms), 1)
+            # the words of what is compared in meaning: a proposition does not borrow those of the rest of its sentence
+            coverage = len(terms & self.terms(" ".join(unit.sentences))) / max(len(terms), 1)
             unit_details = self.unit_details(unit, terms)
             unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
             placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
                          if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
-                                    negation_conflict(claim.plain, unit.text), {**self.listed(unit.source), **stated},
+                                    negation_conflict(rewritten, self.rewrite(unit.text)[0]), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit))
             if finalite:
@@ -497,6 +511,7 @@ class GroundingChecker:
         found = source_sentences(source.text)
         units = [Unit(source, (s,), "cited") for s, _ in found]
         units += [Unit(source, (a, b), "cited") for (a, x), (b, y) in zip(found, found[1:]) if x == y]
+        units += [Unit(source, (c,), "cited", "clause", context=s) for s, _ in found for c in long_clauses(s)]
         return units
 
 
@@ -519,6 +534,8 @@ def _support(candidate: Candidate, opening: str, closing: str = "") -> str:
         text = f"{opening.removesuffix(' de')} {data} de l'appel « {unit.source.title} » : « {unit.text.rstrip('.')} »"
     else:
         text = f"{opening} {_where(unit.source)}" + (f", {SHAPES[unit.shape]}" if unit.shape in SHAPES else "")
+        if unit.shape == "clause":
+            text += f" « {unit.sentences[0].rstrip('.')} »"
     parts = [text + closing + "."]
     if candidate.swaps:
         parts.append("Même sens dans le vocabulaire de l'appel : "

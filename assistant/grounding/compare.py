@@ -49,6 +49,18 @@ def _near_ratio(ratio: float, ratios: set[float]) -> bool:
     return any(abs(ratio - r) <= 0.006 for r in ratios)
 
 
+MAX_DERIVED_VALUES = 24  # a passage with more figures than this is not searched for sums (bounded, and too easy)
+
+
+def _derived(value: float, values: set[float]) -> bool:
+    """Is `value` the sum or the difference of two figures of the passage (« 15 en 2024 et 15 en 2025 » for
+    « trente en tout »)?"""
+    found = sorted(v for v in values if v > 0)
+    if len(found) > MAX_DERIVED_VALUES:
+        return False
+    return any(_close(value, a + b) or _close(value, b - a) for i, a in enumerate(found) for b in found[i:])
+
+
 def _about(approx: float, value: float) -> bool:
     """Does an approximate number (« une vingtaine ») cover `value`?"""
     return abs(approx - value) <= APPROX_TOLERANCE * approx
@@ -106,7 +118,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             out.append(Mismatch("montant", f"le montant « {_amount(amount)} » ne figure pas dans le passage (il indique : {said})"))
     unit_ratios = set(unit.ratios) | {p / 100 for p in unit.percents}
     for percent in sorted(claim.percents):
-        if not any(_close(percent, p) for p in unit.percents | unit.pool) and not _near_ratio(percent / 100, unit_ratios):
+        if not any(_close(percent, p) for p in unit.percents | unit.pool) and not _near_ratio(percent / 100, unit_ratios) \
+                and not (claim.derived and _derived(percent, unit.percents)):
             out.append(Mismatch("pourcentage", f"le pourcentage « {_number(percent)} % » ne figure pas dans le passage"))
     for ratio, words in sorted(claim.ratios.items()):
         low, high = claim.ratio_ranges.get(ratio, (ratio, ratio))
@@ -130,7 +143,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     age_bounds = {float(bound) for ages in unit.ages for bound in ages}  # « dès 16 ans » for « 16-17 ans »
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
-        if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx):
+        if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx) and not (
+                claim.derived and _derived(number, unit.numbers)):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
                        if value == number and number.is_integer() and (int(number), key) in counts]
             if counted:
@@ -145,7 +159,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     for value, key, word in sorted(claim.counted):
         said = sorted({m for m, k, _ in unit.counted if k == key})
         given = any(_close(value, n) for n in plain)  # else the number itself is reported missing, above
-        if value in claim.numbers and given and said and value not in said and (int(value), key) not in counts:
+        if value in claim.numbers and given and said and value not in said and (int(value), key) not in counts \
+                and not (claim.derived and _derived(value, set(said))):
             out.append(Mismatch("nombre", f"« {_number(value)} {word} » : le passage en compte "
                                           + ", ".join(_number(m) for m in said)))
     if negation == "added":

@@ -67,10 +67,15 @@ COMPOUND = re.compile(r"\b(quatre-vingts?|" + "|".join(TENS) + r")(?:-et-|\s+et\
 
 
 SPELT = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)", re.I)
+# « cent quartiers », « trois cents jeunes » (not « pour cent »: a percentage)
+# (a compound, « deux cent cinquante », is left alone rather than read as two numbers)
+HUNDREDS = re.compile(r"(?<!\bpour )\b(?:(deux|trois|quatre|cinq|six|sept|huit|neuf)[\s-]+)?cents?\b(?![\s-]+(?:et|mille|"
+                      + "|".join(sorted(UNITS.keys() | TENS.keys(), key=len, reverse=True)) + r")\b|-)", re.I)
 
 
 def words_to_digits(text: str) -> str:
-    """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", so that a paraphrase may spell a number out."""
+    """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", "cent quartiers" -> "100 quartiers", so that a
+    paraphrase may spell a number out."""
     def compound(match: re.Match) -> str:
         tens = match.group(1).lower()
         return str((80 if tens.startswith("quatre") else TENS[tens]) + UNITS[match.group(2).lower()])
@@ -78,6 +83,7 @@ def words_to_digits(text: str) -> str:
     def repl(match: re.Match) -> str:
         return str(NUMBER_WORDS[match.group(0).lower()])
     text = COMPOUND.sub(compound, text)
+    text = HUNDREDS.sub(lambda m: str(100 * (UNITS[m.group(1).lower()] if m.group(1) else 1)), text)
     return SPELT.sub(repl, text)
 
 
@@ -93,6 +99,8 @@ APPROX = re.compile(r"\b(?:une|un|d'une|d'un)\s+(" + "|".join(APPROXIMATE) + r")
 APPROX_TOLERANCE = 0.25  # « une vingtaine » covers 15 to 25
 # « n'ont pas encore 15 ans » says « ont moins de 15 ans »: a comparison, not a denial
 NOT_YET = re.compile(r"\bn['’]\s*(ont|a|avaient|avait|auront|aura)\s+pas\s+encore\s+(?=\d)", re.I)
+# « ne peut (pas) dépasser 35 heures » says « au plus 35 heures », as « plafonnée à 35 heures » does
+NOT_BEYOND = re.compile(r"\bne\s+(?:peu\w*|doi\w*|devr\w*|pourr\w*)\s+(?:pas\s+)?(?:d[ée]passer|exc[ée]der)\s+(?=\d)", re.I)
 NOT_MORE = re.compile(r"\b(?:ne\s+|n['’]\s*)?(\w+)\s+pas\s+(plus|moins)\s+de\s+(?=\d)", re.I)
 
 
@@ -114,6 +122,7 @@ def comparatives(text: str) -> str:
     « ont moins de 15 ans », « ne dépasse pas plus de 10 » → « … au plus 10 »; the negation checks read this form."""
     text = words_to_digits(text)
     text = NOT_YET.sub(lambda m: f"{m.group(1)} moins de ", text)
+    text = NOT_BEYOND.sub("au plus ", text)
     return NOT_MORE.sub(lambda m: f"{m.group(1)} " + ("au plus " if m.group(2).lower() == "plus" else "au moins "), text)
 
 
@@ -135,6 +144,7 @@ class Details:
     multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
+    derived: bool = False  # the sentence says it adds or subtracts (« ensemble », « au total », « de moins »)
     axes_numbered: set[str] = field(default_factory=set)
     axes_named: set[str] = field(default_factory=set)
 
@@ -196,10 +206,21 @@ MUST_SOURCE = re.compile(r"\b(doi(?:t|vent)|devr(?:a|ont|ait|aient)|obligatoire\
                          r"necessaire\w*|indispensable\w*|faut|tenue?s? d|au moins|au minimum|impos\w*|condition\w*)")
 
 
+# a figure the sentence computes from the passage's: a sum (« ensemble », « au total », « en additionnant ») or a
+# difference (« deux séances de moins », « d'écart »)
+DERIVED = re.compile(r"\b(ensemble|au total|en tout|additionn\w*|cumul\w*|de moins|de plus|d ecart|difference)\b")
+
+
+# « ne peut s'engager », « ne saurait suffire » : the written negation without « pas » (not « ne peut que », a
+# restriction; « ne peut dépasser 35 heures » is a bound: `comparatives`)
+BARE_NE = re.compile(r"\bne (?:peu\w*|pourr\w*|saur\w*|os\w*) (?!(?:pas|plus|jamais|rien|aucune?s?|que|qu|guere|"
+                     r"nullement|point|personne)\b)")
+
+
 def _count_negations(folded: str) -> int:
     folded = re.sub(r"\bnon seulement\b", " ", folded)
     words = folded.split()
-    count = sum(1 for w in words if w in NEGATIONS)
+    count = sum(1 for w in words if w in NEGATIONS) + len(BARE_NE.findall(folded))
     if "plus" in words and ("ne" in words or "n" in words):
         count += 1
     return count
@@ -290,6 +311,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
             d.numbers.add(value)
     d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}
     d.negations = _count_negations(folded_text)
+    d.derived = bool(DERIVED.search(folded_text))
     for kind, pattern in (SCOPE if claim else SCOPE_SOURCE).items():
         found = pattern.search(folded_text.replace("’", "'"))
         if found:

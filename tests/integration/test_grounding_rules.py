@@ -105,3 +105,22 @@ def test_a_figure_of_another_item_of_a_list_does_not_support_a_sentence(knowledg
     [checked] = knowledge_assistant.check("Sur leurs logements en QPV, les bailleurs bénéficient d'un abattement de "
                                           "TFPB de 50 %.").sentences
     assert checked.verdict == "unsupported" and "50 %" in checked.reason
+
+
+# -- session 10: a short sentence is compared with the propositions of a long source sentence ---------------------
+MDA = ("maisons-des-adolescents", "Quand un professionnel s'inquiète pour un jeune proche d'un point de deal, la MDA "
+                                  "peut évaluer sa situation dans son ensemble (scolarité, famille, santé, mal-être) ; "
+                                  "elle soutient aussi les parents démunis et les professionnels qui s'inquiètent "
+                                  "d'une situation.")
+
+
+def test_a_sentence_that_restates_one_proposition_of_a_long_sentence_is_supported_by_it(knowledge_assistant):
+    report = knowledge_assistant.check("Elle aide aussi les parents démunis et les professionnels qui s'inquiètent "
+                                       "[1].", passages=[cited(knowledge_assistant, *MDA)])
+    [checked] = report.sentences
+    assert checked.verdict == "supported", checked.reason
+    assert "par l'une de ses propositions « elle soutient aussi les parents démunis" in checked.reason
+    # the negation is read in the whole sentence, the proposition only brings the meaning closer
+    [denied] = knowledge_assistant.check("La MDA ne soutient pas les parents démunis [1].",
+                                         passages=[cited(knowledge_assistant, *MDA)]).sentences
+    assert denied.verdict == "unsupported" and "forme négative" in denied.reason
