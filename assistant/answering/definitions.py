@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..glossary import name_pattern
 from ..retrieval import Filters, HybridRetriever, LEXICAL_ONLY, Passage
 from ..sentences import split_sentences
+from ..text_fr import fold
 from .base import Citations, is_answer_sentence
 from .models import Answer
 from .query import Query
@@ -34,7 +36,9 @@ class DefinitionAnswerer:
             if sentences:
                 body = " ".join(sentences)
                 shared_line = subject.definition is not None and "/" in subject.definition.split("—")[0]
-                if not parts or shared_line:  # « CLSPD / CISPD — … »: the fiche's own sentence names the one asked
+                # « C'est quoi la prévention situationnelle ? »: the glossary line defines another name (« ESSP — … »)
+                other_name = subject.definition is not None and not _asked_by_line_name(query.question, subject)
+                if not parts or shared_line or other_name:  # « CLSPD / CISPD — … »: the fiche's own sentence names it
                     parts.insert(0, (body, description, sentences))
                 else:
                     parts.append((f"La fiche « {subject.fiche_title} » le décrit ainsi : {body}", description, sentences))
@@ -61,6 +65,14 @@ class DefinitionAnswerer:
             return None
         positions = {c.id: c.position for c in self.retriever.kb.chunks([i for p in described for i in p.chunk_ids])}
         return min(described, key=lambda p: min(positions.get(i, 1 << 30) for i in p.chunk_ids))
+
+
+def _asked_by_line_name(question: str, subject) -> bool:
+    """Does the question name the subject by a name its glossary line spells (« MDA », « maison des adolescents »),
+    or by no name at all (a follow-up)? « Prévention situationnelle » is not in « ESSP — étude de sûreté… »."""
+    line, folded = fold(subject.definition), fold(question)
+    named = [name for name in subject.names if name_pattern(name).search(folded)]
+    return not named or any(name_pattern(name).search(line) for name in named)
 
 
 def _plain_definition(line: str) -> str:

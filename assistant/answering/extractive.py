@@ -68,10 +68,15 @@ COST = re.compile(r"\b(?:co[uû]ts?|co[uû]te\w*|tarifs?|prix|gratuite?s?|gratui
 # « C'est payant pour les familles ? »: a sentence that says it is free or what it costs
 ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[- ]il payer|(?:on|ils|elles) paie\w*)\b", re.I)
 FREE = re.compile(r"\b(?:gratuite?s?|gratuitement|payante?s?|sans frais|sans (?:aucun )?co[uû]t|pris en charge)\b", re.I)
+# « A-t-il été évalué ? », « Et ça marche vraiment ? »: a sentence on its evaluation or its effects
+ASKS_EVIDENCE = re.compile(r"\b(?:[ée]valu[ée]e?s?|[ée]valuations?|efficaces?|efficacit[ée]|prouv[ée]e?s?|preuves?|"
+                           r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)|des effets|r[ée]sultats?)\b", re.I)
+EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?|r[ée]sultats?|preuves?|randomis\w*|"
+                      r"r[ée]du\w*|baisse|diminu\w*)\b", re.I)
 COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
-PRICE_BONUS = 0.08
+PRICE_BONUS = 0.08  # also for a question on evaluation: the sentence answers in the question's own terms
 
 
 def asked_detail_bonus(question: str, sentence: str) -> float:
@@ -87,6 +92,8 @@ def asked_detail_bonus(question: str, sentence: str) -> float:
         bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
     elif ASKS_PRICE.search(question) and MONEY.search(sentence):
         bonus += TYPE_BONUS
+    if ASKS_EVIDENCE.search(question) and EVIDENCE.search(sentence):
+        bonus += PRICE_BONUS  # what the fiche says of its evaluation, before what the programme is
     if counted := COUNTED.search(question):
         stem = counted.group(1).lower().rstrip("sx")[:6]
         if re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt))"

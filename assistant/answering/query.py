@@ -179,7 +179,7 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
 
 # -- follow-ups ---------------------------------------------------------------------------------------------------
 CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
-REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
+REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il(?!\s+(?:faut|y a|est (?:obligatoire|possible|necessaire|interdit|permis)))|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
                        r"celles?|ceux)\b|\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
                        r"celui-la|celle-la|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
                        r"le porte|les finance|y|en)\b|\b(?:qui|comment|combien|ou)\s+(?:le|la|les|l')\b")
@@ -214,6 +214,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     if swapped := _swap_object(own, previous):  # « Et la police ? » after « Comment mobiliser les bailleurs ? »
         return replace(own, text=swapped, intent=Intent.HOW_TO, answer_type=AnswerType.HOW, terms=tuple(analyse(swapped)),
                        borrowed=True)
+    if own.intent is Intent.IDEAS and own.ages and previous.intent is not Intent.IDEAS:
+        return own  # « Et pour les 8-10 ans, quelles actions ? » after a question on the call: a request of its own
     if is_elliptic(own) or _on_previous_subject(own, previous):
         return _complete(own, previous, known)
     return own

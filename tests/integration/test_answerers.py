@@ -315,3 +315,15 @@ def test_a_how_to_follow_up_on_a_defined_programme_gives_its_implementation_step
         Turn(role="assistant", content="Le PSFP est la version française du Strengthening Families Program. [1]")])
     assert answer.intent == "mode d'emploi"
     assert "Strengthening" not in lead(answer) and lead(answer).startswith("**"), answer.answer  # a step, not the definition
+
+
+def test_a_subject_asked_by_its_fiche_name_is_defined_by_its_fiche_not_by_the_acronym_line(knowledge_assistant):
+    answer = knowledge_assistant.ask("C'est quoi la prévention situationnelle ?")
+    assert lead(answer).startswith("La prévention situationnelle"), answer.answer
+    assert lead(knowledge_assistant.ask("C'est quoi une ESSP ?")).startswith("ESSP —")
+
+
+def test_a_question_on_evaluation_leads_with_what_the_fiche_says_of_it(knowledge_assistant):
+    assert "évalu" in lead(knowledge_assistant.ask("Le programme Unplugged a-t-il été évalué ?"))
+    efficacy = knowledge_assistant.ask("Le PSFP est-il efficace ?")
+    assert efficacy.intent != "définition" and "preuve" in lead(efficacy).lower(), efficacy.answer

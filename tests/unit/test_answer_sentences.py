@@ -38,3 +38,15 @@ def test_ordinary_sentences_are_answer_sentences(sentence):
 def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, carrying, not_carrying):
     assert asked_detail_bonus(question, carrying) > 0
     assert asked_detail_bonus(question, not_carrying) == 0
+
+
+@pytest.mark.parametrize("question, carrying, not_carrying", [
+    ("C'est payant pour les familles ?", "La consultation est gratuite pour les usagers.",
+     "Diffuser une procédure simple pour proposer la CJC à une famille."),
+    ("Le programme a-t-il été évalué ?", "La version française a été évaluée par Santé publique France en 2019.",
+     "Le programme est destiné aux collégiens de 6e et de 5e."),
+    ("Et ça marche vraiment ?", "Les résultats de suivi sont encourageants sur 42 sites.",
+     "Dresser l'inventaire des lieux à partir du diagnostic."),
+])
+def test_a_question_on_price_or_evaluation_favours_the_sentence_that_answers_it(question, carrying, not_carrying):
+    assert asked_detail_bonus(question, carrying) > asked_detail_bonus(question, not_carrying) == 0

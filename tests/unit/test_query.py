@@ -100,6 +100,18 @@ def test_an_elliptic_follow_up_borrows_only_what_it_lacks(known):
     assert ages.ages == (16, 18) and ages.intent is Intent.IDEAS
 
 
+def test_a_new_request_for_ideas_with_its_own_ages_borrows_nothing(known):
+    query = ask(known, "Et pour les plus petits, de 8 à 10 ans, quelles actions ?",
+                previous="Est-ce que la subvention peut payer un poste d'éducateur ?")
+    assert query.intent is Intent.IDEAS and query.ages == (8, 10) and not query.borrowed and query.fact is None
+
+
+def test_an_impersonal_il_does_not_refer_to_the_previous_subject(known):
+    query = ask(known, "Il faut combien d'axes au minimum dans le projet ?", previous="Qu'est-ce que Unplugged ?")
+    assert not query.borrowed and not query.subjects
+    assert ask(known, "Il est financé par qui ?", previous="Qu'est-ce que Unplugged ?").borrowed
+
+
 def test_a_follow_up_names_ages_by_comparison_with_the_previous_ones(known):
     younger = ask(known, "Et pour les plus jeunes ?", previous="Des idées pour les 16-25 ans en rupture ?")
     assert younger.ages == (11, 15) and younger.intent is Intent.IDEAS
