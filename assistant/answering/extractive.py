@@ -15,7 +15,7 @@ from ..sentence_scoring import (CALL_BONUS, LEXICAL_BONUS, MIN_WORDS, RANK_BONUS
                                 ScoredSentence, SentenceScorer)
 from .base import Citations, excerpt, is_answer_sentence, readable  # noqa: F401 (excerpt: re-exported)
 from .models import Answer
-from .query import AnswerType, Query
+from .query import AnswerType, Asked, Query
 
 MAX_SENTENCES = 6
 MAX_PER_PASSAGE = 3
@@ -62,43 +62,35 @@ DURATION = re.compile(r"\b\d+\s*(?:séances?|semaines?|mois|ans|années?|heures?
                       r"\b(?:deux|trois|quatre|six|douze|quatorze)\s+(?:séances|semaines|mois|ans|années|heures|jours)\b",
                       re.I)
 MONEY = re.compile(r"\d[\d\s ,.]*\s?(?:€|euros?\b|M€|k€)", re.I)
-ASKS_MONEY = re.compile(r"\b(?:pay[ée]e?s?|co[uû]te?s?|co[uû]t|prix|tarifs?|r[ée]mun[ée]r\w*|indemnis\w*|indemnit[ée]s?|"
-                        r"combien (?:[cç]a|ca) (?:co[uû]te|rapporte)|gagnent?)\b", re.I)
 COST = re.compile(r"\b(?:co[uû]ts?|co[uû]te\w*|tarifs?|prix|gratuite?s?|gratuitement)\b", re.I)
-# « C'est payant pour les familles ? »: a sentence that says it is free or what it costs
-ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[- ]il payer|(?:on|ils|elles) paie\w*)\b", re.I)
+# a sentence that says it is free or what it costs
 FREE = re.compile(r"\b(?:gratuite?s?|gratuitement|payante?s?|sans frais|sans (?:aucun )?co[uû]t|pris en charge)\b", re.I)
-# « A-t-il été évalué ? », « Et ça marche vraiment ? »: a sentence on its evaluation or its effects
-ASKS_EVIDENCE = re.compile(r"\b(?:[ée]valu[ée]e?s?|[ée]valuations?|efficaces?|efficacit[ée]|prouv[ée]e?s?|preuves?|"
-                           r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)|des effets|r[ée]sultats?)\b", re.I)
+# a sentence on an evaluation or on effects
 EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?|r[ée]sultats?|preuves?|randomis\w*|"
                       r"r[ée]du\w*|baisse|diminu\w*)\b", re.I)
-COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
 PRICE_BONUS = 0.08  # also for a question on evaluation: the sentence answers in the question's own terms
 
 
-def asked_detail_bonus(question: str, sentence: str) -> float:
+def asked_detail_bonus(asked: Asked, sentence: str) -> float:
     """« c'est payé combien ? »: a sentence with an amount in euros; « c'est payant ? »: one that says it is free or
-    gives a price; « combien de séances ? »: a sentence where a
-    number counts séances. A number alone answers neither."""
+    gives a price; « a-t-il été évalué ? »: one on its evaluation; « combien de séances ? »: a sentence where a number
+    counts séances. A number alone answers neither."""
     bonus = 0.0
-    if ASKS_MONEY.search(question) and MONEY.search(sentence):
+    if asked.money and MONEY.search(sentence):
         bonus += TYPE_BONUS
-    elif ASKS_MONEY.search(question) and COST.search(sentence):
+    elif asked.money and COST.search(sentence):
         bonus += TYPE_BONUS  # « les sources ne donnent pas de coût type » answers « combien ça coûte ? » honestly
-    elif ASKS_PRICE.search(question) and FREE.search(sentence):
+    elif asked.price and FREE.search(sentence):
         bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
-    elif ASKS_PRICE.search(question) and MONEY.search(sentence):
+    elif asked.price and MONEY.search(sentence):
         bonus += TYPE_BONUS
-    if ASKS_EVIDENCE.search(question) and EVIDENCE.search(sentence):
+    if asked.evidence and EVIDENCE.search(sentence):
         bonus += PRICE_BONUS  # what the fiche says of its evaluation, before what the programme is
-    if counted := COUNTED.search(question):
-        stem = counted.group(1).lower().rstrip("sx")[:6]
-        if re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt))"
-                     rf"\s+(?:\w+\s+)?{re.escape(stem)}", sentence, re.I):
-            bonus += TYPE_BONUS
+    if asked.counted and re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
+                                   rf"vingt))\s+(?:\w+\s+)?{re.escape(asked.counted)}", sentence, re.I):
+        bonus += TYPE_BONUS
     return bonus
 
 
@@ -139,7 +131,7 @@ class ExtractiveAnswerer:
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
             if query.answer_type is AnswerType.AGE and s.text.lstrip().lower().startswith("public vis"):
                 bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line is where it states its ages
-            bonus += asked_detail_bonus(query.question, s.text)  # the price, the count the question asks for
+            bonus += asked_detail_bonus(query.asked, s.text)  # the price, the count the question asks for
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)
         if not chosen:

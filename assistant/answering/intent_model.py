@@ -26,7 +26,6 @@ from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
 from ..text_fr import fold
 from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, definition_order, is_generic_request
-from .extractive import ASKS_EVIDENCE, ASKS_MONEY
 from .recognition import Recognition, cached_question_vectors
 
 LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
@@ -218,8 +217,7 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
     if label == _label(query.intent) or guess.confidence < needed:
         return query
     if label == "definition":
-        if not query.subjects or query.answer_type in ASKS_A_DETAIL or ASKS_MONEY.search(query.question) \
-                or ASKS_EVIDENCE.search(query.question):
+        if not query.subjects or query.answer_type in ASKS_A_DETAIL or query.asked.money or query.asked.evidence:
             return query  # « Combien coûte le PSFP ? », « Est-il efficace ? »: a detail of it, not what it is
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
                        subjects=definition_order(query.subjects, fold(query.question), publisher),

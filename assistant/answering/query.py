@@ -63,6 +63,36 @@ class IntentGuess:
 SURE, SURELY_NOT_OUTSIDE = 0.9, 0.05
 
 
+# What a question asks of a subject besides what it is (read on the question as typed; extractive.py favours the
+# sentence that carries it, and the classifier does not take such a question for a definition)
+ASKS_MONEY = re.compile(r"\b(?:pay[ée]e?s?|co[uû]te?s?|co[uû]t|prix|tarifs?|r[ée]mun[ée]r\w*|indemnis\w*|indemnit[ée]s?|"
+                        r"combien (?:[cç]a|ca) (?:co[uû]te|rapporte)|gagnent?)\b", re.I)
+# « C'est payant pour les familles ? »
+ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[- ]il payer|(?:on|ils|elles) paie\w*)\b", re.I)
+# « A-t-il été évalué ? », « Et ça marche vraiment ? »
+ASKS_EVIDENCE = re.compile(r"\b(?:[ée]valu[ée]e?s?|[ée]valuations?|efficaces?|efficacit[ée]|prouv[ée]e?s?|preuves?|"
+                           r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)|des effets|r[ée]sultats?)\b", re.I)
+COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The detail a question asks for: money (« c'est payé combien ? »), whether it is free (« c'est payant ? »), its
+    evaluation (« a-t-il été évalué ? »), or what « combien de … » counts (the stem of the counted word)."""
+
+    money: bool = False
+    price: bool = False
+    evidence: bool = False
+    counted: str = ""
+
+
+def asked_details(question: str) -> Asked:
+    counted = COUNTED.search(question)
+    return Asked(money=ASKS_MONEY.search(question) is not None, price=ASKS_PRICE.search(question) is not None,
+                 evidence=ASKS_EVIDENCE.search(question) is not None,
+                 counted=counted.group(1).lower().rstrip("sx")[:6] if counted else "")
+
+
 @dataclass(frozen=True)
 class Query:
     """A question as understood: what every step after it reads, so that nothing re-detects it."""
@@ -78,6 +108,7 @@ class Query:
     fact: CallFact | UnstatedFact | None = None
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
+    asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
     vector: tuple[float, ...] = field(default=(), repr=False)
     # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
     # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
@@ -233,7 +264,7 @@ def understand_text(question: str, known: Understanding) -> Query:
         subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
-    return Query(proven_only=proven, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+    return Query(proven_only=proven, asked=asked_details(question), question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages))
 

@@ -193,9 +193,10 @@ class QuestionAnswering:
         if query.guess is not None and query.guess.surely_in_scope and passages and (
                 query.intent not in SUBJECT_DECIDES_SCOPE or query.intent is Intent.IDEAS and (query.ages or query.axes)):
             return True  # ideas for an age group or an axis: what the catalogue is organised by
-        if query.looks_outside and not _covered_subject(query) and not verdict.near_user_document:
+        covered = _covered_subject(query)
+        if query.looks_outside and not covered and not verdict.near_user_document:
             return False  # like the questions the base does not cover (and no document of the user is close)
-        named = _covered_subject(query) if query.intent in SUBJECT_DECIDES_SCOPE else bool(query.subjects)
+        named = covered if query.intent in SUBJECT_DECIDES_SCOPE else bool(query.subjects)
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or named or query.about_call \
             or _names_an_actor(query, passages)
         unknown = unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows)

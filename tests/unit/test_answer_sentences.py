@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answering.base import is_answer_sentence
 from assistant.answering.extractive import asked_detail_bonus
+from assistant.answering.query import asked_details
 
 
 @pytest.mark.parametrize("line", [
@@ -36,8 +37,8 @@ def test_ordinary_sentences_are_answer_sentences(sentence):
     ("Il y a combien d'ateliers ?", "Huit ateliers sont proposés aux parents.", "Un atelier dure 2 heures."),
 ])
 def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, carrying, not_carrying):
-    assert asked_detail_bonus(question, carrying) > 0
-    assert asked_detail_bonus(question, not_carrying) == 0
+    assert asked_detail_bonus(asked_details(question), carrying) > 0
+    assert asked_detail_bonus(asked_details(question), not_carrying) == 0
 
 
 @pytest.mark.parametrize("question, carrying, not_carrying", [
@@ -49,4 +50,5 @@ def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, 
      "Dresser l'inventaire des lieux à partir du diagnostic."),
 ])
 def test_a_question_on_price_or_evaluation_favours_the_sentence_that_answers_it(question, carrying, not_carrying):
-    assert asked_detail_bonus(question, carrying) > asked_detail_bonus(question, not_carrying) == 0
+    asked = asked_details(question)
+    assert asked_detail_bonus(asked, carrying) > asked_detail_bonus(asked, not_carrying) == 0
