@@ -94,6 +94,10 @@ class Glossary:
                     subject.names.append(name)
                 subjects.setdefault(fold(name), subject)
         unique = list({id(s): s for s in subjects.values()}.values())
+        for subject in unique:
+            expansion = _expansion(subject)
+            if expansion and fold(expansion) not in subjects:  # « le contrat d'engagement jeune » names the CEJ
+                subject.names.append(expansion)
         return cls(unique)
 
     def find(self, question: str) -> list[Subject]:
@@ -117,6 +121,15 @@ def _defined_as(names: list[str], subjects) -> Subject | None:
             if any(name_pattern(n).fullmatch(expansion.strip(" .")) for n in names):
                 return subject
     return None
+
+
+def _expansion(subject: Subject) -> str | None:
+    """What a single acronym with a fiche of its own stands for (« CEJ — contrat d'engagement jeune : … »); other
+    glossary expansions (« appel à projets », « police judiciaire ») are common words, not names to follow."""
+    if not (subject.fiche and subject.definition) or "/" in subject.definition.split("—", 1)[0]:
+        return None
+    expansion = subject.definition.split("—", 1)[-1].split(":")[0].strip(" .")
+    return expansion if 2 <= len(expansion.split()) <= MAX_NAME_WORDS + 2 and "(" not in expansion else None
 
 
 def _named(name: str, question: str) -> bool:

@@ -68,6 +68,11 @@ FREE = re.compile(r"\b(?:gratuite?s?|gratuitement|payante?s?|sans frais|sans (?:
 # a sentence on an evaluation or on effects
 EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?|r[ée]sultats?|preuves?|randomis\w*|"
                       r"r[ée]du\w*|baisse|diminu\w*)\b", re.I)
+# a sentence on who funds or carries it
+FUNDING = re.compile(r"\b(?:financ\w*|cofinanc\w*|subvention\w*|pris en charge|prend en charge|conventionn\w*|"
+                     r"enveloppe)\b", re.I)
+# « au moins 24 heures par semaine » is a rhythm, not how long it lasts
+RATE = re.compile(r"\b\d+\s*(?:heures?|h|jours?|séances?|minutes?)\s+(?:par|chaque|/)\s*(?:semaine|jour|mois|an)\b", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
 PRICE_BONUS = 0.08  # also for a question on evaluation: the sentence answers in the question's own terms
@@ -86,12 +91,33 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
         bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
     elif asked.price and MONEY.search(sentence):
         bonus += TYPE_BONUS
+    if asked.funder and FUNDING.search(sentence):
+        bonus += PRICE_BONUS  # who pays, in the sentence's own terms
     if asked.evidence and EVIDENCE.search(sentence):
         bonus += PRICE_BONUS  # what the fiche says of its evaluation, before what the programme is
     if asked.counted and re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
                                    rf"vingt))\s+(?:\w+\s+)?{re.escape(asked.counted)}", sentence, re.I):
         bonus += TYPE_BONUS
     return bonus
+
+
+AGE_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|à)\s*(\d{1,2})\s*ans\b", re.I)
+
+
+def states_its_public(sentence: str, ages: tuple[int, int] | None) -> bool:
+    """A fiche's « Public visé : … » line, or a sentence whose age range holds the ages asked (« les 12-15 ans … ne
+    relèvent pas de ce dispositif » for a boy of 14)."""
+    if sentence.lstrip().lower().startswith("public vis"):
+        return True
+    return bool(ages) and any(int(low) <= ages[0] and ages[1] <= int(high)
+                              for low, high in AGE_RANGE.findall(sentence))
+
+
+def asks_for_whom(query: Query) -> bool:
+    """« pour quel âge ? », or ages asked of a subject (« un gamin de 14 ans il peut y aller ? ») when no other detail
+    is (« combien de séances ? » after a question on a programme for collégiens asks a count)."""
+    return query.answer_type is AnswerType.AGE or bool(query.ages and query.subjects and not query.asked) and \
+        query.answer_type not in (AnswerType.HOW_MANY, AnswerType.HOW_LONG, AnswerType.WHEN, AnswerType.WHO)
 
 
 def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | None) -> bool:
@@ -102,7 +128,7 @@ def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | Non
         case AnswerType.HOW_MANY:
             return NUMBER.search(sentence) is not None
         case AnswerType.HOW_LONG:
-            return DURATION.search(sentence) is not None
+            return any(not RATE.match(sentence, m.start()) for m in DURATION.finditer(sentence))
         case AnswerType.AGE:
             return AGES.search(sentence) is not None
         case AnswerType.WHO:
@@ -129,8 +155,8 @@ class ExtractiveAnswerer:
                 query.answer_type, s.text, self.criteria) else 0.0
             if query.ages and query.answer_type is not AnswerType.AGE and AGES.search(s.text):
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
-            if query.answer_type is AnswerType.AGE and s.text.lstrip().lower().startswith("public vis"):
-                bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line is where it states its ages
+            if asks_for_whom(query) and states_its_public(s.text, query.ages):
+                bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line, or a range holding the ages asked
             bonus += asked_detail_bonus(query.asked, s.text)  # the price, the count the question asks for
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)

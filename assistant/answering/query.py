@@ -69,9 +69,12 @@ ASKS_MONEY = re.compile(r"\b(?:pay[ée]e?s?|co[uû]te?s?|co[uû]t|prix|tarifs?|r
                         r"combien (?:[cç]a|ca) (?:co[uû]te|rapporte)|gagnent?)\b", re.I)
 # « C'est payant pour les familles ? »
 ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[- ]il payer|(?:on|ils|elles) paie\w*)\b", re.I)
-# « A-t-il été évalué ? », « Et ça marche vraiment ? »
+# « A-t-il été évalué ? », « Et ça marche vraiment ? » (not « ça marche pour des gamins de 13 ans ? »: for whom)
 ASKS_EVIDENCE = re.compile(r"\b(?:[ée]valu[ée]e?s?|[ée]valuations?|efficaces?|efficacit[ée]|prouv[ée]e?s?|preuves?|"
-                           r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)|des effets|r[ée]sultats?)\b", re.I)
+                           r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)(?! pour)|des effets|r[ée]sultats?)\b", re.I)
+# « C'est qui qui finance ? », « Qui paie ? », « Financé par qui ? »
+ASKS_FUNDER = re.compile(r"\b(?:qui (?:le |la |les )?(?:finance|paie|paye|subventionne|prend en charge)|financ[ée]e?s? par|"
+                         r"(?:quels?|quelles?) (?:financements?|financeurs?)|financeurs?)\b", re.I)
 COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 
 
@@ -84,12 +87,16 @@ class Asked:
     price: bool = False
     evidence: bool = False
     counted: str = ""
+    funder: bool = False
+
+    def __bool__(self) -> bool:
+        return self.money or self.price or self.evidence or self.funder or bool(self.counted)
 
 
 def asked_details(question: str) -> Asked:
     counted = COUNTED.search(question)
     return Asked(money=ASKS_MONEY.search(question) is not None, price=ASKS_PRICE.search(question) is not None,
-                 evidence=ASKS_EVIDENCE.search(question) is not None,
+                 evidence=ASKS_EVIDENCE.search(question) is not None, funder=ASKS_FUNDER.search(question) is not None,
                  counted=counted.group(1).lower().rstrip("sx")[:6] if counted else "")
 
 
@@ -210,7 +217,7 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
 
 # -- follow-ups ---------------------------------------------------------------------------------------------------
 CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
-REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il(?!\s+(?:faut|y a|est (?:obligatoire|possible|necessaire|interdit|permis)))|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
+REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il(?!\s+(?:faut|y a|est (?:obligatoire|possible|necessaire|interdit|permis)\s+(?:de\b|que\b|d\W|qu\W)))|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
                        r"celles?|ceux)\b|\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
                        r"celui-la|celle-la|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
                        r"le porte|les finance|y|en)\b|\b(?:qui|comment|combien|ou)\s+(?:le|la|les|l')\b")

@@ -196,6 +196,8 @@ class QuestionAnswering:
         covered = _covered_subject(query)
         if query.looks_outside and not covered and not verdict.near_user_document:
             return False  # like the questions the base does not cover (and no document of the user is close)
+        if covered and query.borrowed and _asks_a_detail(query):
+            return True  # « TAPAJ c'est quoi ? » then « ok et un gamin de 14 ans il peut y aller ? »: its public
         named = covered if query.intent in SUBJECT_DECIDES_SCOPE else bool(query.subjects)
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or named or query.about_call \
             or _names_an_actor(query, passages)
@@ -338,6 +340,14 @@ def _covered_subject(query: Query) -> bool:
     if query.intent is Intent.DEFINITION:
         return bool(query.subjects)
     return any(subject.fiche for subject in query.subjects)
+
+
+DETAIL_TYPES = (AnswerType.AGE, AnswerType.HOW_LONG, AnswerType.HOW_MANY, AnswerType.WHO, AnswerType.WHEN)
+
+
+def _asks_a_detail(query: Query) -> bool:
+    """Ages, a price, a funder, a duration, a count: what a fiche states of its subject."""
+    return bool(query.ages) or bool(query.asked) or query.answer_type in DETAIL_TYPES
 
 
 def _names_an_actor(query: Query, passages: list[Passage]) -> bool:

@@ -265,6 +265,14 @@ def test_a_follow_up_on_a_subject_is_answered_by_its_own_words(knowledge_assista
     assert "douze séances" in lead(answer), answer.answer
 
 
+def test_a_follow_up_asking_whether_an_age_may_go_gets_the_programmes_public(knowledge_assistant):
+    first = "TAPAJ c'est quoi ?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": knowledge_assistant.ask(first).answer}]
+    answer = knowledge_assistant.ask("ok et un gamin de 14 ans il peut y aller ?", history=history)
+    assert not answer.insufficient_evidence, answer.answer
+    assert re.search(r"16 à 25 ans|12-15 ans", lead(answer)), answer.answer
+
+
 def test_a_question_on_one_axis_gets_that_axis(knowledge_assistant):
     answer = knowledge_assistant.ask("Le 4e axe, c'est quoi l'intitulé exact ? je dois le mettre en titre de partie")
     assert lead(answer).startswith("L'axe 4 de l'appel est « proposer des alternatives au trafic"), answer.answer

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.base import is_answer_sentence
-from assistant.answering.extractive import asked_detail_bonus
-from assistant.answering.query import asked_details
+from assistant.answering.extractive import asked_detail_bonus, carries, states_its_public
+from assistant.answering.query import AnswerType, asked_details
 
 
 @pytest.mark.parametrize("line", [
@@ -48,7 +48,27 @@ def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, 
      "Le programme est destiné aux collégiens de 6e et de 5e."),
     ("Et ça marche vraiment ?", "Les résultats de suivi sont encourageants sur 42 sites.",
      "Dresser l'inventaire des lieux à partir du diagnostic."),
+    ("c'est qui qui finance ?", "Le professionnel est employé par une structure conventionnée avec la CAF.",
+     "Le concept vient de Suède."),
 ])
 def test_a_question_on_price_or_evaluation_favours_the_sentence_that_answers_it(question, carrying, not_carrying):
     asked = asked_details(question)
     assert asked_detail_bonus(asked, carrying) > asked_detail_bonus(asked, not_carrying) == 0
+
+
+def test_for_whom_it_works_is_not_a_question_on_its_evaluation():
+    assert not asked_details("ça marche pour des gamins de 13 ans ?").evidence
+    assert asked_details("ça marche vraiment ?").evidence
+    assert not asked_details("Quelles sont les étapes ?")
+
+
+def test_an_age_range_holding_the_asked_ages_states_the_public():
+    assert states_its_public("Les 12-15 ans, cœur du guet, ne relèvent pas de ce dispositif.", (14, 14))
+    assert not states_its_public("Les 16-25 ans y sont accueillis.", (14, 14))
+    assert states_its_public("Public visé : jeunes de 16 à 25 ans.", None)
+    assert not states_its_public("Les 12-15 ans ne relèvent pas de ce dispositif.", None)
+
+
+def test_a_rhythm_is_not_how_long_it_lasts():
+    assert not carries(AnswerType.HOW_LONG, "La mission dure au moins 24 heures par semaine.", None)
+    assert carries(AnswerType.HOW_LONG, "Un engagement volontaire de 6 à 12 mois.", None)

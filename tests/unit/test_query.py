@@ -110,6 +110,7 @@ def test_an_impersonal_il_does_not_refer_to_the_previous_subject(known):
     query = ask(known, "Il faut combien d'axes au minimum dans le projet ?", previous="Qu'est-ce que Unplugged ?")
     assert not query.borrowed and not query.subjects
     assert ask(known, "Il est financé par qui ?", previous="Qu'est-ce que Unplugged ?").borrowed
+    assert ask(known, "il est obligatoire pour quelles communes ?", previous="Que veut dire CLSPD ?").borrowed
 
 
 def test_a_follow_up_names_ages_by_comparison_with_the_previous_ones(known):
@@ -258,3 +259,10 @@ def test_alternatives_and_indirect_questions_are_yes_no(question):
 
 def test_where_is_still_where():
     assert not is_yes_no(fold("On dépose le dossier où ?")) and not is_yes_no(fold("Où déposer le dossier ?"))
+
+
+def test_an_acronyms_expansion_names_its_subject_when_it_has_a_fiche(known):
+    assert [s.label for s in ask(known, "C'est quoi le contrat d'engagement jeune ?").subjects] == ["CEJ"]
+    follow_up = ask(known, "et les moins de 16 ans ?", "C'est quoi le contrat d'engagement jeune ?")
+    assert follow_up.borrowed and [s.label for s in follow_up.subjects] == ["CEJ"]
+    assert not ask(known, "Comment répondre à un appel à projets ?").subjects  # a glossary expansion, no fiche
