@@ -51,6 +51,7 @@ class ActionSources:
     axes: list[str]
     passages: list[Passage] = field(default_factory=list)
     picks: list[tuple[str, ScoredSentence]] = field(default_factory=list)  # (axis, sentence of passages[i])
+    closest: int | None = None  # the pick of the fiche closest to the whole request, shown first
 
 
 def _idea_passages(passages: list[Passage]) -> list[Passage]:
@@ -90,7 +91,26 @@ def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: Senten
             sources.picks.append((axis, ScoredSentence(best.text, len(sources.passages) - 1, best.score)))
             used_docs.add(passage.doc_id)
             taken += 1
+    if len(axes) > 1 and not query.generic_request:
+        sources.closest = _closest_pick(query, retriever, sources, ages, proven)
     return sources
+
+
+def _closest_pick(query: Query, retriever: HybridRetriever, sources: ActionSources,
+                  ages: dict[str, tuple[int, int] | None], proven: frozenset[str]) -> int | None:
+    """« Des jeunes squattent les halls l'été » : the fiche on halls answers it before the axes do. The index of its
+    pick, when retrieval over all fiches puts it first (by meaning and words alike) and its axis keeps another pick
+    once it is moved up."""
+    found = [p for p in retriever.search(query.text, k=3, filters=Filters(kind=Kind.PRACTICE.value),
+                                         vector=list(query.vector))
+             if fits_ages(query.ages, ages.get(p.doc_id)) and (not query.proven_only or p.doc_id in proven)]
+    if not found or not found[0].similarity:  # found by its words alone: too weak a sign of what the request is about
+        return None
+    for i, (axis, sentence) in enumerate(sources.picks):
+        if sources.passages[sentence.passage_index].doc_id == found[0].doc_id:
+            others = sum(1 for a, _ in sources.picks if a == axis) - 1
+            return i if i > 0 and others else None  # the very first pick already leads
+    return None
 
 
 def short_title(title: str) -> str:
@@ -102,19 +122,31 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
                     ages: tuple[int, int] | None = None, proven_only: bool = False) -> Answer:
     """The offline answer: per axis, the chosen fiches with their sentence, cited."""
     citations = Citations()
-    numbered = {i: (s.text, citations.cite(sources.passages[s.passage_index], s.text))
-                for i, (_, s) in enumerate(sources.picks)}
+    closest = sources.closest
+    order = ([closest] if closest is not None else []) + [i for i in range(len(sources.picks)) if i != closest]
+    numbered = {i: (sources.picks[i][1].text, citations.cite(sources.passages[sources.picks[i][1].passage_index],
+                                                              sources.picks[i][1].text)) for i in order}
     audience = f" pour les {ages[0]}-{ages[1]} ans" if ages else ""
     audience += " dont l'efficacité a été évaluée (niveau de preuve « probant »)" if proven_only else ""
     names = list(dict.fromkeys(short_title(p.title) for p in sources.passages))
     # a lead-in (it ends with « : »), so that the quick check weighs the cited lines below, not this summary
+    if closest is not None:  # its name first, its line before the axes
+        first = short_title(sources.passages[sources.picks[closest][1].passage_index].title)
+        names = [first] + [n for n in names if n != first]
     lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
-        f" ({', '.join(names)})" if names else "") + ", axe par axe :"
+        f" ({', '.join(names)})" if names else "") + (
+        ", la plus proche de votre question d'abord :" if closest is not None else ", axe par axe :")
     parts = [lead]
+    if closest is not None:
+        axis, sentence = sources.picks[closest]
+        text, n = numbered[closest]
+        parts.append(f"- **{sources.passages[sentence.passage_index].title}** (axe {criteria.axis(axis).number}) : "
+                     f"{text} [{n}]")
+        parts.append("\nPuis, axe par axe :")
     for axis in sources.axes:
         meta = criteria.axis(axis)
         parts.append(f"\n### Axe {meta.number} — {meta.short}")
-        entries = [(i, s) for i, (a, s) in enumerate(sources.picks) if a == axis]
+        entries = [(i, s) for i, (a, s) in enumerate(sources.picks) if a == axis and i != closest]
         if not entries:
             parts.append(NO_FICHE_FOR_AXIS)
         for i, sentence in entries:

@@ -81,6 +81,16 @@ def test_ideas_respect_the_asked_ages(knowledge_assistant):
     assert answer.answer.count("### Axe") == len(knowledge_assistant.criteria.axes)
 
 
+def test_ideas_for_a_place_start_with_the_fiche_on_that_place(knowledge_assistant):
+    answer = knowledge_assistant.ask("Des jeunes squattent les halls de nos immeubles l'été, quelles actions ?")
+    assert answer.citations[0].doc_id == "reappropriation-halls", answer.answer
+    assert answer.answer.index("**Réappropriation des halls") < answer.answer.index("### Axe 1")
+    assert answer.answer.count("### Axe") == len(knowledge_assistant.criteria.axes)
+    assert answer.answer.count("[1]") == 1  # shown once, first, not again under its axis
+    generic = knowledge_assistant.ask("Quelles actions pour notre commune ?")
+    assert "la plus proche de votre question" not in generic.answer  # nothing to be closest to
+
+
 def test_extractive_answers_carry_the_expected_answer_type(knowledge_assistant):
     answer = knowledge_assistant.ask("Combien de pays utilisent le PSFP ?")
     assert re.search(r"\d", lead(answer)), answer.answer
