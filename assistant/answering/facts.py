@@ -6,6 +6,7 @@ quote. What the call does not say (« Faut-il un CLSPD ? ») is an answer too: s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..call_facts import CallFact, CallFacts, UnstatedFact, render
@@ -22,6 +23,15 @@ KNOWLEDGE_SENTENCES = 3
 NOTHING_MORE = "Les fiches de la base de connaissances ne donnent pas d'autre information sur ce point."
 
 
+# « Notre communauté de communes peut candidater, ou c'est réservé aux communes ? »: yes or no answers the first clause
+ALTERNATIVE = re.compile(r",\s*ou (?:bien |alors )?(?=\w)")
+
+
+def main_alternative(folded_question: str) -> str:
+    """The first clause of an alternative question (« P, ou Q ? »), which a yes or a no answers; else the question."""
+    return ALTERNATIVE.split(folded_question, maxsplit=1)[0]
+
+
 class CallFactAnswerer:
     def __init__(self, criteria: CallCriteria, facts: CallFacts, retriever: HybridRetriever):
         self.criteria, self.facts, self.retriever = criteria, facts, retriever
@@ -33,7 +43,10 @@ class CallFactAnswerer:
             axis = self.criteria.axis(query.axes[0])
             sentence = f"L'axe {axis.number} de l'appel est « {axis.label} »."
         if query.answer_type is AnswerType.YES_NO:
-            option = fact.polar_answer(fold(query.question))
+            folded = fold(query.question)
+            option = fact.polar_answer(main_alternative(folded))
+            if option is None or not option.when:  # the first clause says nothing the options know
+                option = fact.polar_answer(folded)
             if option is not None:
                 sentence, extra = option.answer, option.extra_quote
         quotes = list(fact.quotes) + (list(self.facts.get(extra).quotes) if extra and self.facts.get(extra) else [])

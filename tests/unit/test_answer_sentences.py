@@ -72,3 +72,11 @@ def test_an_age_range_holding_the_asked_ages_states_the_public():
 def test_a_rhythm_is_not_how_long_it_lasts():
     assert not carries(AnswerType.HOW_LONG, "La mission dure au moins 24 heures par semaine.", None)
     assert carries(AnswerType.HOW_LONG, "Un engagement volontaire de 6 à 12 mois.", None)
+
+
+def test_yes_or_no_answers_the_first_clause_of_an_alternative_question():
+    from assistant.answering.facts import main_alternative
+    assert main_alternative("notre communaute de communes peut candidater, ou c'est reserve aux communes ?") == \
+        "notre communaute de communes peut candidater"
+    assert main_alternative("y a-t-il un appui, ou bien seulement de l'argent ?") == "y a-t-il un appui"
+    assert main_alternative("par courrier ou en ligne ?") == "par courrier ou en ligne ?"

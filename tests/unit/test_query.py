@@ -266,3 +266,11 @@ def test_an_acronyms_expansion_names_its_subject_when_it_has_a_fiche(known):
     follow_up = ask(known, "et les moins de 16 ans ?", "C'est quoi le contrat d'engagement jeune ?")
     assert follow_up.borrowed and [s.label for s in follow_up.subjects] == ["CEJ"]
     assert not ask(known, "Comment répondre à un appel à projets ?").subjects  # a glossary expansion, no fiche
+
+
+def test_the_calls_starting_point_is_a_fact_and_repérage_is_no_question_on_ages(known):
+    context = ask(known, "Quel constat de départ l'appel fait-il sur les réseaux et les jeunes ?")
+    assert context.intent is Intent.CALL_FACT and context.fact.id == "context"
+    assert "sous-payée" in context.fact.answer
+    spotting = ask(known, "Sur le repérage des jeunes qui risquent de basculer, que dit l'appel ?")
+    assert spotting.fact is None or spotting.fact.id != "recruited_youth"  # « repérAGE DES JEUNES »
