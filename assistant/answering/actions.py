@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..criteria import CallCriteria
 from ..documents import Kind
+from ..glossary import Glossary
 from ..retrieval import Filters, HybridRetriever, Passage
 from .base import Citations, is_answer_sentence
 from .extractive import ScoredSentence, SentenceScorer
@@ -22,12 +23,14 @@ NO_FICHE_FOR_AXIS = "Aucune fiche ne correspond à cet axe pour cette question."
 # a sentence that says what an action is *not* for (« ne concernent pas les 12-15 ans ») is no idea to propose
 EXCLUDING = re.compile(r"\bne (?:concerne|concernent|s'adresse|s’adresse|s'adressent|s’adressent|vise|visent|convient|"
                        r"conviennent)\s+pas\b|\bpas adapté|\bréservé", re.I)
+# a public named by its school level (« collégiens et lycéens absentéistes … ; jeunes de 16 à 18 ans ») spans its ages
+SCHOOL_AGES = {"collégien": (11, 15), "lycéen": (15, 18), "CM1": (9, 10), "CM2": (10, 11)}
 AGE_SPAN = re.compile(r"(\d{1,2})\s*(?:à|-|–)\s*(\d{1,2})\s*ans|(\d{1,2})\s*ans et plus|(\d{1,2})\s*ans")
 
 
 def fiche_ages(public: str) -> tuple[int, int] | None:
     """The ages a fiche's public spans (« jeunes de 16 à 25 ans » → (16, 25)); None when it names none."""
-    ages = []
+    ages = [age for word, span in SCHOOL_AGES.items() if re.search(rf"\b{word}", public, re.I) for age in span]
     for low, high, plus, single in AGE_SPAN.findall(public):
         if low:
             ages += [int(low), int(high)]
@@ -61,11 +64,12 @@ def _idea_passages(passages: list[Passage]) -> list[Passage]:
 
 
 def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: SentenceScorer, axes: list[str],
-                        ages: dict[str, tuple[int, int] | None], proven: frozenset[str] = frozenset()
-                        ) -> ActionSources:
+                        ages: dict[str, tuple[int, int] | None], proven: frozenset[str] = frozenset(),
+                        glossary: Glossary | None = None) -> ActionSources:
     """Per axis, up to ACTIONS_PER_AXIS fiches that fit the question (its ages, its words), each with its sentence
     closest to the request. `ages`: the ages each fiche's public spans, by doc id; `proven`: the fiches whose
-    evidence is « probant », the only ones kept when the question asks for evaluated actions."""
+    evidence is « probant », the only ones kept when the question asks for evaluated actions; `glossary`: to tell
+    a sentence that names a programme for other ages (« … missions locales, E2C, EPIDE … » for collégiens)."""
     sources = ActionSources(axes=list(axes))
     used_docs: set[str] = set()
     vector = list(query.vector)
@@ -82,8 +86,10 @@ def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: Senten
                 retriever.search(query.text, k=4, filters=Filters(doc_id=passage.doc_id), vector=vector))
             if not candidates:
                 continue
-            scored = [s for s in scorer.score(query.text, vector, candidates)
-                      if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)]
+            scored = [s for s in scorer.score(query.text, vector, candidates)  # nor one for other ages
+                      if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)
+                      and fits_ages(query.ages, fiche_ages(s.text))
+                      and not names_a_programme_for_other_ages(s.text, query.ages, glossary, ages)]
             if not scored:
                 continue
             best = scored[0]
@@ -113,6 +119,12 @@ def _closest_pick(query: Query, retriever: HybridRetriever, sources: ActionSourc
     return None
 
 
+def names_a_programme_for_other_ages(sentence: str, wanted: tuple[int, int] | None, glossary: Glossary | None,
+                                     ages: dict[str, tuple[int, int] | None]) -> bool:
+    return bool(wanted and glossary) and any(
+        subject.fiche and not fits_ages(wanted, ages.get(subject.fiche)) for subject in glossary.find(sentence))
+
+
 def short_title(title: str) -> str:
     """« Unplugged (programme CPS au collège) » → « Unplugged »: the name of the fiche's action, for a summary."""
     return re.split(r"\s+(?:\(|—|:)\s*", title, maxsplit=1)[0].strip()
@@ -126,7 +138,8 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
     order = ([closest] if closest is not None else []) + [i for i in range(len(sources.picks)) if i != closest]
     numbered = {i: (sources.picks[i][1].text, citations.cite(sources.passages[sources.picks[i][1].passage_index],
                                                               sources.picks[i][1].text)) for i in order}
-    audience = f" pour les {ages[0]}-{ages[1]} ans" if ages else ""
+    audience = (f" pour les {ages[0]}-{ages[1]} ans" if ages[0] != ages[1] else f" pour les jeunes de {ages[0]} ans") \
+        if ages else ""
     audience += " dont l'efficacité a été évaluée (niveau de preuve « probant »)" if proven_only else ""
     names = list(dict.fromkeys(short_title(p.title) for p in sources.passages))
     # a lead-in (it ends with « : »), so that the quick check weighs the cited lines below, not this summary

@@ -541,7 +541,8 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     """The follow-up, completed with what it lacks from the previous question; its own slots win. A question on
     the previous subject (« Et c'est obligatoire pour candidater ? » after « Que veut dire CLSPD ? ») is read again
     with that subject: a fact of the call about it may answer it."""
-    text = _merge_text(own, previous)
+    relative = relative_ages(fold(own.question), previous.ages)  # « Et pour les plus jeunes ? »
+    text = _merge_text(own, previous, relative)
     if previous.subjects and (own.intent is not Intent.OTHER or _own_content(own)):
         fact = known.facts.match(text)
         if isinstance(fact, UnstatedFact) and fact.priority > 0:
@@ -569,7 +570,7 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     fact = own.fact if own.fact is not None else previous.fact
     return replace(own, text=text, intent=intent, answer_type=answer_type, terms=tuple(analyse(text)),
                    axes=own.axes or previous.axes, subjects=previous.subjects,
-                   ages=own.ages or relative_ages(fold(own.question), previous.ages) or previous.ages,
+                   ages=own.ages or relative or previous.ages,
                    fact=fact if intent in (Intent.CALL_FACT, Intent.UNSTATED) else None,
                    generic_request=previous.generic_request and intent is Intent.IDEAS,
                    proven_only=own.proven_only or previous.proven_only, borrowed=True)
@@ -580,15 +581,16 @@ HOW_OBJECT = re.compile(r"(?i)^\s*(?P<how>comment (?:\S+ ){1,2}?)(?:les?|la|l'|d
 AXIS_MENTION = re.compile(r"(?i)\baxes?\s*n?°?\s*[1-9]\b")
 
 
-def _merge_text(own: Query, previous: Query) -> str:
+def _merge_text(own: Query, previous: Query, relative: tuple[int, int] | None) -> str:
     """The previous question with the follow-up's own slots (axis, ages) put in place of its own:
-    « Quelles actions pour l'axe 1 ? » + « Et pour l'axe 4 ? » → « Quelles actions pour l'axe 4 ? »."""
+    « Quelles actions pour l'axe 1 ? » + « Et pour l'axe 4 ? » → « Quelles actions pour l'axe 4 ? ». `relative`: the
+    ages the follow-up names by comparison with the previous ones."""
     text = previous.question
     for pattern in (AXIS_MENTION, AGE_RANGE):
         new, old = pattern.search(own.question), pattern.search(text)
         if new and old:
             return text[:old.start()] + new.group(0) + text[old.end():]
-    relative, old = relative_ages(fold(own.question), previous.ages), AGE_RANGE.search(text)
+    old = AGE_RANGE.search(text)
     if relative and old:  # « Des idées pour les 16-25 ans ? » + « Et pour les plus jeunes ? »
         return text[:old.start()] + f"{relative[0]}-{relative[1]} ans" + text[old.end():]
     rest = CONTINUATION.sub("", fold(own.question)).strip(" ?!.")

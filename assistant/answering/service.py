@@ -51,6 +51,8 @@ INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION
 # how-tos and requests for ideas are worded alike whatever their subject: their form says nothing of whether the base
 # covers them (« Comment organiser un budget participatif ? »), so the classifier's certainty does not decide scope
 SUBJECT_DECIDES_SCOPE = (Intent.HOW_TO, Intent.IDEAS)
+# the summer holidays, when the fiches on holidays (« vacances ») are what ideas are asked for
+SUMMER = re.compile(r"\b(?:l['’]|cet |en |d['’]|les )[ée]t[ée]s?\b", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,7 +276,10 @@ class QuestionAnswering:
     def _actions(self, query: Query) -> Iterator[str | Answer]:
         """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche."""
         axes = list(query.axes) or self.criteria.axis_ids
-        sources = pick_action_sources(query, self.retriever, self.scorer, axes, self.fiche_ages, self.proven)
+        if SUMMER.search(query.question):  # « l'été » is a stop word to the lexical index (« été », been)
+            query = dataclasses.replace(query, text=f"{query.text} (vacances scolaires d'été)")
+        sources = pick_action_sources(query, self.retriever, self.scorer, axes, self.fiche_ages, self.proven,
+                                      self.known.glossary)
         offline = compose_actions(sources, self.criteria, ages=query.ages, proven_only=query.proven_only)
         if self.llm is None or not sources.passages:
             yield offline

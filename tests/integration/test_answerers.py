@@ -91,6 +91,11 @@ def test_ideas_for_a_place_start_with_the_fiche_on_that_place(knowledge_assistan
     assert "la plus proche de votre question" not in generic.answer  # nothing to be closest to
 
 
+def test_ideas_for_the_summer_reach_the_fiches_on_the_holidays(knowledge_assistant):
+    answer = knowledge_assistant.ask("Des idées pour occuper les jeunes l'été, quand les réseaux recrutent ?")
+    assert "vvv-quartiers-ete" in {c.doc_id for c in answer.citations}, answer.answer  # « l'été » is no stop word here
+
+
 def test_extractive_answers_carry_the_expected_answer_type(knowledge_assistant):
     answer = knowledge_assistant.ask("Combien de pays utilisent le PSFP ?")
     assert re.search(r"\d", lead(answer)), answer.answer

@@ -80,3 +80,24 @@ def test_yes_or_no_answers_the_first_clause_of_an_alternative_question():
         "notre communaute de communes peut candidater"
     assert main_alternative("y a-t-il un appui, ou bien seulement de l'argent ?") == "y a-t-il un appui"
     assert main_alternative("par courrier ou en ligne ?") == "par courrier ou en ligne ?"
+
+
+def test_a_public_named_by_its_school_level_spans_its_ages():
+    from assistant.answering.actions import fiche_ages, fits_ages
+    public = "collégiens et lycéens absentéistes ; jeunes de 16 à 18 ans sans solution ; décrocheurs jusqu'à 25 ans"
+    assert fiche_ages(public) == (11, 25) and fits_ages((15, 15), fiche_ages(public))
+    assert fiche_ages("collégiens (5e à 3e en priorité), jeunes des structures de quartier") == (11, 15)
+    assert fiche_ages("jeunes de 16 à 25 ans sans emploi") == (16, 25)
+    assert fiche_ages("parents d'enfants et d'adolescents du territoire") is None
+
+
+def test_a_sentence_naming_a_programme_for_other_ages_is_no_idea_for_these_ages():
+    from pathlib import Path
+    from assistant.answering.actions import fiche_ages, names_a_programme_for_other_ages
+    from assistant.glossary import Glossary
+    glossary = Glossary.from_knowledge(Path(__file__).resolve().parents[2] / "knowledge")
+    ages = {s.fiche: fiche_ages(s.public or "") for s in glossary.subjects if s.fiche}
+    sentence = "Les plates-formes coordonnent les missions locales, le CIO, l'E2C et l'EPIDE."
+    assert names_a_programme_for_other_ages(sentence, (11, 15), glossary, ages)
+    assert not names_a_programme_for_other_ages(sentence, (16, 25), glossary, ages)
+    assert not names_a_programme_for_other_ages("Former les animateurs du collège.", (11, 15), glossary, ages)
