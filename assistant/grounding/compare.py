@@ -61,6 +61,18 @@ def _derived(value: float, values: set[float]) -> bool:
     return any(_close(value, a + b) or _close(value, b - a) for i, a in enumerate(found) for b in found[i:])
 
 
+def _elapsed_year(year: int, years: set[int], durations: set[float]) -> bool:
+    """Is `year` a year of the passage plus or minus a number of years it gives (« lancée en octobre 2020 pour trois
+    ans » for « jusqu'à l'automne 2023 »)?"""
+    return any(float(year - y) in durations or float(y - year) in durations for y in years)
+
+
+def _years_apart(number: float, years: set[int]) -> bool:
+    """Is `number` (of years) the gap between two years of the passage (« en 1999 » and « en 2004 » for « cinq ans
+    avant »)?"""
+    return number.is_integer() and any(b - a == number for a in years for b in years)
+
+
 def _about(approx: float, value: float) -> bool:
     """Does an approximate number (« une vingtaine ») cover `value`?"""
     return abs(approx - value) <= APPROX_TOLERANCE * approx
@@ -111,6 +123,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             out.append(Mismatch("date", f"la date « {_date(day, month, year)} » ne figure pas dans le passage "
                                         f"(il indique : {said})"))
     for year in sorted(claim.years - unit_years):
+        if _elapsed_year(year, unit_years, unit.durations):
+            continue
         out.append(Mismatch("date", f"l'année {year} ne figure pas dans le passage"))
     for amount in sorted(claim.amounts):
         if not any(_close(amount, a) for a in unit.amounts | unit.pool):
@@ -129,6 +143,12 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
                                               f"{said})"))
     values = sorted(v for v in unit.pool | unit.percents | unit.amounts if v > 0)
     for factor, words in sorted(claim.multipliers.items()):  # « deux fois plus » : two values of the passage in that ratio
+        if any(abs(f - factor) <= MULTIPLIER_TOLERANCE * factor for f in unit.multipliers):
+            continue  # the passage says it in so many words
+        if unit.multipliers:  # the passage says its own ratio: that one, not two of its figures in this one
+            said = next(iter(unit.multipliers.values()))
+            out.append(Mismatch("nombre", f"la phrase dit « {words} », le passage « {said} »"))
+            continue
         if not any(abs(b / a - factor) <= MULTIPLIER_TOLERANCE * factor for i, a in enumerate(values) for b in values[i + 1:]):
             out.append(Mismatch("nombre", f"« {words} » : le passage ne donne pas deux valeurs dans ce rapport"))
     unit_counts = unit.numbers | unit.pool | set(unit.approx)  # « une quinzaine d'euros » for « 15 € »
@@ -144,7 +164,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
         if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx) and not (
-                claim.derived and _derived(number, unit.numbers)):
+                claim.derived and _derived(number, unit.numbers)) and not (
+                number in claim.durations and _years_apart(number, unit_years)):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
                        if value == number and number.is_integer() and (int(number), key) in counts]
             if counted:

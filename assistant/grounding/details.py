@@ -111,6 +111,9 @@ RATIO_BELOW = re.compile(r"(?:moins d['e]|pas plus d['e]|au plus)\s*$")
 RATIO_ABOVE = re.compile(r"(?:plus d['e]|au moins|pas moins d['e])\s*$")
 RATIO_BAND = 0.1  # « moins d'un quart » stands for 15 to 25 %, not for 3 %
 MULTIPLIER = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+fois\s+(?:plus|moins)\b", re.I)
+# a number of years: what a start year and an end year differ by (« lancée en 2020 pour trois ans » ends in 2023);
+# not an age (« de 11 à 21 ans », « dès 16 ans », « moins de 15 ans »)
+DURATION = re.compile(r"(?<!\bde )(?<!\bd')(?<!\bdès )(?<!\bà )(?<!\ba )\b(\d{1,2})\s+(?:ans|annees|années)\b", re.I)
 MULTIPLIER_TOLERANCE = 0.1  # « deux fois plus » for 48,5 % against 24,2 %
 # « toutes deux », « tous les trois » count what the sentence names itself, not a number a passage must give
 BOTH = re.compile(r"\btou(?:te)?s\s+(?:les\s+)?([234])\b(?!\s*(?:ans|mois|semaines|jours|heures|fois))", re.I)
@@ -142,6 +145,7 @@ class Details:
     # proportion -> the values it stands for, when its words widen it (« près de huit sur dix », « moins d'un quart »)
     ratio_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
     multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
+    durations: set[float] = field(default_factory=set)  # « pour trois ans », « cinq ans avant » -> 3.0, 5.0
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
     derived: bool = False  # the sentence says it adds or subtracts (« ensemble », « au total », « de moins »)
@@ -190,7 +194,7 @@ def _bound(before: str) -> tuple[str, str] | None:
 
 # words that widen a statement to every case, or narrow it to one: a scope the passage must give too
 # (read on `_fold`ed text: apostrophes and hyphens are spaces there)
-SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|n importe quel\w*)\b"),
+SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d(?:es|u)|n importe quel\w*)\b"),
          "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?"
                             r"|(?:circonscrit|restreint)(?:e|s|es)? aux?|suffi(?:t|sent|ra|raient|rait))\b")}
 
@@ -299,6 +303,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     for match in MULTIPLIER.finditer(text):
         d.multipliers.setdefault(parse_number(match.group(1)), match.group(0))
         spans.append(match.span(1))
+    d.durations = {float(m.group(1)) for m in DURATION.finditer(text) if not taken(m)}
     for match in YEAR.finditer(text):
         if not taken(match):
             d.years.add(int(match.group(1)))

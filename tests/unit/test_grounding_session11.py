@@ -1,0 +1,66 @@
+"""The checker's eleventh session (issue 14), without any model: a mission entrusted to someone, « la totalité des »,
+a ratio the passage states itself, years reckoned from a start and a duration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.criteria import load_criteria
+from assistant.grounding.agents import agent_mismatch
+from assistant.grounding.compare import compare_details
+from assistant.grounding.details import extract_details
+from assistant.grounding.entities import EntityLexicon
+
+ROOT = Path(__file__).resolve().parents[2]
+CRITERIA = load_criteria(ROOT / "knowledge" / "calls" / "mildeca-2024")
+LEXICON = EntityLexicon.build(CRITERIA, [])
+
+
+def names(text: str) -> set[str]:
+    return {key for key in LEXICON.offered(text) if not key.startswith("name:")}
+
+
+def mismatches(claim: str, passage: str) -> list:
+    found = compare_details(extract_details(claim, CRITERIA, claim=True), extract_details(passage, CRITERIA), set(), {})
+    return [m for m in found if m.blocking]
+
+
+def test_whom_a_mission_is_entrusted_to_must_be_the_passages():
+    passage = "La prévention spécialisée est une mission de protection de l'enfance confiée au département."
+    assert "communes" in agent_mismatch("La prévention spécialisée est une mission confiée aux communes.", passage,
+                                        names)
+    assert agent_mismatch("La prévention spécialisée est une mission confiée au département.", passage, names) is None
+
+
+def test_the_whole_of_something_is_a_scope_the_passage_must_give():
+    passage = "L'appel demande de mobiliser une majorité des acteurs, institutionnels ou non."
+    found = mismatches("L'appel demande de mobiliser la totalité des acteurs institutionnels.", passage)
+    assert [m.kind for m in found] == ["portée"]
+    assert mismatches("L'appel demande de mobiliser la totalité des acteurs.",
+                      "Il faut mobiliser l'ensemble des acteurs du territoire.") == []
+
+
+def test_a_ratio_the_passage_states_itself_is_the_one_to_agree_with():
+    passage = ("L'évaluation a comparé 287 élèves à 266 élèves : six mois après, les premiers avaient trois fois plus "
+               "de chances de ne pas consommer d'alcool.")
+    found = mismatches("Six mois après, les élèves avaient deux fois plus de chances de ne pas boire.", passage)
+    assert any(m.kind == "nombre" and "3 fois plus" in m.message for m in found)
+    assert mismatches("Six mois après, les élèves avaient trois fois plus de chances de ne pas boire.", passage) == []
+    # a passage that states no ratio: two of its figures in that ratio still do
+    assert mismatches("Le budget a été deux fois plus élevé.", "Il est passé de 100 000 € à 200 000 €.") == []
+
+
+def test_a_year_reckoned_from_a_start_and_a_duration_is_given():
+    passage = "Il est né d'une expérimentation lancée en octobre 2020 pour trois ans avec trois villes."
+    assert mismatches("L'expérimentation devait courir jusqu'à l'automne 2023.", passage) == []
+    assert [m.kind for m in mismatches("L'expérimentation devait courir jusqu'à l'automne 2025.", passage)] == ["date"]
+    mda = "La première a ouvert au Havre en 1999 ; un programme national a été lancé en 2004."
+    assert mismatches("La première a ouvert en 1999, cinq ans avant le programme national.", mda) == []
+    assert [m.kind for m in mismatches("La première a ouvert en 1999, six ans avant le programme national.", mda)] \
+        == ["nombre"]
+
+
+def test_an_age_is_not_a_number_of_years_to_reckon_with():
+    assert extract_details("Elles s'adressent aux jeunes de 11 à 21 ans, dès 16 ans ou de moins de 15 ans.").durations \
+        == set()
+    assert mismatches("Le dispositif a ouvert en 2020.", "Il a ouvert en 1999 pour les jeunes de 11 à 21 ans.") != []
