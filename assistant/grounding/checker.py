@@ -327,8 +327,9 @@ class GroundingChecker:
                     items = [s for s, lead in zip(sentences, leads) if lead == leads[i]]
                     if 1 < len(items) <= MAX_LIST_ITEMS:
                         windows.append(((leads[i], *items), "list"))
-            # a short passage the text cites, read whole: a sentence may gather what it says in several sentences
-            if origin != "knowledge" and 2 < len(sentences) <= MAX_PASSAGE_SENTENCES:
+            # a short passage the text cites, read whole: a sentence may gather what it says in several sentences (two
+            # neighbouring list items too, which no pair of one block joins)
+            if origin != "knowledge" and 1 < len(sentences) <= MAX_PASSAGE_SENTENCES:
                 windows.append((tuple(sentences), "passage"))
             for text, shape in windows:
                 context = text[1] if shape == "clause" else ""

@@ -172,6 +172,10 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
                 word, where = counted[0]
                 out.append(Mismatch("compte", f"« {_number(number)} {word} » : {where}", blocking=False))
                 continue
+            if number in unit.enumerated:  # so many years listed: so many occasions
+                out.append(Mismatch("compte", f"« {_number(number)} » : le passage énumère {_number(number)} années "
+                                              f"(« {unit.enumerated[number]} »)", blocking=False))
+                continue
             kind = "date" if number.is_integer() and 1900 <= number <= 2100 else "nombre"
             out.append(Mismatch(kind, f"le nombre « {_number(number)} » ne figure pas dans le passage"))
     for kind, words in sorted(claim.scope.items()):

@@ -64,3 +64,39 @@ def test_an_age_is_not_a_number_of_years_to_reckon_with():
     assert extract_details("Elles s'adressent aux jeunes de 11 à 21 ans, dès 16 ans ou de moins de 15 ans.").durations \
         == set()
     assert mismatches("Le dispositif a ouvert en 2020.", "Il a ouvert en 1999 pour les jeunes de 11 à 21 ans.") != []
+
+
+def test_a_spelt_ordinal_is_a_number_and_an_axis_ordinal_stays_an_axis():
+    passage = "Aussi, comme en 2018, 2019, 2021 et 2023, la MILDECA lance un appel à projets national."
+    assert [m.kind for m in mismatches("La MILDECA lance la troisième édition de cet appel à projets.", passage)] \
+        == ["nombre"]
+    assert extract_details("Le troisième axe vise à lutter contre l'attractivité des réseaux.", CRITERIA,
+                           claim=True).numbers == set()
+    assert extract_details("Un cinquième des jeunes.").numbers == set()  # a fraction, not an ordinal
+
+
+def test_years_listed_one_after_another_count_the_occasions_and_say_so():
+    passage = "Aussi, comme en 2018, 2019, 2021 et 2023, la MILDECA lance un appel à projets national."
+    found = compare_details(extract_details("La MILDECA a lancé quatre appels avant celui-ci, dont le dernier en 2023.",
+                                            CRITERIA, claim=True), extract_details(passage, CRITERIA), set(), {})
+    assert not [m for m in found if m.blocking]
+    assert [m.message for m in found] == ["« 4 » : le passage énumère 4 années (« 2018, 2019, 2021 et 2023 »)"]
+    assert [m.kind for m in mismatches("La MILDECA a lancé cinq appels avant celui-ci.", passage)] == ["nombre"]
+
+
+def test_a_cited_passage_of_two_sentences_in_two_blocks_is_also_read_whole():
+    from types import SimpleNamespace
+
+    from assistant.grounding.checker import GroundingChecker, Thresholds, _Job
+    from assistant.grounding.claims import claims_of
+    from assistant.grounding.sources import Source
+
+    text = ("**Campagnes médiatiques** : la revue Cochrane ne trouve que peu d'effet des campagnes anti-drogue.\n"
+            "- **DARE** : ce programme scolaire américain n'a pas démontré d'effet.")
+    checker = GroundingChecker(SimpleNamespace(kb=SimpleNamespace(embeddings=None)), CRITERIA, vectors=object(),
+                               thresholds=Thresholds(kb_passages=0), call_vectors=object())
+    source = Source(doc_id="peur", title="Messages qui font peur", section="Description", text=text, n=1)
+    claim = claims_of("Les campagnes ont peu d'effet selon Cochrane, et DARE n'a pas démontré d'effet [1].")[0]
+    units = checker._units(_Job(claim, [source], [source]), vector=[0.0])
+    [whole] = [u for u in units if u.shape == "passage"]
+    assert len(whole.sentences) == 2 and "Cochrane" in whole.text and "DARE" in whole.text
