@@ -20,8 +20,12 @@ def names(text: str) -> set[str]:
     return {key for key in LEXICON.offered(text) if not key.startswith("name:")}
 
 
+LABELS = {a.id: a.short for a in CRITERIA.axes}
+
+
 def mismatches(claim: str, passage: str) -> list:
-    found = compare_details(extract_details(claim, CRITERIA, claim=True), extract_details(passage, CRITERIA), set(), {})
+    unit = extract_details(passage, CRITERIA)
+    found = compare_details(extract_details(claim, CRITERIA, claim=True), unit, unit.axes, LABELS)
     return [m for m in found if m.blocking]
 
 
@@ -100,3 +104,18 @@ def test_a_cited_passage_of_two_sentences_in_two_blocks_is_also_read_whole():
     units = checker._units(_Job(claim, [source], [source]), vector=[0.0])
     [whole] = [u for u in units if u.shape == "passage"]
     assert len(whole.sentences) == 2 and "Cochrane" in whole.text and "DARE" in whole.text
+
+
+def test_each_axis_of_the_call_is_a_statement_by_its_rank_whose_details_name_that_axis():
+    from assistant.grounding.call_data import criteria_statements
+
+    by_text = {s.text: s.evidence for s in criteria_statements(CRITERIA)}
+    third = "Le troisième axe de l'appel est de lutter contre l'attractivité des réseaux criminels."
+    assert by_text[third] == "Axe 3 : lutter contre l'attractivité des réseaux criminels."
+    assert extract_details(third, CRITERIA).axes == {"attractivite"}
+    assert mismatches("Le troisième axe vise à lutter contre l'attractivité des réseaux criminels.", third) == []
+    assert [m.kind for m in mismatches("Le deuxième axe vise à lutter contre l'attractivité des réseaux.", third)] \
+        == ["axe"]
+    other = load_criteria(ROOT / "tests" / "data" / "knowledge" / "calls" / "test-call")  # another call: its own axes
+    ranked = [s.text for s in criteria_statements(other) if " axe de l'appel est de " in s.text]
+    assert len(ranked) == len(other.axes) and ranked[0].startswith("Le premier axe")
