@@ -212,6 +212,15 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     return out
 
 
+def figure_words(details: Details) -> tuple[str, ...]:
+    """The figures a sentence gives, as a reviewer reads them: dates, years, amounts, percentages, proportions, ages,
+    other numbers."""
+    return tuple([_date(*d) for d in sorted(details.dates, key=str)] + [str(y) for y in sorted(details.years)]
+                 + [_amount(a) for a in sorted(details.amounts)] + [f"{_number(p)} %" for p in sorted(details.percents)]
+                 + [w for _, w in sorted(details.ratios.items())] + [f"{a}-{b} ans" for a, b in sorted(details.ages)]
+                 + [_number(n) for n in sorted(details.numbers)])
+
+
 def compare_names(required: dict[str, str], offered: set[str]) -> list[Mismatch]:
     out = []
     for key, surface in required.items():

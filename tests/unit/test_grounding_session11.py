@@ -119,3 +119,40 @@ def test_each_axis_of_the_call_is_a_statement_by_its_rank_whose_details_name_tha
     other = load_criteria(ROOT / "tests" / "data" / "knowledge" / "calls" / "test-call")  # another call: its own axes
     ranked = [s.text for s in criteria_statements(other) if " axe de l'appel est de " in s.text]
     assert len(ranked) == len(other.axes) and ranked[0].startswith("Le premier axe")
+
+
+def _stub_checker():
+    from types import SimpleNamespace
+
+    from assistant.grounding.checker import GroundingChecker, Thresholds
+
+    return GroundingChecker(SimpleNamespace(kb=SimpleNamespace(embeddings=None)), CRITERIA, vectors=object(),
+                            thresholds=Thresholds(kb_passages=0), call_vectors=object())
+
+
+def test_a_sentence_full_of_figures_that_its_cited_passage_all_gives_is_supported_and_says_which():
+    from assistant.grounding.checker import Candidate, Unit
+    from assistant.grounding.sources import Source
+
+    checker = _stub_checker()
+    source = Source(doc_id="cites", title="Cités éducatives", section="Description", text="…", n=1)
+    figures = ("2019", "2024", "80", "250")
+
+    def candidate(origin: str, figures: tuple[str, ...], similarity: float = 0.9) -> Candidate:
+        return Candidate(Unit(source, ("80 cités en 2019, environ 250 en 2024.",), origin), similarity, 0.6, [],
+                         figures=figures)
+
+    decision = checker.decide([candidate("cited", figures)])  # 0.9 + 0.1 × 0.6 = 0.96: below 0.975
+    assert decision.verdict == "supported"
+    assert "Chiffres retrouvés dans le passage : « 2019 », « 2024 », « 80 », « 250 »." in decision.reason
+    assert checker.decide([candidate("cited", figures[:2])]).verdict == "unsupported"  # two figures: not enough
+    assert checker.decide([candidate("knowledge", figures)]).verdict == "unsupported"  # a passage it does not cite
+    assert checker.decide([candidate("cited", figures, similarity=0.85)]).verdict == "unsupported"  # too far
+
+
+def test_the_figures_of_a_sentence_are_read_as_a_reviewer_writes_them():
+    from assistant.grounding.compare import figure_words
+
+    assert figure_words(extract_details("Entre 2019 et 2024, les cités sont passées de 80 à 250, soit 3 % de plus, "
+                                        "pour les 6-11 ans.", claim=True)) == ("2019", "2024", "3 %", "6-11 ans", "80",
+                                                                               "250")
