@@ -420,7 +420,7 @@ class GroundingChecker:
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
                                     negation_conflict(rewritten, self.rewrite(unit.text)[0]), {**self.listed(unit.source), **stated},
                                     placement)
-            found += compare_names(required, self.offered(unit))
+            found += compare_names(required, self.offered(unit), unit.text)
             if finalite:
                 found.append(Mismatch("axe", finalite))
             # in the call's wording: « bloc communal » = « communes »

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .axis_lists import MIN_PLACED_SHARE, Placement
+from ..text_fr import fold
 from .details import APPROX_TOLERANCE, MONTHS, MULTIPLIER_TOLERANCE, Details
 
 MONTH_NAMES = {number: name for name, number in MONTHS.items() if len(name) > 4 or name in {"mars", "mai", "juin"}}
@@ -221,10 +223,33 @@ def figure_words(details: Details) -> tuple[str, ...]:
                  + [_number(n) for n in sorted(details.numbers)])
 
 
-def compare_names(required: dict[str, str], offered: set[str]) -> list[Mismatch]:
+# words an acronym skips (« ETP » for « équivalent temps plein », « PJJ » for « protection judiciaire de la jeunesse »)
+ACRONYM_SKIPS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "pour", "sur"}
+MIN_SPELT_LETTERS = 3  # two letters are spelt out by chance too often
+
+
+def spelt_out(acronym: str, text: str) -> bool:
+    """Does `text` write out `acronym` word by word (« 20 000 € par équivalent temps plein » for « par ETP »)? A short
+    acronym needs its words one after another (« emploi à temps partiel » does not spell « ETP »)."""
+    letters = fold(acronym).replace(".", "")
+    if len(letters) < MIN_SPELT_LETTERS or not letters.isalpha():
+        return False
+    words = re.findall(r"[^\W\d_]+", fold(text))
+    kept = [(i, w) for i, w in enumerate(words) if w not in ACRONYM_SKIPS and len(w) > 1]
+    initials = "".join(w[0] for _, w in kept)
+    for start in (i for i in range(len(kept) - len(letters) + 1) if initials[i:i + len(letters)] == letters):
+        first, last = kept[start][0], kept[start + len(letters) - 1][0]
+        if len(letters) > MIN_SPELT_LETTERS or last - first == len(letters) - 1:
+            return True
+    return False
+
+
+def compare_names(required: dict[str, str], offered: set[str], text: str = "") -> list[Mismatch]:
+    """The names of the sentence (`required`: class -> as written) that the passage does not offer; an acronym the
+    passage `text` writes out in full is offered."""
     out = []
     for key, surface in required.items():
-        if key in offered:
+        if key in offered or (key.startswith("acr:") and text and spelt_out(surface, text)):
             continue
         out.append(Mismatch("nom", f"« {surface} » n'est pas nommé dans le passage"))
     return out

@@ -156,3 +156,13 @@ def test_the_figures_of_a_sentence_are_read_as_a_reviewer_writes_them():
     assert figure_words(extract_details("Entre 2019 et 2024, les cités sont passées de 80 à 250, soit 3 % de plus, "
                                         "pour les 6-11 ans.", claim=True)) == ("2019", "2024", "3 %", "6-11 ans", "80",
                                                                                "250")
+
+
+def test_an_acronym_the_passage_writes_out_in_full_is_named_there():
+    from assistant.grounding.compare import compare_names, spelt_out
+
+    passage = "La CAF peut financer les postes d'écoutants jusqu'à 20 000 € par équivalent temps plein."
+    assert spelt_out("ETP", passage) and spelt_out("FIPD", "le fonds interministériel de prévention de la délinquance")
+    assert compare_names({"acr:ETP": "ETP"}, set(), passage) == []
+    assert [m.kind for m in compare_names({"acr:FIPD": "FIPD"}, set(), passage)] == ["nom"]
+    assert not spelt_out("ETP", "un emploi à temps partiel") and not spelt_out("PN", "la police nationale")
