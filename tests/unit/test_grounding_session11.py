@@ -166,3 +166,12 @@ def test_an_acronym_the_passage_writes_out_in_full_is_named_there():
     assert compare_names({"acr:ETP": "ETP"}, set(), passage) == []
     assert [m.kind for m in compare_names({"acr:FIPD": "FIPD"}, set(), passage)] == ["nom"]
     assert not spelt_out("ETP", "un emploi à temps partiel") and not spelt_out("PN", "la police nationale")
+
+
+def test_the_call_packs_lexicon_says_a_yearly_figure_in_the_bases_words():
+    from assistant.grounding.synonyms import load_synonyms
+
+    synonyms = load_synonyms(ROOT / "knowledge" / "calls" / "mildeca-2024")
+    assert synonyms.rewrite("Les PAEJ reçoivent 70 000 jeunes chaque année.") == (
+        "Les PAEJ reçoivent 70 000 jeunes par an.", [("chaque année", "par an")])
+    assert synonyms.rewrite("Un bilan annuel.")[1] == []
