@@ -42,6 +42,13 @@ CONJUNCTION = re.compile(r"\s+mais\s+", re.I)
 # an aside the main proposition can do without: a relative clause or an example between commas, a parenthesis
 ASIDE = re.compile(r",\s+(?:qui|dont|où|lesquels?|lesquelles?|laquelle|notamment|en particulier|y compris)\b[^,;:()]*"
                    r"(?:,|(?=[;:.]|$))|\s*\([^()]*\)", re.I)
+# a detached phrase after a comma: a participle (« spéculant sur… »), a phrase of circumstance or manner (« parfois sans
+# aucun passé judiciaire », « en première ligne face à… »), which says something of the noun before the comma
+DETACHED = re.compile(r",\s+(?=(?:parfois|souvent|surtout|déjà|désormais|toujours|sans|en|avec|dans|depuis|selon|grâce|"
+                      r"face|sous|faute|[^\W\d_]{3,}ant)\b)", re.I)
+# the noun a detached phrase says something of: the last few words before the comma, from a determiner on
+DETERMINER = re.compile(r"\b(?:les|le|la|l['’]|ces|ce|cette|cet|leurs?|ses|son|sa|des|du|une?)(?:\s+|(?<=['’]))", re.I)
+MAX_ANTECEDENT_WORDS = 8
 WORD = re.compile(r"\w+")
 
 Span = tuple[int, int]
@@ -81,9 +88,34 @@ def _pieces(sentence: str) -> list[Span]:
     return out
 
 
+def _detached(sentence: str) -> list[str]:
+    """Each detached phrase with the noun it says something of (« les élus locaux, en première ligne face à la
+    demande de sécurité »), then the sentence without its detached phrases (« Ces jeunes sont attirés par
+    l'argent »)."""
+    out, spans = [], []
+    for match in DETACHED.finditer(sentence):
+        if len(spans) == MAX_UNITS:
+            break
+        end = min((i for i in (sentence.find(c, match.end()) for c in ",;:(") if i >= 0), default=len(sentence))
+        spans.append((match.start(), end + 1 if sentence[end:end + 1] == "," else end))
+        before = sentence[max(0, match.start() - 80):match.start()]  # a few words: bounded, however long the sentence
+        starts = [m.start() for m in DETERMINER.finditer(before) if not re.search(r"[,;:()]", before[m.start():])]
+        if starts and 2 <= _words(before[starts[-1]:]) <= MAX_ANTECEDENT_WORDS:
+            out.append(f"{before[starts[-1]:]}, {sentence[match.end():end]}")
+    if spans:
+        kept, at = [], 0
+        for a, b in spans:
+            kept.append(sentence[at:a] + " ")
+            at = b
+        kept.append(sentence[at:])
+        out.append(" ".join("".join(kept).split()).replace(" .", "."))
+    return out
+
+
 def long_clauses(sentence: str) -> list[str]:
-    """The units to compare with a short sentence, for a long `sentence` (none for a short one): its propositions
-    and the sentence without its asides; none is the sentence itself."""
+    """The units to compare with a short sentence, for a long `sentence` (none for a short one): its propositions,
+    the sentence without its asides, each detached phrase with its noun and the sentence without them
+    (`_detached`); none is the sentence itself."""
     if _words(sentence) < MIN_SENTENCE_WORDS:
         return []
     pieces = _pieces(sentence)
@@ -91,6 +123,7 @@ def long_clauses(sentence: str) -> list[str]:
     main = " ".join(ASIDE.sub("", sentence).split())
     if main != sentence:
         units.append(main)
+    units += _detached(sentence)
     seen = {sentence.strip()}
     out = []
     for unit in (u.strip(" ,;:—–-()") for u in units):

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .store import ChunkStore
 
 # Bump when `indexed_sentences` changes: a file of another version is brought up to date by the next ingestion.
-VERSION = 3
+VERSION = 4
 KEY = "S16"
 
 

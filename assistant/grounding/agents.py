@@ -26,10 +26,11 @@ PASSIVE_AGENT = re.compile(
     r"\b([^\W\d_]{3,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites))\s+(?:[^\W\d_]+ment\s+)?par\s+"
     r"(?:(?:les|le|la|une|un|des|son|sa|ses|leurs|leur)\s+|l['’]\s*)?([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})",
     re.I)
-# whom a thing is for: « l'appel s'adresse aux départements », « réservé aux communes »
+# whom a thing is for (or is entrusted to): « l'appel s'adresse aux départements », « réservé aux communes », « une
+# mission confiée au département »
 RECIPIENT = re.compile(
-    r"\b(s['’]adress\w*|destin\w*|réserv\w*|ouvert\w*)\s+(?:uniquement\s+|exclusivement\s+|seulement\s+)?"
-    r"(?:aux|à\s+la|à\s+l['’]|à)\s*([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
+    r"\b(s['’]adress\w*|destin\w*|réserv\w*|ouvert\w*|confi[ée]\w*)\s+(?:uniquement\s+|exclusivement\s+|seulement\s+)?"
+    r"(?:aux|au|à\s+la|à\s+l['’]|à)\s*([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
 AGENT_STOP = re.compile(r"\s+(?:de|du|des|d['’]|et|ou|en|à|au|aux|dans|pour|avec|sur|qui|que|depuis)\b.*$", re.I)
 
 

@@ -63,7 +63,14 @@ def criteria_statements(criteria: CallCriteria) -> list[CallStatement]:
         CallStatement(f"L'appel vise {finalites} finalités : " + " ; ".join(f.label for f in criteria.finalites) + ".",
                       "Finalités : " + " ; ".join(f.label for f in criteria.finalites) + "."),
     ]
+    # each axis by its rank: « le troisième axe de l'appel est de lutter contre l'attractivité des réseaux criminels »
+    out += [CallStatement(f"Le {ORDINAL_WORDS.get(a.number, f'{a.number}e')} axe de l'appel est de {a.label}.",
+                          f"Axe {a.number} : {a.label}.") for a in criteria.axes]
     return out
+
+
+ORDINAL_WORDS = {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième", 6: "sixième",
+                 7: "septième", 8: "huitième", 9: "neuvième"}
 
 
 def fact_statements(statements: dict[str, list[str]]) -> list[CallStatement]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .axis_lists import MIN_PLACED_SHARE, Placement
+from ..text_fr import fold
 from .details import APPROX_TOLERANCE, MONTHS, MULTIPLIER_TOLERANCE, Details
 
 MONTH_NAMES = {number: name for name, number in MONTHS.items() if len(name) > 4 or name in {"mars", "mai", "juin"}}
@@ -61,6 +63,18 @@ def _derived(value: float, values: set[float]) -> bool:
     return any(_close(value, a + b) or _close(value, b - a) for i, a in enumerate(found) for b in found[i:])
 
 
+def _elapsed_year(year: int, years: set[int], durations: set[float]) -> bool:
+    """Is `year` a year of the passage plus or minus a number of years it gives (« lancée en octobre 2020 pour trois
+    ans » for « jusqu'à l'automne 2023 »)?"""
+    return any(float(year - y) in durations or float(y - year) in durations for y in years)
+
+
+def _years_apart(number: float, years: set[int]) -> bool:
+    """Is `number` (of years) the gap between two years of the passage (« en 1999 » and « en 2004 » for « cinq ans
+    avant »)?"""
+    return number.is_integer() and any(b - a == number for a in years for b in years)
+
+
 def _about(approx: float, value: float) -> bool:
     """Does an approximate number (« une vingtaine ») cover `value`?"""
     return abs(approx - value) <= APPROX_TOLERANCE * approx
@@ -111,6 +125,8 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             out.append(Mismatch("date", f"la date « {_date(day, month, year)} » ne figure pas dans le passage "
                                         f"(il indique : {said})"))
     for year in sorted(claim.years - unit_years):
+        if _elapsed_year(year, unit_years, unit.durations):
+            continue
         out.append(Mismatch("date", f"l'année {year} ne figure pas dans le passage"))
     for amount in sorted(claim.amounts):
         if not any(_close(amount, a) for a in unit.amounts | unit.pool):
@@ -129,6 +145,12 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
                                               f"{said})"))
     values = sorted(v for v in unit.pool | unit.percents | unit.amounts if v > 0)
     for factor, words in sorted(claim.multipliers.items()):  # « deux fois plus » : two values of the passage in that ratio
+        if any(abs(f - factor) <= MULTIPLIER_TOLERANCE * factor for f in unit.multipliers):
+            continue  # the passage says it in so many words
+        if unit.multipliers:  # the passage says its own ratio: that one, not two of its figures in this one
+            said = next(iter(unit.multipliers.values()))
+            out.append(Mismatch("nombre", f"la phrase dit « {words} », le passage « {said} »"))
+            continue
         if not any(abs(b / a - factor) <= MULTIPLIER_TOLERANCE * factor for i, a in enumerate(values) for b in values[i + 1:]):
             out.append(Mismatch("nombre", f"« {words} » : le passage ne donne pas deux valeurs dans ce rapport"))
     unit_counts = unit.numbers | unit.pool | set(unit.approx)  # « une quinzaine d'euros » for « 15 € »
@@ -144,12 +166,17 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
         if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx) and not (
-                claim.derived and _derived(number, unit.numbers)):
+                claim.derived and _derived(number, unit.numbers)) and not (
+                number in claim.durations and _years_apart(number, unit_years)):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)
                        if value == number and number.is_integer() and (int(number), key) in counts]
             if counted:
                 word, where = counted[0]
                 out.append(Mismatch("compte", f"« {_number(number)} {word} » : {where}", blocking=False))
+                continue
+            if number in unit.enumerated:  # so many years listed: so many occasions
+                out.append(Mismatch("compte", f"« {_number(number)} » : le passage énumère {_number(number)} années "
+                                              f"(« {unit.enumerated[number]} »)", blocking=False))
                 continue
             kind = "date" if number.is_integer() and 1900 <= number <= 2100 else "nombre"
             out.append(Mismatch(kind, f"le nombre « {_number(number)} » ne figure pas dans le passage"))
@@ -187,10 +214,42 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     return out
 
 
-def compare_names(required: dict[str, str], offered: set[str]) -> list[Mismatch]:
+def figure_words(details: Details) -> tuple[str, ...]:
+    """The figures a sentence gives, as a reviewer reads them: dates, years, amounts, percentages, proportions, ages,
+    other numbers."""
+    return tuple([_date(*d) for d in sorted(details.dates, key=str)] + [str(y) for y in sorted(details.years)]
+                 + [_amount(a) for a in sorted(details.amounts)] + [f"{_number(p)} %" for p in sorted(details.percents)]
+                 + [w for _, w in sorted(details.ratios.items())] + [f"{a}-{b} ans" for a, b in sorted(details.ages)]
+                 + [_number(n) for n in sorted(details.numbers)])
+
+
+# words an acronym skips (« ETP » for « équivalent temps plein », « PJJ » for « protection judiciaire de la jeunesse »)
+ACRONYM_SKIPS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "pour", "sur"}
+MIN_SPELT_LETTERS = 3  # two letters are spelt out by chance too often
+
+
+def spelt_out(acronym: str, text: str) -> bool:
+    """Does `text` write out `acronym` word by word (« 20 000 € par équivalent temps plein » for « par ETP »)? A short
+    acronym needs its words one after another (« emploi à temps partiel » does not spell « ETP »)."""
+    letters = fold(acronym).replace(".", "")
+    if len(letters) < MIN_SPELT_LETTERS or not letters.isalpha():
+        return False
+    words = re.findall(r"[^\W\d_]+", fold(text))
+    kept = [(i, w) for i, w in enumerate(words) if w not in ACRONYM_SKIPS and len(w) > 1]
+    initials = "".join(w[0] for _, w in kept)
+    for start in (i for i in range(len(kept) - len(letters) + 1) if initials[i:i + len(letters)] == letters):
+        first, last = kept[start][0], kept[start + len(letters) - 1][0]
+        if len(letters) > MIN_SPELT_LETTERS or last - first == len(letters) - 1:
+            return True
+    return False
+
+
+def compare_names(required: dict[str, str], offered: set[str], text: str = "") -> list[Mismatch]:
+    """The names of the sentence (`required`: class -> as written) that the passage does not offer; an acronym the
+    passage `text` writes out in full is offered."""
     out = []
     for key, surface in required.items():
-        if key in offered:
+        if key in offered or (key.startswith("acr:") and text and spelt_out(surface, text)):
             continue
         out.append(Mismatch("nom", f"« {surface} » n'est pas nommé dans le passage"))
     return out

@@ -73,6 +73,12 @@ HUNDREDS = re.compile(r"(?<!\bpour )\b(?:(deux|trois|quatre|cinq|six|sept|huit|n
                       + "|".join(sorted(UNITS.keys() | TENS.keys(), key=len, reverse=True)) + r")\b|-)", re.I)
 
 
+# a spelt ordinal (« la troisième édition ») says a number as « 3e » does; not a fraction (« un cinquième »)
+SPELT_ORDINAL = re.compile(r"(?<![\w-])(?<!\bun )(?<!\bune )(deux|trois|quatr|cinqu|six|sept|huit|neuv)i[èe]me\b"
+                           r"(?!\s+axe)", re.I)  # (an axis's ordinal is read as the axis: `axis_mentions`)
+ORDINAL_STEMS = {"deux": 2, "trois": 3, "quatr": 4, "cinqu": 5, "six": 6, "sept": 7, "huit": 8, "neuv": 9}
+
+
 def words_to_digits(text: str) -> str:
     """"deux heures" -> "2 heures", "vingt-cinq ans" -> "25 ans", "cent quartiers" -> "100 quartiers", so that a
     paraphrase may spell a number out."""
@@ -82,6 +88,7 @@ def words_to_digits(text: str) -> str:
 
     def repl(match: re.Match) -> str:
         return str(NUMBER_WORDS[match.group(0).lower()])
+    text = SPELT_ORDINAL.sub(lambda m: f"{ORDINAL_STEMS[m.group(1).lower()]}e", text)
     text = COMPOUND.sub(compound, text)
     text = HUNDREDS.sub(lambda m: str(100 * (UNITS[m.group(1).lower()] if m.group(1) else 1)), text)
     return SPELT.sub(repl, text)
@@ -111,6 +118,11 @@ RATIO_BELOW = re.compile(r"(?:moins d['e]|pas plus d['e]|au plus)\s*$")
 RATIO_ABOVE = re.compile(r"(?:plus d['e]|au moins|pas moins d['e])\s*$")
 RATIO_BAND = 0.1  # « moins d'un quart » stands for 15 to 25 %, not for 3 %
 MULTIPLIER = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+fois\s+(?:plus|moins)\b", re.I)
+# years listed one after another (« comme en 2018, 2019, 2021 et 2023 »): so many occasions, a count the passage gives
+YEAR_LIST = re.compile(r"(?<![\w,.])(?:19|20)\d{2}(?:\s*,\s*(?:19|20)\d{2})*\s+(?:et|ou)\s+(?:19|20)\d{2}(?![\w]|,\d)")
+# a number of years: what a start year and an end year differ by (« lancée en 2020 pour trois ans » ends in 2023);
+# not an age (« de 11 à 21 ans », « dès 16 ans », « moins de 15 ans »)
+DURATION = re.compile(r"(?<!\bde )(?<!\bd')(?<!\bdès )(?<!\bà )(?<!\ba )\b(\d{1,2})\s+(?:ans|annees|années)\b", re.I)
 MULTIPLIER_TOLERANCE = 0.1  # « deux fois plus » for 48,5 % against 24,2 %
 # « toutes deux », « tous les trois » count what the sentence names itself, not a number a passage must give
 BOTH = re.compile(r"\btou(?:te)?s\s+(?:les\s+)?([234])\b(?!\s*(?:ans|mois|semaines|jours|heures|fois))", re.I)
@@ -142,6 +154,8 @@ class Details:
     # proportion -> the values it stands for, when its words widen it (« près de huit sur dix », « moins d'un quart »)
     ratio_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
     multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
+    durations: set[float] = field(default_factory=set)  # « pour trois ans », « cinq ans avant » -> 3.0, 5.0
+    enumerated: dict[float, str] = field(default_factory=dict)  # « en 2018, 2019, 2021 et 2023 » -> 4.0 and its words
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     negations: int = 0
     derived: bool = False  # the sentence says it adds or subtracts (« ensemble », « au total », « de moins »)
@@ -190,7 +204,7 @@ def _bound(before: str) -> tuple[str, str] | None:
 
 # words that widen a statement to every case, or narrow it to one: a scope the passage must give too
 # (read on `_fold`ed text: apostrophes and hyphens are spaces there)
-SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|n importe quel\w*)\b"),
+SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d(?:es|u)|n importe quel\w*)\b"),
          "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?"
                             r"|(?:circonscrit|restreint)(?:e|s|es)? aux?|suffi(?:t|sent|ra|raient|rait))\b")}
 
@@ -299,6 +313,9 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     for match in MULTIPLIER.finditer(text):
         d.multipliers.setdefault(parse_number(match.group(1)), match.group(0))
         spans.append(match.span(1))
+    for match in YEAR_LIST.finditer(text):
+        d.enumerated.setdefault(float(len(YEAR.findall(match.group(0)))), match.group(0))
+    d.durations = {float(m.group(1)) for m in DURATION.finditer(text) if not taken(m)}
     for match in YEAR.finditer(text):
         if not taken(match):
             d.years.add(int(match.group(1)))
