@@ -31,6 +31,10 @@ PASSIVE_AGENT = re.compile(
 RECIPIENT = re.compile(
     r"\b(s['’]adress\w*|destin\w*|réserv\w*|ouvert\w*|confi[ée]\w*)\s+(?:uniquement\s+|exclusivement\s+|seulement\s+)?"
     r"(?:aux|au|à\s+la|à\s+l['’]|à)\s*([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
+# whom an aid goes to: « un accompagnement financier et méthodologique aux communes », « une subvention à la commune »
+AID_RECIPIENT = re.compile(
+    r"\b((?:accompagnement|soutien|aide|appui|financement|subvention|cofinancement)s?)(?:\s+(?!aux?\b|à\b)[^\W\d_]+){0,4}"
+    r"\s+(?:aux|au|à\s+la|à\s+l['’])\s*([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
 AGENT_STOP = re.compile(r"\s+(?:de|du|des|d['’]|et|ou|en|à|au|aux|dans|pour|avec|sur|qui|que|depuis)\b.*$", re.I)
 
 
@@ -39,12 +43,12 @@ def passive_agents(text: str) -> tuple[tuple[str, str, frozenset[str], frozenset
     """(verb and agent as written, agent words, verb stems, agent stems, whether it says whom rather than by whom)
     of each « <participle> par <agent> » and « s'adresse aux <recipients> »."""
     out = []
-    for match in [*PASSIVE_AGENT.finditer(text), *RECIPIENT.finditer(text)]:
+    for match in [*PASSIVE_AGENT.finditer(text), *RECIPIENT.finditer(text), *AID_RECIPIENT.finditer(text)]:
         agent = AGENT_STOP.sub("", match.group(2))
         verb, agent_terms = frozenset(analyse(match.group(1))), frozenset(analyse(agent))
         if verb and agent_terms:
             written = text[match.start():match.start(2)] + agent
-            out.append((written, agent, verb, agent_terms, match.re is RECIPIENT))
+            out.append((written, agent, verb, agent_terms, match.re is not PASSIVE_AGENT))
     return tuple(out)
 
 

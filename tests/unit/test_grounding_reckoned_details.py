@@ -175,3 +175,15 @@ def test_the_call_packs_lexicon_says_a_yearly_figure_in_the_bases_words():
     assert synonyms.rewrite("Les PAEJ reçoivent 70 000 jeunes chaque année.") == (
         "Les PAEJ reçoivent 70 000 jeunes par an.", [("chaque année", "par an")])
     assert synonyms.rewrite("Un bilan annuel.")[1] == []
+
+
+def test_whom_an_aid_goes_to_must_be_whom_the_passage_gives_it_to():
+    passage = ("Cet appel à projets vise à proposer un accompagnement financier et méthodologique aux communes ou aux "
+               "intercommunalités s'engageant dans un plan d'actions.")
+    assert "associations" in agent_mismatch("L'appel propose un accompagnement financier et méthodologique aux "
+                                            "associations qui s'engagent.", passage, names)
+    assert agent_mismatch("L'appel propose un accompagnement méthodologique aux intercommunalités.", passage,
+                          names) is None
+    # the aid said in other words is left to the similarity; a public that is no institution too
+    assert agent_mismatch("L'appel propose un soutien financier aux communes.", passage, names) is None
+    assert agent_mismatch("Un soutien à la fois financier et méthodologique.", passage, names) is None
