@@ -427,6 +427,9 @@ class GroundingChecker:
             agent = agent_mismatch(rewritten, unit.text, self.known_names)
             if agent:
                 found.append(Mismatch("acteur", agent))
+            contrary = self.synonyms.opposite(rewritten, unit.text)
+            if contrary:  # « réduisent la délinquance » where the passage says « augmentent »
+                found.append(Mismatch("négation", f"la phrase dit « {contrary[0]} », le passage « {contrary[1]} »"))
             used = [(a, b) for a, b in swaps if _squash(b) in _squash(unit.text)]
             out.append(Candidate(unit, similarity, coverage, [m for m in found if m.blocking],
                                  [m for m in found if not m.blocking], used, figures))

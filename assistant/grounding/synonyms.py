@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..criteria import load_pack_file
-from ..text_fr import fold_keeping_offsets
+from ..text_fr import analyse, fold_keeping_offsets
 
 
 def _fold_same_length(text: str) -> str:
@@ -26,10 +26,25 @@ def _fold_same_length(text: str) -> str:
     return fold_keeping_offsets(text.replace("’", "'"))
 
 
+PART_BREAK = re.compile(r"[:;.!?]\s+|\s+[—–]\s+")
+
+
+def _parts(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of the parts of a passage between strong punctuation."""
+    out, last = [], 0
+    for match in PART_BREAK.finditer(text):
+        out.append((last, text[last:match.start()]))
+        last = match.end()
+    return out + [(last, text[last:])]
+
+
 class Synonyms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
     groups: list[list[str]] = Field(default_factory=list, description="Each group: the call's wording first.")
+    opposites: list[tuple[list[str], list[str]]] = Field(
+        default_factory=list, description="Pairs of word groups that say the contrary of each other (« augmentent » / "
+                                          "« réduisent »).")
 
     @field_validator("groups")
     @classmethod
@@ -50,6 +65,32 @@ class Synonyms(BaseModel):
             return None
         forms = sorted(canonical, key=len, reverse=True)
         return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"), canonical
+
+    @cached_property
+    def _opposites(self) -> list[tuple[re.Pattern, re.Pattern]]:
+        def words(forms: list[str]) -> re.Pattern:
+            folded = sorted({_fold_same_length(f.strip()) for f in forms}, key=len, reverse=True)
+            return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in folded) + r")(?![\w-])")
+        return [(words(a), words(b)) for a, b in self.opposites]
+
+    def opposite(self, claim: str, passage: str) -> tuple[str, str] | None:
+        """(the claim's word, the passage's contrary word) when the claim says one side of a pair of opposites, and
+        a part of the passage that speaks of the same things (two words in common) says the other side and not the
+        claim's (« Ne pas réduire la PJJ à… : les visites … augmentent la délinquance » contradicts « réduisent »)."""
+        folded_claim = _fold_same_length(claim)
+        claim_words = set(analyse(claim))
+        for one, other in self._opposites:
+            for said, contrary in ((one, other), (other, one)):
+                in_claim = said.search(folded_claim)
+                if not in_claim or contrary.search(folded_claim):
+                    continue
+                for start, part in _parts(passage):
+                    folded = _fold_same_length(part)
+                    in_part = contrary.search(folded)
+                    if in_part and not said.search(folded) and len(claim_words & set(analyse(part))) >= 2:
+                        return (claim[in_claim.start():in_claim.end()],
+                                passage[start + in_part.start():start + in_part.end()])
+        return None
 
     def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """`text` in the call's wording, and the (form found, the call's form) replaced."""

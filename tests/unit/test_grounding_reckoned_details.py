@@ -187,3 +187,16 @@ def test_whom_an_aid_goes_to_must_be_whom_the_passage_gives_it_to():
     # the aid said in other words is left to the similarity; a public that is no institution too
     assert agent_mismatch("L'appel propose un soutien financier aux communes.", passage, names) is None
     assert agent_mismatch("Un soutien à la fois financier et méthodologique.", passage, names) is None
+
+
+def test_a_word_whose_contrary_the_passage_says_of_the_same_things_is_contradicted():
+    from pathlib import Path
+    from assistant.grounding.synonyms import load_synonyms
+    synonyms = load_synonyms(Path(__file__).resolve().parents[2] / "knowledge" / "calls" / "mildeca-2024")
+    passage = ("Ne pas réduire la PJJ à un intervenant « choc » : les visites de prison fondées sur la peur augmentent "
+               "la délinquance ultérieure.")
+    assert synonyms.opposite("Les visites de prison réduisent la délinquance.", passage) == ("réduisent", "augmentent")
+    assert synonyms.opposite("Les visites de prison augmentent la délinquance.", passage) is None
+    # both sides in the passage, or the contrary said of other things: no contradiction
+    assert synonyms.opposite("La délinquance augmente.", "La délinquance augmente et la consommation baisse.") is None
+    assert synonyms.opposite("Les visites réduisent la délinquance.", "Les crédits augmentent en 2024.") is None
