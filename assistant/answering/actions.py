@@ -148,7 +148,7 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
         names = [first] + [n for n in names if n != first]
     lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
         f" ({', '.join(names)})" if names else "") + (
-        ", la plus proche de votre question d'abord :" if closest is not None else ", axe par axe :")
+        ", la plus proche de la demande d'abord :" if closest is not None else ", axe par axe :")
     parts = [lead]
     if closest is not None:
         axis, sentence = sources.picks[closest]

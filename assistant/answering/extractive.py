@@ -71,6 +71,7 @@ EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?
 # a sentence on who funds or carries it
 FUNDING = re.compile(r"\b(?:financ\w*|cofinanc\w*|subvention\w*|pris en charge|prend en charge|conventionn\w*|"
                      r"enveloppe)\b", re.I)
+COST_LINE = re.compile(r"\s*(?:\*\*)?(?:co[uû]ts?|budget)\b", re.I)  # « Coût : les sources consultées … »
 # « au moins 24 heures par semaine » is a rhythm, not how long it lasts
 RATE = re.compile(r"\b\d+\s*(?:heures?|h|jours?|séances?|minutes?)\s+(?:par|chaque|/)\s*(?:semaine|jour|mois|an)\b", re.I)
 TYPE_BONUS = 0.03
@@ -91,6 +92,8 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
         bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
     elif asked.price and MONEY.search(sentence):
         bonus += TYPE_BONUS
+    if asked.cost and COST_LINE.match(sentence):
+        bonus += PRICE_BONUS  # the fiche's own line on what it costs
     if asked.funder and FUNDING.search(sentence):
         bonus += PRICE_BONUS  # who pays, in the sentence's own terms
     if asked.evidence and EVIDENCE.search(sentence):

@@ -88,7 +88,7 @@ def test_ideas_for_a_place_start_with_the_fiche_on_that_place(knowledge_assistan
     assert answer.answer.count("### Axe") == len(knowledge_assistant.criteria.axes)
     assert answer.answer.count("[1]") == 1  # shown once, first, not again under its axis
     generic = knowledge_assistant.ask("Quelles actions pour notre commune ?")
-    assert "la plus proche de votre question" not in generic.answer  # nothing to be closest to
+    assert "la plus proche de la demande" not in generic.answer  # nothing to be closest to
 
 
 def test_ideas_for_the_summer_reach_the_fiches_on_the_holidays(knowledge_assistant):

@@ -50,6 +50,8 @@ def test_a_how_many_question_prefers_the_sentence_with_what_it_counts(question, 
      "Dresser l'inventaire des lieux à partir du diagnostic."),
     ("c'est qui qui finance ?", "Le professionnel est employé par une structure conventionnée avec la CAF.",
      "Le concept vient de Suède."),
+    ("Combien coûte un chantier éducatif ?", "Coût : les sources consultées ne donnent pas de coût type.",
+     "Un chantier éducatif confie à un petit groupe de jeunes des travaux courts et rémunérés."),
 ])
 def test_a_question_on_price_or_evaluation_favours_the_sentence_that_answers_it(question, carrying, not_carrying):
     asked = asked_details(question)
