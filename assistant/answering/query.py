@@ -305,12 +305,26 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
     """The subject a definition is about first: the first named (« C'est quoi la CTG de la CAF ? »), the call's
     publisher only when nothing else is named (« MNA, dans le référentiel de la MILDECA, ça désigne qui ? »)."""
     funder = fold(publisher or "")
+    # « La CAF nous propose de signer une CTG. Qu'est-ce que c'est ? »: a bare question after a sentence that sets
+    # the scene is about the subject named last before it
+    bounds = [0] + [m.end() for m in SENTENCE_END.finditer(folded)] + [len(folded)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if folded[a:b].strip()]
+    # the sentence that asks: the last with a question mark (« c koi le TAPAJ ? un collègue m'en a parlé … »)
+    start, end = next((span for span in reversed(spans) if "?" in folded[span[0]:span[1]]), spans[-1] if spans else (0, 0))
+    asking = folded[start:end]
+    last_named = start > 0 and not any(p.search(asking) for s in subjects for p in s.patterns)
 
     def key(subject):
-        starts = [m.start() for pattern in subject.patterns if (m := pattern.search(folded))]
-        return bool(funder) and any(p.search(funder) for p in subject.patterns), min(starts, default=len(folded))
+        starts = [m.start() for pattern in subject.patterns for m in pattern.finditer(folded)]
+        before = [i for i in starts if i < start]
+        position = -max(before, default=-len(folded)) if last_named else min(starts, default=len(folded))
+        asked = len(spans) <= 1 or any(p.search(asking) for p in subject.patterns)  # named in the question itself
+        return bool(funder) and any(p.search(funder) for p in subject.patterns), not asked and not last_named, position
 
     return tuple(sorted(subjects, key=key))
+
+
+SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
 
 
 def _about_other_call(folded: str) -> bool:

@@ -274,3 +274,15 @@ def test_the_calls_starting_point_is_a_fact_and_repérage_is_no_question_on_ages
     assert "sous-payée" in context.fact.answer
     spotting = ask(known, "Sur le repérage des jeunes qui risquent de basculer, que dit l'appel ?")
     assert spotting.fact is None or spotting.fact.id != "recruited_youth"  # « repérAGE DES JEUNES »
+
+
+def test_a_bare_definition_after_a_sentence_that_sets_the_scene_is_about_the_subject_named_last(known):
+    ctg = ask(known, "La CAF nous propose de signer une CTG. Qu'est-ce que c'est ?")
+    assert ctg.intent is Intent.DEFINITION and ctg.subjects[0].label == "CTG"
+
+
+def test_a_definition_followed_by_a_remark_is_about_the_subject_it_asks(known):
+    from assistant.answering.query import definition_order
+    question = "c koi le TAPAJ ? un collègue m'en a parlé en réunion de CLSPD"
+    subjects = ask(known, question).subjects
+    assert definition_order(subjects, fold(question), "MILDECA")[0].label == "TAPAJ"
