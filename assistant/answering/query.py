@@ -77,6 +77,7 @@ ASKS_COST = re.compile(r"\b(?:co[uû]te\w*|co[uû]ts?|budgets?|prix)\b", re.I)
 # « C'est qui qui finance ? », « Qui paie ? », « Financé par qui ? »
 ASKS_FUNDER = re.compile(r"\b(?:qui (?:le |la |les )?(?:finance|paie|paye|subventionne|prend en charge)|financ[ée]e?s? par|"
                          r"(?:quels?|quelles?) (?:financements?|financeurs?)|financeurs?)\b", re.I)
+SUMMER = re.compile(r"\b(?:l['’]|cet |en |d['’]|les )[ée]t[ée]s?\b", re.I)
 COUNTED = re.compile(r"\bcombien\s+d(?:e\s+|')(\w{3,})", re.I)
 
 
@@ -120,6 +121,7 @@ class Query:
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
+    summer: bool = False  # « l'été »: the summer holidays, which the fiches call « vacances »
     vector: tuple[float, ...] = field(default=(), repr=False)
     # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
     # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
@@ -275,7 +277,7 @@ def understand_text(question: str, known: Understanding) -> Query:
         subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
-    return Query(proven_only=proven, asked=asked_details(question), question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+    return Query(proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages))
 

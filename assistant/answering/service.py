@@ -30,7 +30,7 @@ from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
-from .query import AnswerType, Intent, Query, Understanding, understand
+from .query import DETAIL_TYPES, AnswerType, Intent, Query, Understanding, understand
 from .recognition import FactRecogniser, recognised
 from .relevance import judge_relevance
 
@@ -51,8 +51,6 @@ INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION
 # how-tos and requests for ideas are worded alike whatever their subject: their form says nothing of whether the base
 # covers them (« Comment organiser un budget participatif ? »), so the classifier's certainty does not decide scope
 SUBJECT_DECIDES_SCOPE = (Intent.HOW_TO, Intent.IDEAS)
-# the summer holidays, when the fiches on holidays (« vacances ») are what ideas are asked for
-SUMMER = re.compile(r"\b(?:l['’]|cet |en |d['’]|les )[ée]t[ée]s?\b", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,7 +274,7 @@ class QuestionAnswering:
     def _actions(self, query: Query) -> Iterator[str | Answer]:
         """Ideas per axis from the fiches; an LLM words them for the request, each still citing its fiche."""
         axes = list(query.axes) or self.criteria.axis_ids
-        if SUMMER.search(query.question):  # « l'été » is a stop word to the lexical index (« été », been)
+        if query.summer:  # « l'été » is a stop word to the lexical index (« été », been)
             query = dataclasses.replace(query, text=f"{query.text} (vacances scolaires d'été)")
         sources = pick_action_sources(query, self.retriever, self.scorer, axes, self.fiche_ages, self.proven,
                                       self.known.glossary)
@@ -345,9 +343,6 @@ def _covered_subject(query: Query) -> bool:
     if query.intent is Intent.DEFINITION:
         return bool(query.subjects)
     return any(subject.fiche for subject in query.subjects)
-
-
-DETAIL_TYPES = (AnswerType.AGE, AnswerType.HOW_LONG, AnswerType.HOW_MANY, AnswerType.WHO, AnswerType.WHEN)
 
 
 def _asks_a_detail(query: Query) -> bool:
