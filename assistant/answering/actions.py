@@ -86,13 +86,12 @@ def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: Senten
                 retriever.search(query.text, k=4, filters=Filters(doc_id=passage.doc_id), vector=vector))
             if not candidates:
                 continue
-            scored = [s for s in scorer.score(query.text, vector, candidates)  # nor one for other ages
-                      if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)
-                      and fits_ages(query.ages, fiche_ages(s.text))
-                      and not names_a_programme_for_other_ages(s.text, query.ages, glossary, ages)]
-            if not scored:
+            best = next((s for s in scorer.score(query.text, vector, candidates)  # nor one for other ages
+                         if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)
+                         and fits_ages(query.ages, fiche_ages(s.text))
+                         and not names_a_programme_for_other_ages(s.text, query.ages, glossary, ages)), None)
+            if best is None:
                 continue
-            best = scored[0]
             sources.passages.append(candidates[best.passage_index])
             sources.picks.append((axis, ScoredSentence(best.text, len(sources.passages) - 1, best.score)))
             used_docs.add(passage.doc_id)

@@ -15,7 +15,7 @@ from ..sentence_scoring import (CALL_BONUS, LEXICAL_BONUS, MIN_WORDS, RANK_BONUS
                                 ScoredSentence, SentenceScorer)
 from .base import Citations, excerpt, is_answer_sentence, readable  # noqa: F401 (excerpt: re-exported)
 from .models import Answer
-from .query import AnswerType, Asked, Query
+from .query import DETAIL_TYPES, AnswerType, Asked, Query
 
 MAX_SENTENCES = 6
 MAX_PER_PASSAGE = 3
@@ -120,7 +120,7 @@ def asks_for_whom(query: Query) -> bool:
     """« pour quel âge ? », or ages asked of a subject (« un gamin de 14 ans il peut y aller ? ») when no other detail
     is (« combien de séances ? » after a question on a programme for collégiens asks a count)."""
     return query.answer_type is AnswerType.AGE or bool(query.ages and query.subjects and not query.asked) and \
-        query.answer_type not in (AnswerType.HOW_MANY, AnswerType.HOW_LONG, AnswerType.WHEN, AnswerType.WHO)
+        query.answer_type not in DETAIL_TYPES
 
 
 def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | None) -> bool:
