@@ -38,6 +38,12 @@ def _parts(text: str) -> list[tuple[int, str]]:
     return out + [(last, text[last:])]
 
 
+def _any_of(folded_forms) -> re.Pattern:
+    """Any of the forms as whole words, the longest first."""
+    forms = sorted(folded_forms, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+
+
 class Synonyms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -63,14 +69,12 @@ class Synonyms(BaseModel):
                 canonical.setdefault(_fold_same_length(form.strip()), group[0].strip())
         if not canonical:
             return None
-        forms = sorted(canonical, key=len, reverse=True)
-        return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"), canonical
+        return _any_of(canonical), canonical
 
     @cached_property
     def _opposites(self) -> list[tuple[re.Pattern, re.Pattern]]:
         def words(forms: list[str]) -> re.Pattern:
-            folded = sorted({_fold_same_length(f.strip()) for f in forms}, key=len, reverse=True)
-            return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in folded) + r")(?![\w-])")
+            return _any_of({_fold_same_length(f.strip()) for f in forms})
         return [(words(a), words(b)) for a, b in self.opposites]
 
     def opposite(self, claim: str, passage: str) -> tuple[str, str] | None:
