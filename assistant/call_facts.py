@@ -93,11 +93,19 @@ class CallFact(_Strict):
     priority: int = 0
     follows_subject: bool = Field(False, description="A general question (« pour quel âge ? ») that, as a follow-up, "
                                                      "is about the previous question's subject rather than the call.")
+    yields_to_named_subject: bool = Field(True, description="With `follows_subject`, a question naming a programme is "
+                                          "about it (« Le PSFP, c'est pour quel âge ? »); false when the subjects a "
+                                          "question names are what the fact lists (the call's actors).")
     conflict: ConflictRule | None = Field(None, description="How a user's document contradicting this fact is found.")
 
     @cached_property
     def pattern(self) -> re.Pattern:
         return _compile(self.asks)
+
+    @property
+    def yields_to_programme(self) -> bool:
+        """A question that names a programme is about the programme (« Le PSFP, c'est pour quel âge ? »)."""
+        return self.follows_subject and self.yields_to_named_subject
 
     @property
     def lists_axes(self) -> bool:
@@ -122,6 +130,8 @@ class UnstatedFact(_Strict):
     examples: list[str] = Field(default_factory=list)
     requires_question: str | None = Field(None, description="The question must also match this (e.g. an obligation).")
     priority: int = Field(0, description="Wins over a fact of lower priority that the question also matches.")
+    yields_to_named_subject: bool = Field(False, description="A question naming a programme that has a fiche is "
+                                          "about it (« C'est payé combien, le service civique ? »), not the call.")
     answer: str
     search: str
     quote: str | None = None
@@ -130,6 +140,10 @@ class UnstatedFact(_Strict):
     @cached_property
     def pattern(self) -> re.Pattern:
         return _compile(self.asks)
+
+    @property
+    def yields_to_programme(self) -> bool:
+        return self.yields_to_named_subject
 
     def matches(self, folded_question: str) -> re.Match | None:
         if self.requires_question and not re.search(self.requires_question, folded_question):

@@ -90,9 +90,11 @@ class Glossary:
             subject = known or Subject(names=names)
             subject.fiche, subject.fiche_title, subject.public = practice.meta.id, practice.meta.title, practice.meta.public
             for name in names:
-                if name not in subject.names:
+                other = subjects.setdefault(fold(name), subject)
+                if other is subject and name not in subject.names:
                     subject.names.append(name)
-                subjects.setdefault(fold(name), subject)
+                elif other is not subject and other.fiche is None:  # « EPIDE », defined apart, in the E2C fiche
+                    other.fiche, other.fiche_title, other.public = subject.fiche, subject.fiche_title, subject.public
         unique = list({id(s): s for s in subjects.values()}.values())
         for subject in unique:
             expansion = _expansion(subject)

@@ -16,6 +16,8 @@ from .models import Answer
 from .query import Query
 
 ACTIONS_PER_AXIS = 3
+CLOSEST_FICHES = 2  # fiches that answer a precise request, before the axes
+CLOSEST_SEARCHED = 4  # passages searched over all fiches for them
 # where a fiche says what to do: its implementation first, else its description (never its indicators, partners or
 # the summary of its front matter)
 IDEA_SECTIONS = ("mise en œuvre", "description")
@@ -54,7 +56,7 @@ class ActionSources:
     axes: list[str]
     passages: list[Passage] = field(default_factory=list)
     picks: list[tuple[str, ScoredSentence]] = field(default_factory=list)  # (axis, sentence of passages[i])
-    closest: int | None = None  # the pick of the fiche closest to the whole request, shown first
+    closest: list[int] = field(default_factory=list)  # picks of the fiches closest to the whole request, shown first
 
 
 def _idea_passages(passages: list[Passage]) -> list[Passage]:
@@ -82,40 +84,82 @@ def pick_action_sources(query: Query, retriever: HybridRetriever, scorer: Senten
         for passage in found:
             if passage.doc_id in used_docs or taken >= ACTIONS_PER_AXIS:
                 continue
-            candidates = _idea_passages([p for p in found if p.doc_id == passage.doc_id]) or _idea_passages(
-                retriever.search(query.text, k=4, filters=Filters(doc_id=passage.doc_id), vector=vector))
-            if not candidates:
-                continue
-            best = next((s for s in scorer.score(query.text, vector, candidates)  # nor one for other ages
-                         if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)
-                         and fits_ages(query.ages, fiche_ages(s.text))
-                         and not names_a_programme_for_other_ages(s.text, query.ages, glossary, ages)), None)
-            if best is None:
-                continue
-            sources.passages.append(candidates[best.passage_index])
-            sources.picks.append((axis, ScoredSentence(best.text, len(sources.passages) - 1, best.score)))
-            used_docs.add(passage.doc_id)
-            taken += 1
+            if _add_pick(sources, axis, passage.doc_id, [p for p in found if p.doc_id == passage.doc_id], query,
+                         retriever, scorer, ages, glossary):
+                used_docs.add(passage.doc_id)
+                taken += 1
     if len(axes) > 1 and not query.generic_request:
-        sources.closest = _closest_pick(query, retriever, sources, ages, proven)
+        sources.closest = _closest_picks(query, retriever, scorer, sources, ages, proven, glossary)
     return sources
 
 
-def _closest_pick(query: Query, retriever: HybridRetriever, sources: ActionSources,
-                  ages: dict[str, tuple[int, int] | None], proven: frozenset[str]) -> int | None:
-    """« Des jeunes squattent les halls l'été » : the fiche on halls answers it before the axes do. The index of its
-    pick, when retrieval over all fiches puts it first (by meaning and words alike) and its axis keeps another pick
-    once it is moved up."""
-    found = [p for p in retriever.search(query.text, k=3, filters=Filters(kind=Kind.PRACTICE.value),
+def _add_pick(sources: ActionSources, axis: str, doc_id: str, found: list[Passage], query: Query,
+              retriever: HybridRetriever, scorer: SentenceScorer, ages: dict[str, tuple[int, int] | None],
+              glossary: Glossary | None, what_it_is: bool = False) -> bool:
+    """The fiche's best sentence for the request (`_best_sentence`), added as a pick of `axis`."""
+    best = _best_sentence(doc_id, found, query, retriever, scorer, ages, glossary, what_it_is)
+    if best is None:
+        return False
+    passage, sentence = best
+    sources.passages.append(passage)
+    sources.picks.append((axis, ScoredSentence(sentence.text, len(sources.passages) - 1, sentence.score)))
+    return True
+
+
+def _best_sentence(doc_id: str, found: list[Passage], query: Query, retriever: HybridRetriever,
+                   scorer: SentenceScorer, ages: dict[str, tuple[int, int] | None], glossary: Glossary | None,
+                   what_it_is: bool) -> tuple[Passage, ScoredSentence] | None:
+    """The fiche's sentence closest to the request among those that say what to do (`what_it_is`: or what the
+    programme is, for a fiche that answers the request itself), none that excludes the asked ages."""
+    vector = list(query.vector)
+    described = [p for p in found if p.section.lower().startswith(IDEA_SECTIONS)] if what_it_is else []
+    candidates = described or _idea_passages(found) or _idea_passages(
+        retriever.search(query.text, k=4, filters=Filters(doc_id=doc_id), vector=vector))
+    best = next((s for s in scorer.score(query.text, vector, candidates)  # nor one for other ages
+                 if is_answer_sentence(s.text) and not EXCLUDING.search(s.text)
+                 and fits_ages(query.ages, fiche_ages(s.text))
+                 and not names_a_programme_for_other_ages(s.text, query.ages, glossary, ages)), None) \
+        if candidates else None
+    return (candidates[best.passage_index], best) if best is not None else None
+
+
+def _closest_picks(query: Query, retriever: HybridRetriever, scorer: SentenceScorer, sources: ActionSources,
+                   ages: dict[str, tuple[int, int] | None], proven: frozenset[str],
+                   glossary: Glossary | None) -> list[int]:
+    """« Vers quels lieux d'écoute orienter un garçon de 14 ans ? »: the fiches that answer the request itself lead,
+    before the axes. They are the first fiches that retrieval over all fiches finds (by meaning and words alike), up to
+    CLOSEST_FICHES, each with its axis among those asked; one already picked under an axis moves up when that axis
+    keeps another pick."""
+    found = [p for p in retriever.search(query.text, k=CLOSEST_SEARCHED, filters=Filters(kind=Kind.PRACTICE.value),
                                          vector=list(query.vector))
              if fits_ages(query.ages, ages.get(p.doc_id)) and (not query.proven_only or p.doc_id in proven)]
-    if not found or not found[0].similarity:  # found by its words alone: too weak a sign of what the request is about
-        return None
-    for i, (axis, sentence) in enumerate(sources.picks):
-        if sources.passages[sentence.passage_index].doc_id == found[0].doc_id:
-            others = sum(1 for a, _ in sources.picks if a == axis) - 1
-            return i if i > 0 and others else None  # the very first pick already leads
-    return None
+    if not any(p.similarity for p in found):  # found by words alone: too weak a sign of what the request is about
+        return []
+    closest: list[int] = []
+    docs = list(dict.fromkeys(p.doc_id for p in found))[:CLOSEST_FICHES]
+    # the first fiche by words and meaning together; a second one only when its meaning is close too
+    docs = docs[:1] + [d for d in docs[1:] if any(p.similarity for p in found if p.doc_id == d)]
+    for doc_id in docs:
+        picked = next((i for i, (_, s) in enumerate(sources.picks)
+                       if sources.passages[s.passage_index].doc_id == doc_id), None)
+        if picked is None:
+            passages = [p for p in found if p.doc_id == doc_id]
+            axis = next((a for a in passages[0].axes if a in sources.axes), None)
+            if axis is None or not _add_pick(sources, axis, doc_id, passages, query, retriever, scorer, ages, glossary,
+                                             what_it_is=True):
+                continue
+            picked = len(sources.picks) - 1
+        else:
+            axis = sources.picks[picked][0]
+            if sum(1 for i, (a, _) in enumerate(sources.picks) if a == axis and i not in closest) <= 1:
+                continue  # moved up, it would leave its axis empty
+            described = _best_sentence(doc_id, [p for p in found if p.doc_id == doc_id], query, retriever, scorer,
+                                       ages, glossary, what_it_is=True)
+            if described is not None:  # what the programme is, where the request is what it answers
+                sources.passages[picked] = described[0]
+                sources.picks[picked] = (axis, ScoredSentence(described[1].text, picked, described[1].score))
+        closest.append(picked)
+    return [] if closest == [0] else closest  # the very first pick already leads
 
 
 def names_a_programme_for_other_ages(sentence: str, wanted: tuple[int, int] | None, glossary: Glossary | None,
@@ -134,31 +178,32 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
     """The offline answer: per axis, the chosen fiches with their sentence, cited."""
     citations = Citations()
     closest = sources.closest
-    order = ([closest] if closest is not None else []) + [i for i in range(len(sources.picks)) if i != closest]
+    order = closest + [i for i in range(len(sources.picks)) if i not in closest]
     numbered = {i: (sources.picks[i][1].text, citations.cite(sources.passages[sources.picks[i][1].passage_index],
                                                               sources.picks[i][1].text)) for i in order}
     audience = (f" pour les {ages[0]}-{ages[1]} ans" if ages[0] != ages[1] else f" pour les jeunes de {ages[0]} ans") \
         if ages else ""
     audience += " dont l'efficacité a été évaluée (niveau de preuve « probant »)" if proven_only else ""
     names = list(dict.fromkeys(short_title(p.title) for p in sources.passages))
+    first = list(dict.fromkeys(short_title(sources.passages[sources.picks[i][1].passage_index].title) for i in closest))
+    names = first + [n for n in names if n not in first]  # the closest fiches' names first
     # a lead-in (it ends with « : »), so that the quick check weighs the cited lines below, not this summary
-    if closest is not None:  # its name first, its line before the axes
-        first = short_title(sources.passages[sources.picks[closest][1].passage_index].title)
-        names = [first] + [n for n in names if n != first]
     lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
         f" ({', '.join(names)})" if names else "") + (
-        ", la plus proche de la demande d'abord :" if closest is not None else ", axe par axe :")
+        ", axe par axe :" if not closest else ", la plus proche de la demande d'abord :" if len(closest) == 1
+        else ", les plus proches de la demande d'abord :")
     parts = [lead]
-    if closest is not None:
-        axis, sentence = sources.picks[closest]
-        text, n = numbered[closest]
+    for i in closest:
+        axis, sentence = sources.picks[i]
+        text, n = numbered[i]
         parts.append(f"- **{sources.passages[sentence.passage_index].title}** (axe {criteria.axis(axis).number}) : "
                      f"{text} [{n}]")
+    if closest:
         parts.append("\nPuis, axe par axe :")
     for axis in sources.axes:
         meta = criteria.axis(axis)
         parts.append(f"\n### Axe {meta.number} — {meta.short}")
-        entries = [(i, s) for i, (a, s) in enumerate(sources.picks) if a == axis and i != closest]
+        entries = [(i, s) for i, (a, s) in enumerate(sources.picks) if a == axis and i not in closest]
         if not entries:
             parts.append(NO_FICHE_FOR_AXIS)
         for i, sentence in entries:

@@ -71,6 +71,7 @@ EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?
 # a sentence on who funds or carries it
 FUNDING = re.compile(r"\b(?:financ\w*|cofinanc\w*|subvention\w*|pris en charge|prend en charge|conventionn\w*|"
                      r"enveloppe)\b", re.I)
+EVIDENCE_LINE = re.compile(r"\s*(?:\*\*)?niveau de preuve\b", re.I)  # the fiche's own line on its evaluation
 COST_LINE = re.compile(r"\s*(?:\*\*)?(?:co[uû]ts?|budget)\b", re.I)  # « Coût : les sources consultées … »
 # « au moins 24 heures par semaine » is a rhythm, not how long it lasts
 RATE = re.compile(r"\b\d+\s*(?:heures?|h|jours?|séances?|minutes?)\s+(?:par|chaque|/)\s*(?:semaine|jour|mois|an)\b", re.I)
@@ -85,7 +86,7 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
     counts séances. A number alone answers neither."""
     bonus = 0.0
     if asked.money and MONEY.search(sentence):
-        bonus += TYPE_BONUS
+        bonus += PRICE_BONUS  # « payés combien ? »: an amount in euros is the answer itself
     elif asked.money and COST.search(sentence):
         bonus += TYPE_BONUS  # « les sources ne donnent pas de coût type » answers « combien ça coûte ? » honestly
     elif asked.price and FREE.search(sentence):
@@ -98,6 +99,8 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
         bonus += PRICE_BONUS  # who pays, in the sentence's own terms
     if asked.evidence and EVIDENCE.search(sentence):
         bonus += PRICE_BONUS  # what the fiche says of its evaluation, before what the programme is
+    if asked.evidence and EVIDENCE_LINE.match(sentence):
+        bonus += PRICE_BONUS  # its verdict, before a remark on what the effect depends on
     if asked.counted and re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
                                    rf"vingt))\s+(?:\w+\s+)?{re.escape(asked.counted)}", sentence, re.I):
         bonus += TYPE_BONUS

@@ -50,6 +50,8 @@ class CallFactAnswerer:
             if option is not None:
                 sentence, extra = option.answer, option.extra_quote
         quotes = list(fact.quotes) + (list(self.facts.get(extra).quotes) if extra and self.facts.get(extra) else [])
+        also = [other for other in query.also if other is not fact]  # the question's other requests, answered after
+        quotes += [quote for other in also for quote in other.quotes if quote not in quotes]
         citations = Citations()
         lines = []
         for quote in quotes:
@@ -57,7 +59,8 @@ class CallFactAnswerer:
             if passage is not None:
                 lines.append((quote.text, citations.cite(passage, quote.text)))
         marks = "".join(f"[{n}]" for n in dict.fromkeys(n for _, n in lines[:1]))
-        text = f"{render(sentence, self.criteria)} {marks}".strip()
+        text = " ".join([render(sentence, self.criteria), *(render(other.answer, self.criteria) for other in also)])
+        text = f"{text} {marks}".strip()
         if lines:
             text += "\n\n" + "\n".join(f"- Texte de l'appel : « {q.rstrip(' .;')} » [{n}]" for q, n in lines)
         yield Answer(answer=text, mode="none", citations=citations.all())

@@ -118,6 +118,7 @@ class Query:
     ages: tuple[int, int] | None = None  # target ages it names
     subjects: tuple[Subject, ...] = ()  # defined subjects it names (acronyms, programmes)
     fact: CallFact | UnstatedFact | None = None
+    also: tuple[CallFact, ...] = ()  # other facts of the call the same question asks (« Où le déposer, et avant quand ? »)
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
@@ -156,7 +157,7 @@ INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|je)\b")
 EST_CE_QUE = re.compile(r"(?:^\s*|\b(?:mais|et|alors|donc)\s+|[:;]\s*)est[- ]ce\s+qu")
 DECLARATIVE_POLAR = re.compile(r"\b(peut|peuvent|pouvons|faut|doit|doivent|devons|oblig|possible|autorise|"
                                r"a le droit|ont le droit|necessaire|exige|suffit|interdit)\w*|\bc'est (?:bon|ok|possible|jouable|valable|grave|"
-                               r"encore)\b|\bca (?:passe|marche|suffit|compte|va)\b")
+                               r"encore|vrai|exact|juste)\b|\bca (?:passe|marche|suffit|compte|va)\b")
 HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi commencer|quelles? (?:etapes|demarche|"
                  r"methode)s?|que faire pour|quoi faire pour|les etapes|concretement,? comment)\b|\bcomment (?:faire|"
                  r"s'y prendre|on fait|mettre en place|organiser|monter|mobiliser|impliquer|associer|evaluer|reperer|"
@@ -172,7 +173,7 @@ DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|s
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
                         r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)|"
                         r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste|recouvre quoi|"
-                        r"designe quoi|ca recouvre|ca designe")
+                        r"designe quoi|ca recouvre|ca designe|de quoi s'agit-il|de quoi il s'agit|il s'agit de quoi")
 BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?P<rest>[^?]{1,40})\s*\?\s*$")
 IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
                    r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
@@ -225,7 +226,7 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
 CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
 REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il(?!\s+(?:faut|y a|est (?:obligatoire|possible|necessaire|interdit|permis)\s+(?:de\b|que\b|d\W|qu\W)))|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
                        r"celles?|ceux)\b|\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
-                       r"celui-la|celle-la|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
+                       r"celui-la|celle-la|la-bas|leur|exactement|au juste|en detail|plus|davantage|le finance|la finance|"
                        r"le porte|les finance|y|en)\b|\b(?:qui|comment|combien|ou)\s+(?:le|la|les|l')\b")
 
 
@@ -294,7 +295,7 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
         return Intent.DEFINITION, None
     fact = None if OTHER_CALL.search(folded) else known.facts.match(question)
-    if isinstance(fact, CallFact) and fact.follows_subject and subjects:
+    if fact is not None and fact.yields_to_programme and any(s.fiche for s in subjects):
         fact = None  # « Le PSFP, c'est pour quel âge ? » asks about the PSFP, not about the call's public
     if fact is not None:
         return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
@@ -316,17 +317,29 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
     asking = folded[start:end]
     last_named = start > 0 and not any(p.search(asking) for s in subjects for p in s.patterns)
 
+    # « Le commissaire nous a parlé de la CROSS pendant le CLSPD. C'est quoi ? »: what someone spoke of comes first
+    introduced = set()
+    for verb in TOPIC_VERB.finditer(folded[:start]) if last_named else ():
+        after = [(m.start(), id(s)) for s in subjects for p in s.patterns for m in p.finditer(folded, verb.end(), start)]
+        if after and min(after)[0] - verb.end() <= TOPIC_REACH:
+            introduced.add(min(after)[1])
+
     def key(subject):
         starts = [m.start() for pattern in subject.patterns for m in pattern.finditer(folded)]
         before = [i for i in starts if i < start]
         position = -max(before, default=-len(folded)) if last_named else min(starts, default=len(folded))
         asked = len(spans) <= 1 or any(p.search(asking) for p in subject.patterns)  # named in the question itself
-        return bool(funder) and any(p.search(funder) for p in subject.patterns), not asked and not last_named, position
+        return (bool(funder) and any(p.search(funder) for p in subject.patterns), not asked and not last_named,
+                id(subject) not in introduced, position)
 
     return tuple(sorted(subjects, key=key))
 
 
 SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
+# what a scene-setting sentence says someone spoke of, proposed or advised (« nous conseille de regarder ReperPrev »)
+TOPIC_VERB = re.compile(r"\b(?:parle\w*|evoque\w*|mentionne\w*|propose\w*|conseille\w*|recommande\w*|suggere\w*|"
+                        r"cite\w*|presente\w*)\b")
+TOPIC_REACH = 30  # characters between the verb and the subject (« propose de signer une »)
 
 
 def _about_other_call(folded: str) -> bool:
@@ -419,6 +432,10 @@ ALTERNATIVE = re.compile(r",?\s*\bou (?:pas|non|bien|seulement|juste|uniquement|
 INDIRECT_POLAR = re.compile(r"\b(?:savoir|demande|demandais|demander|dire|preciser|confirmer|verifier) si\b")
 
 
+WH_START = re.compile(r"^\s*(?:(?:et|mais|alors|donc)\s+)?(?:qui|quels?|quelles?|quand|comment|combien|ou|pourquoi|"
+                      r"a qui|avec qui)\b")
+
+
 def is_yes_no(folded: str) -> bool:
     """« Peut-on… ? », « Une intercommunalité peut-elle… ? », « Est-ce que… ? », « On est obligés de… ? »."""
     if INDIRECT_POLAR.search(folded):  # « Je voudrais savoir si on peut choisir une seule finalité. »
@@ -426,7 +443,13 @@ def is_yes_no(folded: str) -> bool:
     folded = POLITE_TAIL.sub(" ?", folded)  # « …sur quel site déposer, vous pouvez m'aider ? » asks where
     folded = ALTERNATIVE.sub(" ", folded)  # « …ou pas du tout ? », « …ou seulement de l'argent ? »: « ou », not « où »
     head = re.split(r"[.!;:]\s+", folded.strip())[-1]  # the last sentence: what came before sets the scene
-    head = head.split(",")[-1] if "," in head else head  # « Notre commune n'a pas de CLSPD, pouvons-nous… »
+    clauses = head.split(",")
+    # « Notre commune n'a pas de CLSPD, pouvons-nous… » asks in its last clause; « Qui anime les séances, des
+    # intervenants ? » and « Ont-ils tous un casier, d'après l'appel ? » ask before it
+    tail = len(clauses) > 1 and (WH_START.match(clauses[0]) or len(clauses[-1].split()) <= 3) \
+        and not INVERSION.search(clauses[-1]) and not EST_CE_QUE.search(clauses[-1])
+    if len(clauses) > 1 and not tail:
+        head = clauses[-1]
     wh = next((m for m in WH_WORD.finditer(head) if m.group(1) not in ("que", "qu'") or
                re.match(r"^\s*(?:(?:et|mais|alors|donc|bon|ok)\s+)?$", head[:m.start()])), None)
     if EST_CE_QUE.search(head):
@@ -499,7 +522,22 @@ def is_generic_request(terms: tuple[str, ...], subjects, ages) -> bool:
     return not subjects and all(w in GENERIC_REQUEST_WORDS or w.isdigit() for w in terms)
 
 
-SLOT_WORDS = frozenset({"axe", "an", "ag", "exact", "just", "detail", "plus", "pareil", "cas", "concern"})
+# « Où est-ce qu'il se dépose, et avant quand ? », « Qui porte cet appel et à quelles collectivités s'adresse-t-il ? »:
+# a second request joined by « et » (a question word follows), or a second question
+SECOND_REQUEST = re.compile(r"(?i)(?:,\s*|\s+)(?:et|puis)\s+(?=(?:qui|quel\w*|quand|comment|combien|o[uù]|[aà] (?:quel\w*|qui)|"
+                            r"avec qui|avant|jusqu|sur quel\w*|par quel\w*|est-ce)\b)|\?\s+(?=[^?]*\?)")  # not « ? (la 2e finalité) »
+
+
+def requests(question: str) -> list[str]:
+    """The requests of a question that asks several things, without the scene set before them; one item when it
+    asks one thing."""
+    pieces = [re.split(r"[.!:;]\s+", piece.strip())[-1].strip(" ,?") for piece in SECOND_REQUEST.split(question)]
+    pieces = [p for p in pieces if p]
+    # « Quels jeunes et quelles familles vise l'appel ? »: two words are a noun phrase, not a request of their own
+    return pieces if len(pieces[0].split()) >= 3 else [question.strip(" ?")]
+
+
+SLOT_WORDS = frozenset({"axe", "an", "ag", "exact", "just", "detail", "plus", "pareil", "cas", "concern", "combien"})
 
 
 def _own_content(query: Query) -> list[str]:
@@ -538,7 +576,8 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
         # « à partir de quel âge ? » after « Qu'est-ce que TAPAJ ? »: a short general question on the subject
         return refers or (own.fact.follows_subject and (CONTINUATION.match(folded) is not None
                                                         or len(_own_content(own)) <= 2))
-    short = len(_own_content(own)) <= 3
+    # « Et qui anime les séances, des intervenants extérieurs ? »: a continuation may say a little more
+    short = len(_own_content(own)) <= (5 if CONTINUATION.match(folded) else 3)
     # « Combien de séances, et pour quelles classes ? » after « C'est quoi Unplugged ? »: a short factual question
     # with nothing of its own to be about
     detail = own.fact is None and own.intent is Intent.OTHER and own.answer_type in DETAIL_TYPES

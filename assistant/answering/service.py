@@ -10,7 +10,7 @@ import numpy as np
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from ..call_facts import CallFacts
+from ..call_facts import CallFact, CallFacts
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..errors import InvalidInput
@@ -30,8 +30,8 @@ from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
-from .query import DETAIL_TYPES, AnswerType, Intent, Query, Understanding, understand
-from .recognition import FactRecogniser, recognised
+from .query import DETAIL_TYPES, AnswerType, Intent, Query, Understanding, requests, understand
+from .recognition import SIMILAR_MIN, FactRecogniser, recognised
 from .relevance import judge_relevance
 
 MAX_QUESTION_CHARS = 2000
@@ -47,6 +47,9 @@ RECOGNISED_MARGIN = 0.045
 RECOGNISED_UNKNOWN_MAX = 0.5  # weighted share of the words besides the recognised fact that the base never uses
 CLOSE_TO_EXAMPLE = 0.95  # cosine with an example question of the recognised fact (recognition.py)
 LIKE_AN_EXAMPLE = 0.90  # below it, a fact found by a pattern's word alone needs the scope guard's own assent
+# the scope guard's score above its threshold from which it outweighs the classifier's « not covered » (no question
+# the base does not cover, in the answer sets, scored more than 0.016 above it)
+CLEARLY_COVERED_MARGIN = 0.035
 INTENT_ANSWERS_FROM_DATA = (Intent.CALL_FACT, Intent.UNSTATED, Intent.DEFINITION)
 # how-tos and requests for ideas are worded alike whatever their subject: their form says nothing of whether the base
 # covers them (« Comment organiser un budget participatif ? »), so the classifier's certainty does not decide scope
@@ -162,7 +165,28 @@ class QuestionAnswering:
             query = recognised(query, found, in_conversation=bool(turns))
         if self.intents:
             query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "")
+        if query.intent is Intent.CALL_FACT and not query.borrowed:
+            query = self._with_every_request(query)
         return query
+
+    def _with_every_request(self, query: Query) -> Query:
+        """« Où est-ce qu'il se dépose, et avant quand ? »: each request's fact of the call, in the question's order
+        (by the call pack's patterns, else by closeness to its example questions)."""
+        pieces = requests(query.question)
+        if len(pieces) < 2:
+            return query
+        facts: list[CallFact] = []
+        for piece in pieces:
+            fact = self.known.facts.match(piece)
+            if fact is None and self.recogniser:
+                found = self.recogniser.nearest(self.retriever.kb.embeddings.embed_query(piece))
+                if found and found.score >= SIMILAR_MIN and found.margin > 0:  # a request beside one on the call
+                    fact = found.fact
+            if isinstance(fact, CallFact) and fact not in facts:
+                facts.append(fact)
+        if len(facts) < 2 or query.fact not in facts:
+            return query
+        return dataclasses.replace(query, fact=facts[0], also=tuple(facts[1:]))
 
     # -- steps ----------------------------------------------------------------------------------------------
     def _retrieve(self, query: Query, axis: str | None) -> list[Passage]:
@@ -194,7 +218,8 @@ class QuestionAnswering:
                 query.intent not in SUBJECT_DECIDES_SCOPE or query.intent is Intent.IDEAS and (query.ages or query.axes)):
             return True  # ideas for an age group or an axis: what the catalogue is organised by
         covered = _covered_subject(query)
-        if query.looks_outside and not covered and not verdict.near_user_document:
+        if query.looks_outside and not covered and not verdict.near_user_document \
+                and verdict.score < self.scope.threshold + CLEARLY_COVERED_MARGIN:
             return False  # like the questions the base does not cover (and no document of the user is close)
         if covered and query.borrowed and _asks_a_detail(query):
             return True  # « TAPAJ c'est quoi ? » then « ok et un gamin de 14 ans il peut y aller ? »: its public

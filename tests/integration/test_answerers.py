@@ -39,9 +39,33 @@ def test_call_facts_answer_first_then_quote_the_call(knowledge_assistant):
     ("Une association peut-elle candidater seule ?", "Non"),
     ("Peut-on se limiter à l'axe 4 ?", "Non"),
     ("Faut-il au moins une action dans chaque axe ?", "Oui"),
+    ("Le coordonnateur propose trois actions sur l'axe 2 et aucune sur l'axe 4. Est-ce que ça suffit ?", "Non"),
+    ("Le DGS affirme que c'est la première fois que la MILDECA lance cet appel. C'est vrai ?", "Non"),
+    ("Est-ce que l'appel se limite à verser une subvention ?", "Non"),
+    ("Les jeunes recrutés ont-ils tous déjà eu affaire à la justice, d'après l'appel ?", "Non"),
 ])
 def test_yes_no_questions_get_yes_or_no(knowledge_assistant, question, start):
     assert lead(knowledge_assistant.ask(question)).startswith(start)
+
+
+def test_a_question_that_asks_two_facts_of_the_call_gets_both(knowledge_assistant):
+    answer = knowledge_assistant.ask("Le maire m'a demandé de contribuer au dossier. Où est-ce qu'il se dépose, et "
+                                     "avant quand ?")
+    assert "Démarches simplifiées" in lead(answer) and "30 avril 2024" in lead(answer), answer.answer
+    assert lead(answer).index("Démarches simplifiées") < lead(answer).index("30 avril 2024")  # in the asked order
+    both = knowledge_assistant.ask("Qui porte cet appel et à quelles collectivités s'adresse-t-il ?")
+    assert "MILDECA" in lead(both) and "communes et aux intercommunalités" in lead(both), both.answer
+
+
+def test_a_follow_up_asks_a_detail_of_the_programme_not_of_the_call(knowledge_assistant):
+    from assistant.answering.models import Turn
+    first = "Comment recruter des médiateurs adultes-relais pour nos halls ?"
+    history = [Turn(role="user", content=first), Turn(role="assistant", content=knowledge_assistant.ask(first).answer)]
+    answer = knowledge_assistant.ask("Et l'État finance combien par poste ?", history=history)
+    assert "21 246" in lead(answer) and answer.citations[0].doc_id == "mediation-sociale", answer.answer
+    paid = knowledge_assistant.ask("Les jeunes sont payés combien ?", history=[
+        Turn(role="user", content="Comment implanter TAPAJ dans notre ville ?"), Turn(role="assistant", content="…")])
+    assert "10 €" in lead(paid), paid.answer
 
 
 def test_what_the_call_does_not_say_is_an_answer_with_what_the_fiches_know(knowledge_assistant):
@@ -81,6 +105,13 @@ def test_ideas_respect_the_asked_ages(knowledge_assistant):
     assert answer.answer.count("### Axe") == len(knowledge_assistant.criteria.axes)
 
 
+def test_ideas_for_a_precise_need_start_with_the_fiche_that_meets_it(knowledge_assistant):
+    answer = knowledge_assistant.ask("Une mère m'a confié que son fils de 14 ans va mal et fume du cannabis. Vers quels "
+                                     "lieux d'écoute la ville peut-elle orienter ?")
+    assert "Points accueil écoute jeunes" in lead(answer) and answer.citations[0].doc_id == "paej", answer.answer
+    assert answer.answer.index("**Points accueil écoute jeunes") < answer.answer.index("### Axe 1")
+
+
 def test_ideas_for_a_place_start_with_the_fiche_on_that_place(knowledge_assistant):
     answer = knowledge_assistant.ask("Des jeunes squattent les halls de nos immeubles l'été, quelles actions ?")
     assert answer.citations[0].doc_id == "reappropriation-halls", answer.answer
@@ -103,7 +134,7 @@ def test_extractive_answers_carry_the_expected_answer_type(knowledge_assistant):
 
 def test_a_count_the_call_does_not_give_is_said_so_then_the_fiches_figure_follows(knowledge_assistant):
     answer = knowledge_assistant.ask("Combien de collectivités ont été retenues en 2024 ?")
-    assert lead(answer).startswith("L'appel n'indique pas combien"), answer.answer
+    assert lead(answer).startswith("L'appel ne précise pas combien"), answer.answer
     assert "15 collectivités retenues en 2024" in answer.answer
 
 

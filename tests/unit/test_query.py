@@ -286,3 +286,50 @@ def test_a_definition_followed_by_a_remark_is_about_the_subject_it_asks(known):
     question = "c koi le TAPAJ ? un collègue m'en a parlé en réunion de CLSPD"
     subjects = ask(known, question).subjects
     assert definition_order(subjects, fold(question), "MILDECA")[0].label == "TAPAJ"
+
+
+def test_a_definition_after_a_scene_is_about_what_someone_spoke_of(known):
+    cross = ask(known, "Le commissaire nous a parlé de la CROSS pendant le CLSPD. C'est quoi ?")
+    assert cross.intent is Intent.DEFINITION and cross.subjects[0].label == "CROSS"
+    psad = ask(known, "La mission locale nous parle d'une PSAD. De quoi s'agit-il ?")
+    assert psad.intent is Intent.DEFINITION and psad.subjects[0].label == "PSAD"
+
+
+@pytest.mark.parametrize("previous, question, subject", [
+    ("Principal de collège, je voudrais mettre en place Unplugged en 6e : comment faire ?",
+     "Et qui anime les séances, des intervenants extérieurs ?", "Unplugged"),
+    ("Comment organiser une marche exploratoire de femmes dans le quartier ?", "Avec quels partenaires ?",
+     "Marches exploratoires de femmes"),
+    ("Comment orienter nos jeunes décrocheurs vers l'EPIDE ?", "Et le contrat dure combien de temps là-bas ?",
+     "EPIDE"),
+    ("Comment recruter des médiateurs adultes-relais pour nos halls ?", "Et l'État finance combien par poste ?",
+     "Adulte-relais"),
+])
+def test_a_follow_up_on_a_detail_of_a_programme_is_about_it_not_the_call(known, previous, question, subject):
+    query = ask(known, question, previous=previous)
+    assert query.borrowed and query.subjects[0].label == subject and query.intent is Intent.OTHER
+    assert query.fact is None
+
+
+def test_the_calls_actors_stay_the_calls_when_the_question_names_one(known):
+    pjj = understand_text("Doit-on impliquer la PJJ et l'Éducation nationale ?", known)
+    assert pjj.intent is Intent.CALL_FACT and pjj.fact.id == "actors"
+    assert ask(known, "Avec qui doit-on monter le projet ?").fact.id == "actors"
+
+
+def test_what_a_programme_pays_or_lasts_is_asked_of_the_programme(known):
+    assert understand_text("C'est payé combien le service civique ?", known).fact is None
+    assert understand_text("Le contrat EPIDE dure combien de temps ?", known).fact is None
+    assert understand_text("Quel est le montant de la subvention MILDECA ?", known).fact.id == "amount"
+    assert understand_text("Combien de temps dure le projet ?", known).fact.id == "duration"
+
+
+def test_a_question_that_asks_two_things_is_split_into_its_requests():
+    from assistant.answering.query import requests
+    assert requests("Le maire m'a demandé de contribuer. Où est-ce qu'il se dépose, et avant quand ?") == [
+        "Où est-ce qu'il se dépose", "avant quand"]
+    assert requests("Où dépose-t-on le dossier ? Et avant quelle date ?") == [
+        "Où dépose-t-on le dossier", "Et avant quelle date"]
+    assert requests("Quels jeunes et quelles familles vise l'appel ?") == ["Quels jeunes et quelles familles vise l'appel"]
+    assert not is_yes_no(fold("Et qui anime les séances, des intervenants extérieurs ?"))
+    assert is_yes_no(fold("Notre commune n'a pas de CLSPD, pouvons-nous candidater ?"))
