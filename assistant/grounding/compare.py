@@ -129,7 +129,9 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             continue
         out.append(Mismatch("date", f"l'année {year} ne figure pas dans le passage"))
     for amount in sorted(claim.amounts):
-        if not any(_close(amount, a) for a in unit.amounts | unit.pool):
+        low, high = claim.amount_ranges.get(amount, (amount, amount))
+        if not any(_close(amount, a) for a in unit.amounts | unit.pool) \
+                and not any(low <= a <= high for a in unit.amounts):
             said = ", ".join(_amount(a) for a in sorted(unit.amounts)) or "aucun montant"
             out.append(Mismatch("montant", f"le montant « {_amount(amount)} » ne figure pas dans le passage (il indique : {said})"))
     unit_ratios = set(unit.ratios) | {p / 100 for p in unit.percents}

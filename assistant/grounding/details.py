@@ -116,7 +116,22 @@ PARTITIVE = re.compile(r"^\s+(?:des|d['’]entre|parmi les)(?=\s)", re.I)
 RATIO_ABOUT = re.compile(r"(?:pres d['e]|environ|presque|quasiment|a peu pres)\s*$")
 RATIO_BELOW = re.compile(r"(?:moins d['e]|pas plus d['e]|au plus)\s*$")
 RATIO_ABOVE = re.compile(r"(?:plus d['e]|au moins|pas moins d['e])\s*$")
-RATIO_BAND = 0.1  # « moins d'un quart » stands for 15 to 25 %, not for 3 %
+RATIO_BAND = 0.1  # at least: « moins d'un quart » stands for 15 to 25 %, not for 3 %; a third of the ratio beyond
+AMOUNT_BAND = 0.15  # « un peu plus de 21 000 € » for 21 246,52 €; « près de 2 M€ » within a third of that
+
+
+def _widened(value: float, before: str) -> tuple[float, float] | None:
+    """The values an amount stands for when the words before it widen it (« plus de », « près de », « moins de »)."""
+    before = before.replace("’", "'")
+    if RATIO_ABOUT.search(before):
+        return value * (1 - AMOUNT_BAND / 3), value * (1 + AMOUNT_BAND / 3)
+    if RATIO_BELOW.search(before):
+        return value * (1 - AMOUNT_BAND), value
+    if RATIO_ABOVE.search(before):
+        return value, value * (1 + AMOUNT_BAND)
+    return None
+
+
 MULTIPLIER = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+fois\s+(?:plus|moins)\b", re.I)
 # years listed one after another (« comme en 2018, 2019, 2021 et 2023 »): so many occasions, a count the passage gives
 YEAR_LIST = re.compile(r"(?<![\w,.])(?:19|20)\d{2}(?:\s*,\s*(?:19|20)\d{2})*\s+(?:et|ou)\s+(?:19|20)\d{2}(?![\w]|,\d)")
@@ -157,6 +172,8 @@ class Details:
     durations: set[float] = field(default_factory=set)  # « pour trois ans », « cinq ans avant » -> 3.0, 5.0
     enumerated: dict[float, str] = field(default_factory=dict)  # « en 2018, 2019, 2021 et 2023 » -> 4.0 and its words
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
+    # amount -> the values it stands for, when its words widen it (« un peu plus de 21 000 € », « près de 2 M€ »)
+    amount_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
     negations: int = 0
     derived: bool = False  # the sentence says it adds or subtracts (« ensemble », « au total », « de moins »)
     axes_numbered: set[str] = field(default_factory=set)
@@ -272,6 +289,9 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         value *= 1e9 if "milliard" in unit else 1e6 if ("million" in unit or unit == "m€") else 1e3 if unit == "k€" else 1
         d.amounts.add(round(value, 2))
         spans.append(match.span())
+        widened = _widened(round(value, 2), fold_keeping_offsets(text[max(0, match.start() - 20):match.start()]))
+        if widened:
+            d.amount_ranges[round(value, 2)] = widened
     for match in PERCENT.finditer(text):
         d.percents.add(parse_number(match.group(1)))
         spans.append(match.span())
@@ -302,9 +322,9 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
             spread = min(0.05, 0.5 / max(bottom, 1))
             d.ratio_ranges[round(ratio, 4)] = (ratio - spread, ratio + spread)
         elif RATIO_BELOW.search(before):
-            d.ratio_ranges[round(ratio, 4)] = (ratio - RATIO_BAND, ratio)
-        elif RATIO_ABOVE.search(before):
-            d.ratio_ranges[round(ratio, 4)] = (ratio, ratio + RATIO_BAND)
+            d.ratio_ranges[round(ratio, 4)] = (ratio - max(RATIO_BAND, ratio / 3), ratio)
+        elif RATIO_ABOVE.search(before):  # « plus de la moitié » for 5 sur 8: up to where « deux tiers » would be said
+            d.ratio_ranges[round(ratio, 4)] = (ratio, ratio + max(RATIO_BAND, ratio / 3))
         if claim:  # its numbers are the proportion's, not counts a passage must give one by one
             spans.append(match.span())
     for match in APPROX.finditer(folded_same):
