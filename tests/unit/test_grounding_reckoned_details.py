@@ -200,3 +200,18 @@ def test_a_word_whose_contrary_the_passage_says_of_the_same_things_is_contradict
     # both sides in the passage, or the contrary said of other things: no contradiction
     assert synonyms.opposite("La délinquance augmente.", "La délinquance augmente et la consommation baisse.") is None
     assert synonyms.opposite("Les visites réduisent la délinquance.", "Les crédits augmentent en 2024.") is None
+
+
+def test_an_amount_widened_by_its_words_stands_for_a_range():
+    passage = "L'aide annuelle de l'État est de 21 246,52 € par poste au 1er juillet 2022."
+    assert not mismatches("L'État verse un peu plus de 21 000 € par an et par poste.", passage)
+    assert not mismatches("L'État verse près de 21 000 € par poste.", passage)
+    assert [m.kind for m in mismatches("L'État verse plus de 25 000 € par poste.", passage)] == ["montant"]
+    assert [m.kind for m in mismatches("L'État verse 21 000 € par poste.", passage)] == ["montant"]  # not said so
+
+
+def test_more_than_half_reaches_up_to_two_thirds():
+    passage = "À Villeurbanne, la brigade de terrain a fermé 5 points de deal sur 8 pendant le lancement du plan."
+    assert not mismatches("La brigade a fermé plus de la moitié des points de deal.", passage)
+    assert [m.kind for m in mismatches("La brigade a fermé plus des trois quarts des points de deal.", passage)] \
+        == ["proportion"]
