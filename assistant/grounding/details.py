@@ -221,13 +221,14 @@ def _bound(before: str) -> tuple[str, str] | None:
 
 # words that widen a statement to every case, or narrow it to one: a scope the passage must give too
 # (read on `_fold`ed text: apostrophes and hyphens are spaces there)
-SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d(?:es|u)|n importe quel\w*)\b"),
+SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d(?:es|u)|n importe quel\w*|sans exception|"
+                          r"systematiquement|(?:sont|ont|etaient|seront|doivent|peuvent) (?:toutes|tous)(?! (?:deux|trois|\d)))\b"),
          "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?"
                             r"|(?:circonscrit|restreint)(?:e|s|es)? aux?|suffi(?:t|sent|ra|raient|rait))\b")}
 
 
 # how a passage gives a scope: « chacun des axes » says « tous les axes », « ne traitent que » says « uniquement »
-SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?|tou(?:te)?s|ensemble des)\b"),
+SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?|tou(?:te)?s|ensemble des|toujours)\b"),
                 "only": re.compile(SCOPE["only"].pattern[:-3] + r"|\bne? (?:\w+ ){1,3}qu(?:e)?)\b")}
 
 # an obligation a sentence states in so many words, and the words by which a passage makes one: « doit

@@ -215,3 +215,11 @@ def test_more_than_half_reaches_up_to_two_thirds():
     assert not mismatches("La brigade a fermé plus de la moitié des points de deal.", passage)
     assert [m.kind for m in mismatches("La brigade a fermé plus des trois quarts des points de deal.", passage)] \
         == ["proportion"]
+
+
+def test_all_of_them_after_the_verb_is_a_scope_the_passage_must_give():
+    passage = "Les CJC sont le plus souvent rattachées à un CSAPA, mais certaines se tiennent dans une Maison des adolescents."
+    assert [m.kind for m in mismatches("Les CJC sont toutes rattachées à un CSAPA.", passage)] == ["portée"]
+    assert [m.kind for m in mismatches("Les CJC sont systématiquement rattachées à un CSAPA.", passage)] == ["portée"]
+    assert not mismatches("Communes et intercommunalités peuvent toutes deux en bénéficier.",
+                          "Un accompagnement aux communes ou aux intercommunalités.")
