@@ -22,31 +22,15 @@ class DefinitionAnswerer:
         self.retriever = retriever
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
-        subject = query.subjects[0]
-        parts: list[tuple[str, Passage, list[str]]] = []  # (line, passage, its quoted sentences)
-        if subject.definition and subject.reference_doc:
-            passage = self.retriever.passage_containing(subject.reference_doc, subject.definition)
-            if passage is not None:
-                quote = _line_in(passage.text, subject.definition) or subject.definition
-                parts.append((_plain_definition(subject.definition), passage, [quote]))
-        if subject.fiche:
-            description = self._description(subject.fiche, subject.fiche_title or subject.label)
-            sentences = [s for s in split_sentences(description.text) if is_answer_sentence(s) and len(s.split()) >= 5
-                         ][:DESCRIPTION_SENTENCES] if description else []
-            if sentences:
-                body = " ".join(sentences)
-                shared_line = subject.definition is not None and "/" in subject.definition.split("—")[0]
-                # « C'est quoi la prévention situationnelle ? »: the glossary line defines another name (« ESSP — … »)
-                other_name = subject.definition is not None and not _asked_by_line_name(query.question, subject)
-                if not parts or shared_line or other_name:  # « CLSPD / CISPD — … »: the fiche's own sentence names it
-                    parts.insert(0, (body, description, sentences))
-                else:
-                    parts.append((f"La fiche « {subject.fiche_title} » le décrit ainsi : {body}", description, sentences))
-            if subject.public:
-                summary = self.retriever.passage_containing(subject.fiche, f"Public visé : {subject.public}")
-                if summary is not None:
-                    sentence = f"Public visé : {subject.public}."
-                    parts.append((sentence, summary, [sentence]))
+        if query.compares:  # « Quelle différence entre un PAEJ et une CJC ? »: each defined, side by side
+            blocks = [self._parts(query, subject, sentences=1) for subject in query.subjects[:2]]
+            seen: set[tuple[str, ...]] = set()  # one fiche for both (« E2C et EPIDE »): its sentences once
+            parts = [part for block in blocks if block for part in block
+                     if tuple(part[2]) not in seen and not seen.add(tuple(part[2]))]
+            if len([b for b in blocks if b]) < 2:
+                parts = blocks[0] if blocks and blocks[0] else []
+        else:
+            parts = self._parts(query, query.subjects[0])
         if not parts:  # defined nowhere after all: the caller's extractive answer takes over
             return
         citations = Citations()
@@ -55,6 +39,36 @@ class DefinitionAnswerer:
             n = [citations.cite(passage, q) for q in quotes][0]
             lines.append(f"{line} [{n}]")
         yield Answer(answer="\n\n".join(lines), mode="none", citations=citations.all())
+
+    def _parts(self, query: Query, subject, sentences: int = DESCRIPTION_SENTENCES
+               ) -> list[tuple[str, Passage, list[str]]]:
+        """The subject's glossary line, its fiche's first sentences and its public: (line, passage, quoted)."""
+        parts: list[tuple[str, Passage, list[str]]] = []  # (line, passage, its quoted sentences)
+        if subject.definition and subject.reference_doc:
+            passage = self.retriever.passage_containing(subject.reference_doc, subject.definition)
+            if passage is not None:
+                quote = _line_in(passage.text, subject.definition) or subject.definition
+                parts.append((_plain_definition(subject.definition), passage, [quote]))
+        if subject.fiche:
+            description = self._description(subject.fiche, subject.fiche_title or subject.label)
+            opening = [s for s in split_sentences(description.text) if is_answer_sentence(s) and len(s.split()) >= 5
+                       ][:sentences] if description else []
+            if opening:
+                body = " ".join(opening)
+                shared_line = subject.definition is not None and "/" in subject.definition.split("—")[0]
+                # « C'est quoi la prévention situationnelle ? »: the glossary line defines another name (« ESSP — … »)
+                other_name = subject.definition is not None and not _asked_by_line_name(query.question, subject)
+                if not parts or shared_line or other_name:  # « CLSPD / CISPD — … »: the fiche's own sentence names it
+                    parts.insert(0, (body, description, opening))
+                else:
+                    parts.append((f"La fiche « {subject.fiche_title} » le décrit ainsi : {body}", description, opening))
+            if subject.public:
+                summary = self.retriever.passage_containing(subject.fiche, f"Public visé : {subject.public}")
+                if summary is not None:
+                    sentence = f"Public visé : {subject.public}."
+                    parts.append((sentence if not query.compares else f"{subject.label}, public visé : "
+                                  f"{subject.public}.", summary, [sentence]))
+        return parts
 
     def _description(self, doc_id: str, title: str) -> Passage | None:
         """The first passage of the fiche's « Description » section (its opening sentences define the subject)."""

@@ -119,6 +119,8 @@ class Query:
     subjects: tuple[Subject, ...] = ()  # defined subjects it names (acronyms, programmes)
     fact: CallFact | UnstatedFact | None = None
     also: tuple[CallFact, ...] = ()  # other facts of the call the same question asks (« Où le déposer, et avant quand ? »)
+    compares: bool = False  # « Quelle différence entre un PAEJ et une CJC ? »: its first two subjects, side by side
+    call_phrase: str | None = None  # a phrase quoted from the call and asked about (« « réappropriation … », concrètement ? »)
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
@@ -273,12 +275,18 @@ def understand_text(question: str, known: Understanding) -> Query:
     ages = target_ages(folded)
     answer_type = _answer_type(folded)
     intent, fact = _intent(question, folded, subjects, answer_type, known)
-    if intent is Intent.DEFINITION:
+    compares = _compares(folded, subjects) and intent in (Intent.DEFINITION, Intent.OTHER)
+    if compares:
+        intent = Intent.DEFINITION
+    if intent is Intent.DEFINITION and compares:  # each in the order the question names them
+        answer_type = AnswerType.DEFINITION
+        subjects = tuple(sorted(subjects, key=lambda s: min(m.start() for p in s.patterns for m in p.finditer(folded))))
+    elif intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION
         subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
-    return Query(proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+    return Query(compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages))
 
@@ -302,6 +310,15 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     if HOW.search(folded) or SITUATION.search(folded):
         return Intent.HOW_TO, None
     return Intent.OTHER, None
+
+
+# « Quelle différence entre un PAEJ et une CJC ? », « En quoi TAPAJ se distingue-t-il de l'argent de poche ? »
+COMPARE = re.compile(r"\b(?:differences?|different\w*|distingu\w*|compar\w*|versus|vs)\b")
+
+
+def _compares(folded: str, subjects) -> bool:
+    """Does the question set two defined subjects side by side?"""
+    return COMPARE.search(folded) is not None and len([s for s in subjects if s.definition or s.fiche]) >= 2
 
 
 def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
@@ -336,6 +353,15 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
 
 
 SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
+
+
+def request_after_scene(question: str) -> str | None:
+    """The sentence that asks (the last with a question mark) when sentences that set the scene come before it
+    (« Le préfet nous demande comment nous évaluerons le plan. Comment construire l'évaluation ? »); else None."""
+    bounds = [0] + [m.end() for m in SENTENCE_END.finditer(question)] + [len(question)]
+    pieces = [question[a:b].strip() for a, b in zip(bounds, bounds[1:]) if question[a:b].strip()]
+    asking = next((i for i in range(len(pieces) - 1, -1, -1) if "?" in pieces[i]), None)
+    return pieces[asking] if asking else None
 # what a scene-setting sentence says someone spoke of, proposed or advised (« nous conseille de regarder ReperPrev »)
 TOPIC_VERB = re.compile(r"\b(?:parle\w*|evoque\w*|mentionne\w*|propose\w*|conseille\w*|recommande\w*|suggere\w*|"
                         r"cite\w*|presente\w*)\b")

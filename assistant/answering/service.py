@@ -22,6 +22,7 @@ from ..retrieval import Filters, HybridRetriever, Passage
 from ..scope import ScopeGuard, unknown_share
 from .actions import axes_left_out, compose_actions, pick_action_sources
 from .base import Answerer, excerpt
+from .call_phrases import CallPhraseAnswerer, quoted_phrase
 from .conflicts import ConflictFinder, without_conflicts
 from .definitions import DefinitionAnswerer
 from .extractive import ExtractiveAnswerer, SentenceScorer
@@ -30,7 +31,8 @@ from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
-from .query import DETAIL_TYPES, AnswerType, Intent, Query, Understanding, requests, understand
+from .query import (DETAIL_TYPES, AnswerType, Intent, Query, Understanding, request_after_scene, requests,
+                    understand)
 from .recognition import SIMILAR_MIN, FactRecogniser, recognised
 from .relevance import judge_relevance
 
@@ -88,6 +90,7 @@ class QuestionAnswering:
             Intent.HOW_TO: HowToAnswerer(retriever, scorer, self.titles),
         }
         self.extractive = ExtractiveAnswerer(scorer, criteria, self.titles)
+        self.call_phrases = CallPhraseAnswerer(criteria, retriever, scorer, self.titles)
         self.conflicts = ConflictFinder(criteria, self.known.facts, retriever)
 
     # -- public ---------------------------------------------------------------------------------------------
@@ -167,6 +170,15 @@ class QuestionAnswering:
             query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "")
         if query.intent is Intent.CALL_FACT and not query.borrowed:
             query = self._with_every_request(query)
+        request = request_after_scene(question) if query.intent is Intent.HOW_TO and not query.borrowed else None
+        if request and len(analyse(request)) >= 2:  # the how-to is what the last sentence asks (when it says what:
+            # not « Comment s'y prendre ? »); the scene before it only helps
+            own = np.asarray(self.retriever.kb.embeddings.embed_query(request))
+            focus = 2 * own + np.asarray(query.vector)
+            query = query.with_vector(focus / np.linalg.norm(focus))
+        phrase = quoted_phrase(question) if query.intent is not Intent.IDEAS else None
+        if phrase and self.criteria.id and self.call_phrases.in_call(phrase):
+            query = dataclasses.replace(query, call_phrase=phrase, about_call=True)
         return query
 
     def _with_every_request(self, query: Query) -> Query:
@@ -290,7 +302,8 @@ class QuestionAnswering:
         return [found] if found is not None else []
 
     def _offline(self, query: Query, passages: list[Passage]) -> Answer:
-        for answerer in (self.answerers.get(query.intent), self.extractive):
+        first = self.call_phrases if query.call_phrase else self.answerers.get(query.intent)
+        for answerer in (first, self.extractive):
             answer = _last(answerer.stream(query, passages)) if answerer is not None else None
             if answer is not None:
                 return answer

@@ -68,6 +68,20 @@ def test_a_follow_up_asks_a_detail_of_the_programme_not_of_the_call(knowledge_as
     assert "10 €" in lead(paid), paid.answer
 
 
+def test_two_programmes_compared_are_each_defined(knowledge_assistant):
+    answer = knowledge_assistant.ask("Quelle différence entre un PAEJ et une CJC ?")
+    assert answer.intent == "définition" and lead(answer).startswith("PAEJ")
+    assert "CJC — consultation jeunes consommateurs" in answer.answer, answer.answer
+    assert {"paej", "cjc"} <= {c.doc_id for c in answer.citations}
+
+
+def test_a_phrase_quoted_from_the_call_is_answered_by_the_calls_sentence_then_the_fiches(knowledge_assistant):
+    answer = knowledge_assistant.ask("Que veut dire « dynamique partenariale » dans l'appel ?")
+    assert lead(answer).startswith("Dans l'appel, « dynamique partenariale » figure"), answer.answer
+    assert answer.citations[0].doc_id == knowledge_assistant.criteria.id
+    assert any(c.kind != "appel" for c in answer.citations[1:])
+
+
 def test_what_the_call_does_not_say_is_an_answer_with_what_the_fiches_know(knowledge_assistant):
     for question in ("Faut-il un CLSPD pour candidater ?", "Notre commune n'a pas de CLSPD, pouvons-nous candidater ?"):
         answer = knowledge_assistant.ask(question)

@@ -333,3 +333,19 @@ def test_a_question_that_asks_two_things_is_split_into_its_requests():
     assert requests("Quels jeunes et quelles familles vise l'appel ?") == ["Quels jeunes et quelles familles vise l'appel"]
     assert not is_yes_no(fold("Et qui anime les séances, des intervenants extérieurs ?"))
     assert is_yes_no(fold("Notre commune n'a pas de CLSPD, pouvons-nous candidater ?"))
+
+
+def test_two_programmes_set_side_by_side_are_defined_in_turn(known):
+    query = ask(known, "Quelle différence entre un PAEJ et une CJC ?")
+    assert query.intent is Intent.DEFINITION and query.compares
+    assert [s.label for s in query.subjects[:2]] == ["PAEJ", "CJC"]
+    assert not ask(known, "C'est quoi un PAEJ ?").compares
+
+
+def test_a_phrase_quoted_from_the_call_and_asked_about_is_found_in_its_sentence():
+    from assistant.answering.call_phrases import quoted_phrase, sentence_holding
+    assert quoted_phrase("Que veut dire « dynamique partenariale » dans l'appel ?") == "dynamique partenariale"
+    assert quoted_phrase("Dans le texte, que faut-il entendre par \"modèles alternatifs\" ?") == "modèles alternatifs"
+    assert quoted_phrase("Le « Pass'Sport » est-il finançable ?") is None  # quoted, but not asked about
+    text = "Finalités :\n- créer une dynamique partenariale sur la question ;\n- lutter contre l’image positive."
+    assert sentence_holding(text, "Dynamique partenariale") == "créer une dynamique partenariale sur la question ;"
