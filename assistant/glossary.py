@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from .loaders import load_practices, split_front_matter
@@ -103,7 +104,8 @@ class Glossary:
         return cls(unique)
 
     def find(self, question: str) -> list[Subject]:
-        """Subjects named in the question, longest name first (« conseil local de sécurité » before « sécurité »)."""
+        """Subjects named in the question, longest name first (« conseil local de sécurité » before « sécurité »);
+        when none is, a name typed with a slip (« diagnostique partagé », « unpluged »)."""
         folded = fold(question)
         found: list[tuple[int, Subject]] = []
         for subject in self.subjects:
@@ -111,6 +113,10 @@ class Glossary:
                        if p.search(folded) and _named(name, question)]
             if lengths:
                 found.append((max(lengths), subject))
+        if not found:
+            words = re.findall(r"[\w'-]+", folded)
+            found = [(len(name), subject) for subject in self.subjects for name in subject.names
+                     if not ACRONYM.match(name) and _misspelt_in(fold(name).split(), words)]
         return [s for _, s in sorted(found, key=lambda x: -x[0])]
 
 
@@ -132,6 +138,28 @@ def _expansion(subject: Subject) -> str | None:
         return None
     expansion = subject.definition.split("—", 1)[-1].split(":")[0].strip(" .")
     return expansion if 2 <= len(expansion.split()) <= MAX_NAME_WORDS + 2 and "(" not in expansion else None
+
+
+TYPO_RATIO = 0.8  # « diagnostique » for « diagnostic », « unpluged » for « unplugged »
+TYPO_MIN_LETTERS = 6  # shorter words must be spelt right (« tabac » is not « Tabado »)
+
+
+def _misspelt_in(name: list[str], words: list[str]) -> bool:
+    """Does the name appear in the words, in order, its long words spelt with a slip at most?"""
+    if sum(len(w) for w in name) < TYPO_MIN_LETTERS:
+        return False
+    for start in range(len(words) - len(name) + 1):
+        if all(_alike(n, w) for n, w in zip(name, words[start:start + len(name)])):
+            return True
+    return False
+
+
+def _alike(expected: str, typed: str) -> bool:
+    if expected == typed or expected.rstrip("sx") == typed.rstrip("sx"):
+        return True
+    if len(expected) < TYPO_MIN_LETTERS or expected[0] != typed[0] or abs(len(expected) - len(typed)) > 3:
+        return False
+    return SequenceMatcher(None, expected, typed).ratio() >= TYPO_RATIO
 
 
 def _named(name: str, question: str) -> bool:

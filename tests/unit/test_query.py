@@ -349,3 +349,9 @@ def test_a_phrase_quoted_from_the_call_and_asked_about_is_found_in_its_sentence(
     assert quoted_phrase("Le « Pass'Sport » est-il finançable ?") is None  # quoted, but not asked about
     text = "Finalités :\n- créer une dynamique partenariale sur la question ;\n- lutter contre l’image positive."
     assert sentence_holding(text, "Dynamique partenariale") == "créer une dynamique partenariale sur la question ;"
+
+
+def test_a_programme_typed_with_a_slip_is_still_named(known):
+    assert [s.fiche for s in ask(known, "comment on monte un diagnostique partagé ?").subjects] == ["diagnostic-partage"]
+    assert ask(known, "c'est quoi le programe unpluged ?").subjects[0].label == "Unplugged"
+    assert not ask(known, "Le tabac chez les jeunes, que faire ?").subjects  # « tabac » is no slip for « Tabado »
