@@ -173,12 +173,20 @@ class ExtractiveAnswerer:
         yield Answer(answer=compose(lines), mode="none", citations=citations.all())
 
 
+def as_sentence(text: str) -> str:
+    """A list item said as the answer's lead (« aide annuelle de l'État de 21 246,52 € par poste ; ») reads as a
+    sentence: a capital first, a full stop last."""
+    text = text.strip()
+    text = re.sub(r"\s*[;,]$", ".", text)
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def compose(lines: list[tuple[str, int]]) -> str:
     """First sentence as the lead, the others as a list; `[n]` after each."""
     if not lines:
         return ""
     lead, *rest = lines
-    text = f"{lead[0]} [{lead[1]}]"
+    text = f"{as_sentence(lead[0])} [{lead[1]}]"
     if rest:
         text += "\n\n" + "\n".join(f"- {sentence} [{n}]" for sentence, n in rest)
     return text

@@ -302,6 +302,11 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
         return Intent.IDEAS, None
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):
         return Intent.DEFINITION, None
+    first = fold(requests(question)[0])
+    named_first = next((s for s in subjects if any(p.search(first) for p in s.patterns)), None)
+    if named_first and first != fold(question.strip(" ?")) and DEFINITION.search(first) and \
+            _asks_only_about(first, named_first):
+        return Intent.DEFINITION, None  # « TFPB, c'est quoi déjà, et de combien est l'abattement ? »: its line says
     fact = None if OTHER_CALL.search(folded) else known.facts.match(question)
     if fact is not None and fact.yields_to_programme and any(s.fiche for s in subjects):
         fact = None  # « Le PSFP, c'est pour quel âge ? » asks about the PSFP, not about the call's public
@@ -334,6 +339,9 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
     asking = folded[start:end]
     last_named = start > 0 and not any(p.search(asking) for s in subjects for p in s.patterns)
 
+    # « …l'abattement de TFPB : TFPB, c'est quoi déjà, et de combien est-il ? »: the request that asks a definition
+    pieces = requests(folded)
+    defined = pieces[0] if len(pieces) > 1 and DEFINITION.search(pieces[0]) else ""
     # « Le commissaire nous a parlé de la CROSS pendant le CLSPD. C'est quoi ? »: what someone spoke of comes first
     introduced = set()
     for verb in TOPIC_VERB.finditer(folded[:start]) if last_named else ():
@@ -346,8 +354,9 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
         before = [i for i in starts if i < start]
         position = -max(before, default=-len(folded)) if last_named else min(starts, default=len(folded))
         asked = len(spans) <= 1 or any(p.search(asking) for p in subject.patterns)  # named in the question itself
-        return (bool(funder) and any(p.search(funder) for p in subject.patterns), not asked and not last_named,
-                id(subject) not in introduced, position)
+        return (bool(funder) and any(p.search(funder) for p in subject.patterns),
+                bool(defined) and not any(p.search(defined) for p in subject.patterns),
+                not asked and not last_named, id(subject) not in introduced, position)
 
     return tuple(sorted(subjects, key=key))
 
@@ -551,7 +560,7 @@ def is_generic_request(terms: tuple[str, ...], subjects, ages) -> bool:
 # « Où est-ce qu'il se dépose, et avant quand ? », « Qui porte cet appel et à quelles collectivités s'adresse-t-il ? »:
 # a second request joined by « et » (a question word follows), or a second question
 SECOND_REQUEST = re.compile(r"(?i)(?:,\s*|\s+)(?:et|puis)\s+(?=(?:qui|quel\w*|quand|comment|combien|o[uù]|[aà] (?:quel\w*|qui)|"
-                            r"avec qui|avant|jusqu|sur quel\w*|par quel\w*|est-ce)\b)|\?\s+(?=[^?]*\?)")  # not « ? (la 2e finalité) »
+                            r"avec qui|avant|jusqu|sur quel\w*|par quel\w*|de (?:combien|quel\w*)|pour quel\w*|est-ce)\b)|\?\s+(?=[^?]*\?)")  # not « ? (la 2e finalité) »
 
 
 def requests(question: str) -> list[str]:
@@ -594,9 +603,17 @@ DETAIL_TYPES = (AnswerType.HOW_MANY, AnswerType.AGE, AnswerType.WHO, AnswerType.
 def _on_previous_subject(own: Query, previous: Query) -> bool:
     """« Combien touchent les jeunes ? » after « le dispositif argent de poche »: a short question that names no
     subject of its own, or refers back, is about the previous one's (not about a fact of the call)."""
-    if not previous.subjects or own.subjects or own.intent in (Intent.CONVERSATION, Intent.IDEAS):
-        return False
     folded = fold(own.question)
+    # « Et la CAF peut mettre combien ? » after a question on the PAEJ: a partner's share of the previous programme
+    partner_detail = own.subjects and own.fact is None and not any(s.fiche for s in own.subjects) \
+        and CONTINUATION.match(folded) \
+        and (own.answer_type in DETAIL_TYPES or own.asked.money or own.asked.funder) \
+        and any(s.fiche for s in previous.subjects)
+    if not previous.subjects or own.subjects and not partner_detail or own.intent in (Intent.CONVERSATION,
+                                                                                       Intent.IDEAS):
+        return False
+    if partner_detail:
+        return True
     refers = REFERRING.search(folded) is not None
     if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
         # « à partir de quel âge ? » after « Qu'est-ce que TAPAJ ? »: a short general question on the subject

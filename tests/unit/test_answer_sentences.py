@@ -103,3 +103,12 @@ def test_a_sentence_naming_a_programme_for_other_ages_is_no_idea_for_these_ages(
     assert names_a_programme_for_other_ages(sentence, (11, 15), glossary, ages)
     assert not names_a_programme_for_other_ages(sentence, (16, 25), glossary, ages)
     assert not names_a_programme_for_other_ages("Former les animateurs du collège.", (11, 15), glossary, ages)
+
+
+def test_a_list_item_leading_an_answer_reads_as_a_sentence():
+    from assistant.answering.extractive import as_sentence, compose
+    assert as_sentence("aide annuelle de l'État de 21 246,52 € par poste ;") == \
+        "Aide annuelle de l'État de 21 246,52 € par poste."
+    assert as_sentence("Le PSFP compte 14 séances.") == "Le PSFP compte 14 séances."
+    assert compose([("médiateurs âgés d'au moins 26 ans ;", 1), ("convention de trois ans ;", 2)]).startswith(
+        "Médiateurs âgés d'au moins 26 ans. [1]\n\n- convention de trois ans ; [2]")

@@ -355,3 +355,19 @@ def test_a_programme_typed_with_a_slip_is_still_named(known):
     assert [s.fiche for s in ask(known, "comment on monte un diagnostique partagé ?").subjects] == ["diagnostic-partage"]
     assert ask(known, "c'est quoi le programe unpluged ?").subjects[0].label == "Unplugged"
     assert not ask(known, "Le tabac chez les jeunes, que faire ?").subjects  # « tabac » is no slip for « Tabado »
+
+
+def test_a_partners_share_in_a_follow_up_is_asked_of_the_previous_programme(known):
+    caf = ask(known, "Et la CAF peut mettre combien ?", previous="On n'a pas de PAEJ sur la commune, comment en ouvrir un ?")
+    assert caf.borrowed and caf.subjects[0].label == "PAEJ" and "CAF" in caf.text
+    how = ask(known, "Et la CAF ?", previous="Comment mobiliser les bailleurs sociaux ?")
+    assert how.intent is Intent.HOW_TO and "CAF" in how.text  # the how-to asked again of the CAF
+    funder = ask(known, "Sinon, quel est le montant max de la subvention MILDECA par commune ?",
+                 previous="Comment installer un groupe jeunes et trafics dans le CLSPD ?")
+    assert funder.intent is Intent.UNSTATED and funder.fact.id == "amount"  # the call's, not the CLSPD's
+
+
+def test_a_definition_asked_first_in_a_two_part_question_is_a_definition(known):
+    tfpb = ask(known, "En tant que bailleur on bénéficie de l'abattement de TFPB : TFPB, c'est quoi déjà, et de "
+                      "combien est l'abattement ?")
+    assert tfpb.intent is Intent.DEFINITION and tfpb.subjects[0].label == "TFPB"
