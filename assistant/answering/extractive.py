@@ -71,6 +71,7 @@ EVIDENCE = re.compile(r"\b(?:[ée]valu\w*|essais?|[ée]tudes?|efficac\w*|effets?
 # a sentence on who funds or carries it
 FUNDING = re.compile(r"\b(?:financ\w*|cofinanc\w*|subvention\w*|pris en charge|prend en charge|conventionn\w*|"
                      r"enveloppe)\b", re.I)
+PAY = re.compile(r"\b(?:indemnit\w*|r[ée]mun[ée]r\w*|pay[ée]e?s?|salaires?|gagn\w*|gratification|paye)\b", re.I)
 EVIDENCE_LINE = re.compile(r"\s*(?:\*\*)?niveau de preuve\b", re.I)  # the fiche's own line on its evaluation
 COST_LINE = re.compile(r"\s*(?:\*\*)?(?:co[uû]ts?|budget)\b", re.I)  # « Coût : les sources consultées … »
 # « au moins 24 heures par semaine » is a rhythm, not how long it lasts
@@ -85,8 +86,10 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
     gives a price; « a-t-il été évalué ? »: one on its evaluation; « combien de séances ? »: a sentence where a number
     counts séances. A number alone answers neither."""
     bonus = 0.0
-    if asked.money and MONEY.search(sentence):
+    if (asked.money or asked.pay) and MONEY.search(sentence):
         bonus += PRICE_BONUS  # « payés combien ? »: an amount in euros is the answer itself
+        if asked.pay and PAY.search(sentence):
+            bonus += TYPE_BONUS  # what the young are paid (« indemnité »), before what it costs (« Coût : »)
     elif asked.money and COST.search(sentence):
         bonus += TYPE_BONUS  # « les sources ne donnent pas de coût type » answers « combien ça coûte ? » honestly
     elif asked.price and FREE.search(sentence):

@@ -72,6 +72,8 @@ ASKS_PRICE = re.compile(r"\b(?:payante?s?|gratuite?s?|gratuitement|gratos|faut[-
 # « A-t-il été évalué ? », « Et ça marche vraiment ? » (not « ça marche pour des gamins de 13 ans ? »: for whom)
 ASKS_EVIDENCE = re.compile(r"\b(?:[ée]valu[ée]e?s?|[ée]valuations?|efficaces?|efficacit[ée]|prouv[ée]e?s?|preuves?|"
                            r"(?:[cç]a|il|elle|cela) (?:marche|fonctionne)(?! pour)|des effets|r[ée]sultats?)\b", re.I)
+ASKS_PAY = re.compile(r"\b(?:pay[ée]e?s?|r[ée]mun[ée]r\w*|indemnis\w*|gagnent|touchent|touche-t-il|touchent-ils)\b",
+                      re.I)
 # « Combien coûte un chantier éducatif ? »: what it costs the commune (a fiche's « Coût : » line), not what it pays
 ASKS_COST = re.compile(r"\b(?:co[uû]te\w*|co[uû]ts?|budgets?|prix)\b", re.I)
 # « C'est qui qui finance ? », « Qui paie ? », « Financé par qui ? »
@@ -92,16 +94,17 @@ class Asked:
     counted: str = ""
     funder: bool = False
     cost: bool = False
+    pay: bool = False  # what the young people are paid (« Combien touchent les jeunes ? »), not what it costs
 
     def __bool__(self) -> bool:
-        return self.money or self.price or self.evidence or self.funder or self.cost or bool(self.counted)
+        return self.money or self.price or self.evidence or self.funder or self.cost or self.pay or bool(self.counted)
 
 
 def asked_details(question: str) -> Asked:
     counted = COUNTED.search(question)
     return Asked(money=ASKS_MONEY.search(question) is not None, price=ASKS_PRICE.search(question) is not None,
                  evidence=ASKS_EVIDENCE.search(question) is not None, funder=ASKS_FUNDER.search(question) is not None,
-                 cost=ASKS_COST.search(question) is not None,
+                 cost=ASKS_COST.search(question) is not None, pay=ASKS_PAY.search(question) is not None,
                  counted=counted.group(1).lower().rstrip("sx")[:6] if counted else "")
 
 

@@ -37,7 +37,7 @@ from .agents import agent_mismatch
 from .axis_lists import axis_placement
 from .call_data import CallStatement, call_counts, call_statements
 from .call_vectors import CallDataVectors
-from .claims import Claim, clean_markdown, claims_of
+from .claims import Claim, clean_markdown, claims_of, without_reporting_frame
 from .compare import Mismatch, compare_details, compare_names, figure_words
 from .details import YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
@@ -387,7 +387,9 @@ class GroundingChecker:
         if not units:
             return []
         rewritten, swaps = self.rewrite(claim.plain)
-        claim_vectors = self.vectors.vectors(list(dict.fromkeys([claim.plain, rewritten])))
+        # « Selon l'appel, … », « La fiche rappelle que … »: who says it is not what is said
+        said = without_reporting_frame(rewritten)
+        claim_vectors = self.vectors.vectors(list(dict.fromkeys([claim.plain, rewritten, said])))
         needed = list(dict.fromkeys(s for u in units for s in u.sentences))
         index = {s: i for i, s in enumerate(needed)}
         matrix = self._unit_vectors(needed)

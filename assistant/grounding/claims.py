@@ -63,3 +63,19 @@ def claims_of(text: str) -> list[Claim]:
                 unlabelled = clean_markdown(BOLD_LABEL.sub("", written, count=1))
                 claims.append(Claim(text=written, plain=plain, cited=cited, unlabelled=unlabelled))
     return claims
+
+
+# « Selon l'appel, … », « La fiche rappelle que … », « Comme le souligne la fiche, … »: the source named, then the claim
+REPORTING_FRAME = re.compile(
+    r"^\s*(?:(?:selon|d['’]apr[eè]s)\s+(?:l['’]appel|la fiche|le texte|les sources|la mildeca|ses auteurs)[^,]{0,40},"
+    r"|comme\s+(?:le\s+|l['’])?(?:rappelle|indique|pr[eé]cise|souligne|note|rel[eè]ve|explique)\s+(?:l['’]appel|la fiche"
+    r"|le texte)[^,]{0,30},"
+    r"|(?:l['’]appel|la fiche|le texte|la mildeca|les sources)\s+(?:le\s+)?(?:rappelle|indique|pr[eé]cise|souligne|"
+    r"note|rel[eè]ve|explique|affirme|estime|observe|mentionne|signale|dit|constate)(?:nt)?\s+qu(?:e\s+|['’]))\s*",
+    re.I)
+
+
+def without_reporting_frame(text: str) -> str:
+    """The claim without the words that name its source (« Selon l'appel, »), when it has them."""
+    return REPORTING_FRAME.sub("", text, count=1).strip() or text
+

@@ -112,3 +112,11 @@ def test_a_list_item_leading_an_answer_reads_as_a_sentence():
     assert as_sentence("Le PSFP compte 14 séances.") == "Le PSFP compte 14 séances."
     assert compose([("médiateurs âgés d'au moins 26 ans ;", 1), ("convention de trois ans ;", 2)]).startswith(
         "Médiateurs âgés d'au moins 26 ans. [1]\n\n- convention de trois ans ; [2]")
+
+
+def test_what_the_young_are_paid_comes_before_what_it_costs():
+    asked = asked_details("Combien touchent les jeunes ?")
+    assert asked.pay
+    paid = "Les jeunes reçoivent une indemnité d'environ 15 € par demi-journée."
+    cost = "Coût : l'exemple de Laval (66 405 € pour 811 jeunes en 2021) donne un ordre de grandeur."
+    assert asked_detail_bonus(asked, paid) > asked_detail_bonus(asked, cost) > 0

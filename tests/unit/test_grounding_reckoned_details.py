@@ -223,3 +223,11 @@ def test_all_of_them_after_the_verb_is_a_scope_the_passage_must_give():
     assert [m.kind for m in mismatches("Les CJC sont systématiquement rattachées à un CSAPA.", passage)] == ["portée"]
     assert not mismatches("Communes et intercommunalités peuvent toutes deux en bénéficier.",
                           "Un accompagnement aux communes ou aux intercommunalités.")
+
+
+def test_the_words_that_name_the_source_are_not_part_of_the_claim():
+    from assistant.grounding.claims import without_reporting_frame
+    assert without_reporting_frame("Selon l'appel, les réseaux recrutent des jeunes.") == "les réseaux recrutent des jeunes."
+    assert without_reporting_frame("La fiche rappelle que le PSFP compte 14 séances.") == "le PSFP compte 14 séances."
+    assert without_reporting_frame("L'appel juge cette prévention indispensable.") == \
+        "L'appel juge cette prévention indispensable."  # what the call judges is the claim itself
