@@ -196,7 +196,7 @@ class QuestionAnswering:
                     fact = found.fact
             if isinstance(fact, CallFact) and fact not in facts:
                 facts.append(fact)
-        if len(facts) < 2 or query.fact not in facts:
+        if len(facts) < 2:  # the requests name two facts: those (the scene before them may have named another)
             return query
         return dataclasses.replace(query, fact=facts[0], also=tuple(facts[1:]))
 

@@ -43,6 +43,7 @@ def test_call_facts_answer_first_then_quote_the_call(knowledge_assistant):
     ("Le DGS affirme que c'est la première fois que la MILDECA lance cet appel. C'est vrai ?", "Non"),
     ("Est-ce que l'appel se limite à verser une subvention ?", "Non"),
     ("Les jeunes recrutés ont-ils tous déjà eu affaire à la justice, d'après l'appel ?", "Non"),
+    ("On a déjà trois actions sur l'axe 2 et rien sur l'axe 3, c'est bon ?", "Non"),
 ])
 def test_yes_no_questions_get_yes_or_no(knowledge_assistant, question, start):
     assert lead(knowledge_assistant.ask(question)).startswith(start)
@@ -53,6 +54,9 @@ def test_a_question_that_asks_two_facts_of_the_call_gets_both(knowledge_assistan
                                      "avant quand ?")
     assert "Démarches simplifiées" in lead(answer) and "30 avril 2024" in lead(answer), answer.answer
     assert lead(answer).index("Démarches simplifiées") < lead(answer).index("30 avril 2024")  # in the asked order
+    scene = knowledge_assistant.ask("Je coordonne le CISPD d'une communauté de communes rurale. On peut déposer un "
+                                    "dossier, et jusqu'à quand ?")  # the scene names no request of its own
+    assert "intercommunalités" in lead(scene) and "30 avril 2024" in lead(scene), scene.answer
     both = knowledge_assistant.ask("Qui porte cet appel et à quelles collectivités s'adresse-t-il ?")
     assert "MILDECA" in lead(both) and "communes et aux intercommunalités" in lead(both), both.answer
 
