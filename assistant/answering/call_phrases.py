@@ -20,6 +20,8 @@ QUOTED = re.compile(r"[«\"“]\s*([^»\"”]{6,160}?)\s*[»\"”]")
 # what the question asks of the phrase: its meaning, or what to do about it
 ASKS_MEANING = re.compile(r"concretement|en pratique|que faut-il (?:entendre|comprendre)|qu'entend|entend-on|"
                           r"a quoi (?:ca|cela) renvoie|(?:ca|cela) (?:implique|recouvre) quoi|que recouvre")
+# « L'appel parle d'un « défi majeur » : pour qui ? », « … — et proposer quoi à la place ? »: a question on the phrase
+ASKS_OF_IT = re.compile(r"\b(?:quoi|qui|lesquel\w*|quel\w*|c'est-a-dire)\b")
 FICHE_SENTENCES = 2
 
 
@@ -27,9 +29,11 @@ def quoted_phrase(question: str) -> str | None:
     """The phrase a question quotes and asks the meaning of (or how to act on), if it does."""
     found = QUOTED.search(question)
     folded = fold(question)
-    if found is None or not (DEFINITION.search(folded) or ASKS_MEANING.search(folded) or HOW.search(folded)):
+    if found is None or not (DEFINITION.search(folded) or ASKS_MEANING.search(folded) or HOW.search(folded)
+                             or "?" in question and ASKS_OF_IT.search(folded)):
         return None
-    return found.group(1).strip(" .,;:")
+    phrase = found.group(1).strip(" .,;:")
+    return phrase if len(phrase.split()) >= 2 else None  # « l'axe « alternatives » » names a label, not a phrase
 
 
 def sentence_holding(text: str, phrase: str) -> str | None:

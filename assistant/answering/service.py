@@ -31,8 +31,8 @@ from .generative import LLMAnswerer, LLMFailure, build_action_messages
 from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
-from .query import (DETAIL_TYPES, AnswerType, Intent, Query, Understanding, request_after_scene, requests,
-                    understand)
+from .query import (DETAIL_TYPES, EXPLICIT_IDEAS, AnswerType, Intent, Query, Understanding, request_after_scene,
+                    requests, understand)
 from .recognition import SIMILAR_MIN, FactRecogniser, recognised
 from .relevance import judge_relevance
 
@@ -176,7 +176,9 @@ class QuestionAnswering:
             own = np.asarray(self.retriever.kb.embeddings.embed_query(request))
             focus = 2 * own + np.asarray(query.vector)
             query = query.with_vector(focus / np.linalg.norm(focus))
-        phrase = quoted_phrase(question) if query.intent is not Intent.IDEAS else None
+        # a phrase of the call asked about, unless ideas are asked in so many words (« Des idées pour « … » ? »)
+        phrase = None if query.intent is Intent.IDEAS and EXPLICIT_IDEAS.search(fold(question)) else \
+            quoted_phrase(question)
         if phrase and self.criteria.id and self.call_phrases.in_call(phrase):
             query = dataclasses.replace(query, call_phrase=phrase, about_call=True)
         return query
@@ -259,7 +261,7 @@ class QuestionAnswering:
     def _answer(self, query: Query, passages: list[Passage]) -> Iterator[str | Answer]:
         """Offline: the intent's answerer (extractive when it has nothing). With an LLM: the model answers over the
         offline answer's evidence first (a fact of the call is handed to it), and that answer is the fallback."""
-        if query.intent is Intent.IDEAS:
+        if query.intent is Intent.IDEAS and not query.call_phrase:
             yield from self._actions(query)
             return
         offline = self._offline(query, passages)

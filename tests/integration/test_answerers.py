@@ -84,6 +84,11 @@ def test_a_phrase_quoted_from_the_call_is_answered_by_the_calls_sentence_then_th
     assert lead(answer).startswith("Dans l'appel, « dynamique partenariale » figure"), answer.answer
     assert answer.citations[0].doc_id == knowledge_assistant.criteria.id
     assert any(c.kind != "appel" for c in answer.citations[1:])
+    whom = knowledge_assistant.ask("L'appel parle d'un « défi majeur » : pour qui, d'après le texte ?")
+    assert "élus locaux" in lead(whom), whom.answer
+    instead = knowledge_assistant.ask("Le texte veut lutter contre « l'image positive des réseaux » — et proposer "
+                                      "quoi à la place ?")  # worded like a request for ideas, asked of the call
+    assert "modèles alternatifs" in lead(instead), instead.answer
 
 
 def test_what_the_call_does_not_say_is_an_answer_with_what_the_fiches_know(knowledge_assistant):

@@ -371,3 +371,17 @@ def test_a_definition_asked_first_in_a_two_part_question_is_a_definition(known):
     tfpb = ask(known, "En tant que bailleur on bénéficie de l'abattement de TFPB : TFPB, c'est quoi déjà, et de "
                       "combien est l'abattement ?")
     assert tfpb.intent is Intent.DEFINITION and tfpb.subjects[0].label == "TFPB"
+
+
+def test_the_calls_introduction_on_families_and_what_networks_promise_are_facts(known):
+    families = ask(known, "Je voudrais citer l'appel sur le ressenti des familles et des élus : il les décrit comment ?")
+    assert families.intent is Intent.CALL_FACT and families.fact.id == "powerless"
+    assert ask(known, "Qu'est ce que les reseaux font miroiter aux ados d'apres l'appel ?").fact.id == "youth_drivers"
+    assert ask(known, "Des parents désemparés face à leur ado, que faire ?").fact is None  # not the call's words
+
+
+def test_a_question_on_a_quoted_phrase_of_the_call_asks_about_it():
+    from assistant.answering.call_phrases import quoted_phrase
+    assert quoted_phrase("L'appel parle d'un « défi majeur » : pour qui, d'après le texte ?") == "défi majeur"
+    assert quoted_phrase("« Mieux détecter les jeunes » : pour leur proposer quoi ?") == "Mieux détecter les jeunes"
+    assert quoted_phrase("Qu'est-ce qu'on peut mettre dans l'axe « alternatives » ?") is None  # a label
