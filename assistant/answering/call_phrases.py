@@ -38,10 +38,10 @@ def quoted_phrase(question: str) -> str | None:
 
 def sentence_holding(text: str, phrase: str) -> str | None:
     """The sentence (or list item) of `text` that holds `phrase`, accents, case and apostrophes aside."""
-    key = fold(phrase).replace("’", "'")
+    key = fold(phrase)  # fold makes typographic apostrophes plain
     for line in text.splitlines():
         for sentence in split_sentences(re.sub(r"^\s*[-*]\s*", "", line)):
-            if key in fold(sentence).replace("’", "'"):
+            if key in fold(sentence):
                 return sentence.strip()
     return None
 

@@ -281,12 +281,13 @@ def understand_text(question: str, known: Understanding) -> Query:
     compares = _compares(folded, subjects) and intent in (Intent.DEFINITION, Intent.OTHER)
     if compares:
         intent = Intent.DEFINITION
-    if intent is Intent.DEFINITION and compares:  # each in the order the question names them
+    if intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION
-        subjects = tuple(sorted(subjects, key=lambda s: min(m.start() for p in s.patterns for m in p.finditer(folded))))
-    elif intent is Intent.DEFINITION:
-        answer_type = AnswerType.DEFINITION
-        subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
+        if compares:  # in the order the question names them
+            subjects = tuple(sorted(subjects, key=lambda s: min(m.start() for p in s.patterns
+                                                                 for m in p.finditer(folded))))
+        else:
+            subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
     proven = PROVEN.search(folded) is not None
     return Query(compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
@@ -335,8 +336,7 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
     funder = fold(publisher or "")
     # « La CAF nous propose de signer une CTG. Qu'est-ce que c'est ? »: a bare question after a sentence that sets
     # the scene is about the subject named last before it
-    bounds = [0] + [m.end() for m in SENTENCE_END.finditer(folded)] + [len(folded)]
-    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if folded[a:b].strip()]
+    spans = sentence_spans(folded)
     # the sentence that asks: the last with a question mark (« c koi le TAPAJ ? un collègue m'en a parlé … »)
     start, end = next((span for span in reversed(spans) if "?" in folded[span[0]:span[1]]), spans[-1] if spans else (0, 0))
     asking = folded[start:end]
@@ -367,13 +367,20 @@ def definition_order(subjects, folded: str, publisher: str | None) -> tuple:
 SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a question, blank ones left out."""
+    bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
 def request_after_scene(question: str) -> str | None:
     """The sentence that asks (the last with a question mark) when sentences that set the scene come before it
     (« Le préfet nous demande comment nous évaluerons le plan. Comment construire l'évaluation ? »); else None."""
-    bounds = [0] + [m.end() for m in SENTENCE_END.finditer(question)] + [len(question)]
-    pieces = [question[a:b].strip() for a, b in zip(bounds, bounds[1:]) if question[a:b].strip()]
-    asking = next((i for i in range(len(pieces) - 1, -1, -1) if "?" in pieces[i]), None)
-    return pieces[asking] if asking else None
+    spans = sentence_spans(question)
+    asking = next((i for i in range(len(spans) - 1, -1, -1) if "?" in question[slice(*spans[i])]), None)
+    return question[slice(*spans[asking])].strip() if asking else None
+
+
 # what a scene-setting sentence says someone spoke of, proposed or advised (« nous conseille de regarder ReperPrev »)
 TOPIC_VERB = re.compile(r"\b(?:parle\w*|evoque\w*|mentionne\w*|propose\w*|conseille\w*|recommande\w*|suggere\w*|"
                         r"cite\w*|presente\w*)\b")
@@ -612,11 +619,10 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
         and CONTINUATION.match(folded) \
         and (own.answer_type in DETAIL_TYPES or own.asked.money or own.asked.funder) \
         and any(s.fiche for s in previous.subjects)
-    if not previous.subjects or own.subjects and not partner_detail or own.intent in (Intent.CONVERSATION,
-                                                                                       Intent.IDEAS):
+    if not previous.subjects or own.intent in (Intent.CONVERSATION, Intent.IDEAS):
         return False
-    if partner_detail:
-        return True
+    if own.subjects:
+        return bool(partner_detail)
     refers = REFERRING.search(folded) is not None
     if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
         # « à partir de quel âge ? » after « Qu'est-ce que TAPAJ ? »: a short general question on the subject

@@ -161,8 +161,7 @@ class QuestionAnswering:
             if self.intents and follow_up_asks_how(self.intents.guess(own)):  # « on le met en place comment ? »
                 query = dataclasses.replace(query, intent=Intent.HOW_TO, answer_type=AnswerType.HOW)
             else:
-                focus = 2 * own + np.asarray(query.vector)
-                query = dataclasses.replace(query, focus_vector=tuple(float(x) for x in focus / np.linalg.norm(focus)))
+                query = dataclasses.replace(query, focus_vector=tuple(float(x) for x in _leaning(own, query.vector)))
         found = self.recogniser.nearest(query.vector) if self.recogniser else None
         if query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
             query = recognised(query, found, in_conversation=bool(turns))
@@ -173,9 +172,7 @@ class QuestionAnswering:
         request = request_after_scene(question) if query.intent is Intent.HOW_TO and not query.borrowed else None
         if request and len(analyse(request)) >= 2:  # the how-to is what the last sentence asks (when it says what:
             # not « Comment s'y prendre ? »); the scene before it only helps
-            own = np.asarray(self.retriever.kb.embeddings.embed_query(request))
-            focus = 2 * own + np.asarray(query.vector)
-            query = query.with_vector(focus / np.linalg.norm(focus))
+            query = query.with_vector(_leaning(self.retriever.kb.embeddings.embed_query(request), query.vector))
         # a phrase of the call asked about, unless ideas are asked in so many words (« Des idées pour « … » ? »)
         phrase = None if query.intent is Intent.IDEAS and EXPLICIT_IDEAS.search(fold(question)) else \
             quoted_phrase(question)
@@ -397,6 +394,12 @@ def _names_an_actor(query: Query, passages: list[Passage]) -> bool:
     return query.intent is Intent.HOW_TO and any(
         p.kind == Kind.REFERENCE.value and p.section and name_pattern(p.section.split("(")[0].strip()).search(folded)
         for p in passages[:5])
+
+
+def _leaning(own, vector) -> np.ndarray:
+    """A question's vector leaning towards what its own words ask (twice their weight), unit length."""
+    focus = 2 * np.asarray(own) + np.asarray(vector)
+    return focus / np.linalg.norm(focus)
 
 
 def _last(items) -> Answer | None:
