@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .criteria import CallCriteria, load_pack_file
 from .errors import ConfigurationError
-from .text_fr import fold
+from .text_fr import fold, fold_question
 
 FRENCH_NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf",
                   10: "dix"}
@@ -30,9 +30,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _compile(patterns: list[str]) -> re.Pattern:
+def _compile(patterns: list[str], word_start: bool = False) -> re.Pattern:
+    """One pattern of the alternatives; with `word_start`, a match begins at the start of a word (« a rendre » is not
+    found in « devra rendre »)."""
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        return re.compile(("(?<![a-z0-9])" if word_start else "") + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
     except re.error as exc:
         raise ConfigurationError(f"Motif invalide dans facts.yaml : {exc}") from exc
 
@@ -100,7 +102,7 @@ class CallFact(_Strict):
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        return _compile(self.asks)
+        return _compile(self.asks, word_start=True)
 
     @property
     def yields_to_programme(self) -> bool:
@@ -139,7 +141,7 @@ class UnstatedFact(_Strict):
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        return _compile(self.asks)
+        return _compile(self.asks, word_start=True)
 
     @property
     def yields_to_programme(self) -> bool:
@@ -161,7 +163,7 @@ class CallFacts(_Strict):
 
     def match(self, question: str) -> CallFact | UnstatedFact | None:
         """The fact the question asks about: of those it matches, the highest priority, then the longest match."""
-        folded = fold(question)
+        folded = fold_question(question)
         best, best_key = None, (0, 0)
         for fact in [*self.unstated, *self.facts]:  # on a tie, an unstated fact is the more specific one
             found = fact.matches(folded) if isinstance(fact, UnstatedFact) else fact.pattern.search(folded)
@@ -221,4 +223,6 @@ def render(template: str, criteria: CallCriteria) -> str:
         "actors_sentence": "L'appel demande de mobiliser une majorité des acteurs pouvant contribuer au projet : "
                            + ", ".join(a.label for a in criteria.actors) + ".",
     }
-    return template.format(**values) if "{" in template else template
+    text = template.format(**values) if "{" in template else template
+    # « Oui : {actors_sentence} » reads « Oui : l'appel demande… », not « Oui : L'appel… »
+    return re.sub(r"^((?:Oui|Non) : )L'", r"\1l'", text)

@@ -75,6 +75,39 @@ def fold(text: str) -> str:
     return " ".join(fold_accents(text.lower().replace("’", "'").replace("œ", "oe")).split())
 
 
+# « ça vaut quand même le coup ? » asks nothing about a date: « quand même » (even so) is not « quand » (when)
+_EVEN_SO = re.compile(r"\b(?:quand (?:bien )?|tout de )meme\b")
+
+
+def fold_question(text: str) -> str:
+    """`fold`, with « quand même » / « tout de même » read as the « même » they mean."""
+    return _EVEN_SO.sub("meme", fold(text))
+
+
+# Chat shorthand a first-time user types (« budget max ? », « les ados », « l'interco », « l'AAP »), in the words the
+# documents use, so that matching, retrieval and the scope guard read it as they read the documents
+COLLOQUIAL = {
+    "max": "maximum", "mini": "minimum", "asso": "association", "assos": "associations", "ado": "adolescent",
+    "ados": "adolescents", "interco": "intercommunalité", "intercos": "intercommunalités",
+    "comcom": "communauté de communes", "aap": "appel à projets", "subv": "subvention", "subvs": "subventions",
+    "presta": "prestataire", "prestas": "prestataires", "infos": "informations", "info": "information",
+    "educ": "éducateur", "éduc": "éducateur", "educs": "éducateurs", "éducs": "éducateurs", "gamin": "jeune",
+    "gamins": "jeunes", "gamine": "jeune", "gamines": "jeunes", "gosse": "jeune", "gosses": "jeunes",
+    "môme": "jeune", "mômes": "jeunes", "keuf": "policier", "keufs": "policiers", "flic": "policier",
+    "flics": "policiers", "dealeur": "dealer", "dealeurs": "dealers", "rdv": "rendez-vous", "bcp": "beaucoup",
+    "qd": "quand", "pr": "pour", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
+    "dispo": "disponible", "dispos": "disponibles", "appli": "application", "com com": "communauté de communes",
+    "ça marche": "ça fonctionne", "ca marche": "ça fonctionne",  # not the « marches exploratoires »
+}
+_COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)) +
+                         r")(?![\w-])", re.IGNORECASE)
+
+
+def expand_colloquial(text: str) -> str:
+    """« budget max pour les ados ? » → « budget maximum pour les adolescents ? »"""
+    return _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(1).lower()], text)
+
+
 def analyse(text: str) -> list[str]:
     """Lower case, split on non-word characters, drop stop words, stem, then fold accents."""
     words = [w for w in TOKEN.findall(text.lower().replace("’", "'")) if w not in STOP_WORDS and not w.isdigit() or

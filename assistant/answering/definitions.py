@@ -12,7 +12,7 @@ from ..sentences import split_sentences
 from ..text_fr import fold
 from .base import Citations, is_answer_sentence
 from .models import Answer
-from .query import Query
+from .query import AGE_ASKED, Query
 
 DESCRIPTION_SENTENCES = 2
 
@@ -66,8 +66,10 @@ class DefinitionAnswerer:
                 summary = self.retriever.passage_containing(subject.fiche, f"Public visé : {subject.public}")
                 if summary is not None:
                     sentence = f"Public visé : {subject.public}."
-                    parts.append((sentence if not query.compares else f"{subject.label}, public visé : "
-                                  f"{subject.public}.", summary, [sentence]))
+                    public = (sentence if not query.compares else f"{subject.label}, public visé : "
+                              f"{subject.public}.", summary, [sentence])
+                    # « TAPAJ, c'est pour qui ? »: its public is the answer, what it is comes next
+                    parts.insert(0, public) if AGE_ASKED.search(fold(query.question)) else parts.append(public)
         return parts
 
     def _description(self, doc_id: str, title: str) -> Passage | None:

@@ -91,7 +91,8 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
         if asked.pay and PAY.search(sentence):
             bonus += TYPE_BONUS  # what the young are paid (« indemnité »), before what it costs (« Coût : »)
     elif asked.money and COST.search(sentence):
-        bonus += TYPE_BONUS  # « les sources ne donnent pas de coût type » answers « combien ça coûte ? » honestly
+        # « les sources ne donnent pas de coût moyen » answers « ça coûte combien ? » honestly, in its own terms
+        bonus += PRICE_BONUS if asked.cost else TYPE_BONUS
     elif asked.price and FREE.search(sentence):
         bonus += PRICE_BONUS  # the sentence answers yes or no in the question's own terms
     elif asked.price and MONEY.search(sentence):
@@ -111,12 +112,13 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
 
 
 AGE_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|à)\s*(\d{1,2})\s*ans\b", re.I)
+PUBLIC_LINE = re.compile(r"\s*(?:\*\*)?public vis", re.I)  # the fiche's « Public visé : … » line
 
 
 def states_its_public(sentence: str, ages: tuple[int, int] | None) -> bool:
     """A fiche's « Public visé : … » line, or a sentence whose age range holds the ages asked (« les 12-15 ans … ne
     relèvent pas de ce dispositif » for a boy of 14)."""
-    if sentence.lstrip().lower().startswith("public vis"):
+    if PUBLIC_LINE.match(sentence):
         return True
     return bool(ages) and any(int(low) <= ages[0] and ages[1] <= int(high)
                               for low, high in AGE_RANGE.findall(sentence))
@@ -166,6 +168,9 @@ class ExtractiveAnswerer:
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
             if asks_for_whom(query) and states_its_public(s.text, query.ages):
                 bonus += PUBLIC_BONUS  # a fiche's « Public visé : … » line, or a range holding the ages asked
+                if PUBLIC_LINE.match(s.text) and query.answer_type is AnswerType.AGE and not query.ages \
+                        and not query.asked.counted:  # « pour quel âge ? » alone: the line, before a remark on age
+                    bonus += TYPE_BONUS
             bonus += asked_detail_bonus(query.asked, s.text)  # the price, the count the question asks for
             scored.append(ScoredSentence(s.text, s.passage_index, s.score + bonus))
         chosen = select_sentences(sorted(scored, key=lambda s: -s.score), passages)

@@ -13,7 +13,7 @@ from enum import Enum
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..criteria import CallCriteria
 from ..glossary import Glossary, Subject
-from ..text_fr import TOKEN, analyse, fold
+from ..text_fr import TOKEN, analyse, expand_colloquial, fold, fold_question
 from .models import Turn
 from .own_documents import asks_what_own_documents_say
 
@@ -125,6 +125,7 @@ class Query:
     compares: bool = False  # « Quelle différence entre un PAEJ et une CJC ? »: its first two subjects, side by side
     call_phrase: str | None = None  # a phrase quoted from the call and asked about (« « réappropriation … », concrètement ? »)
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
+    bare_topic: bool = False  # « sport ? »: a topic typed as into a search box, taken for a request for ideas on it
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
     summer: bool = False  # « l'été »: the summer holidays, which the fiches call « vacances »
@@ -147,7 +148,9 @@ class Query:
         folded = fold(self.question)
         found = None if self.fact is None or self.borrowed else (
             self.fact.matches(folded) if isinstance(self.fact, UnstatedFact) else self.fact.pattern.search(folded))
-        matched = set(TOKEN.findall(found.group(0))) if found else set()
+        # a word the match covers even in part (« eligib » in « éligibilité ») was recognised
+        matched = {w.group(0) for w in TOKEN.finditer(folded) if found and w.start() < found.end()
+                   and w.end() > found.start()}
         return " ".join(w for w in TOKEN.findall(self.question) if fold(w) not in matched)
 
     def with_vector(self, vector) -> "Query":
@@ -189,7 +192,18 @@ IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*
                    r"a proposer|a mettre en place)\b)|(\b(?:proposer|propose|faire|mettre) quoi\b)|(\bon fait quoi\b)|"
                    r"(\b(?:orient\w*|diriger) vers quoi\b)|(\b(?:un|des|quels?) (?:programmes?|dispositifs?) (?:a|pour|qui|adaptes?)\b)|"
                    r"(\bvous avez (?:un|des) (?:programmes?|dispositifs?|actions?|idees?)\b)|(\b(mettre|faire|prevoir|proposer) dans (l'axe|cet axe|l'axe)\b)|"
-                   r"(\bque (leur |lui |nous )?(faire|proposer|mettre en place|offrir)\b)|(\bquels programmes\b)")
+                   r"(\bque (leur |lui |nous )?(faire|proposer|mettre en place|offrir)\b)|(\bquels programmes\b)|"
+                   r"(\b(?:je|on) (?:mets|met|propose|prevois|prevoit|ajoute|inscris|inscrit) quoi\b)")
+# « sport ? », « réseaux sociaux ? »: a topic typed as into a search box (no question word, no verb of a request)
+BARE_TOPIC_WORDS = 2
+
+
+def _bare_topic(folded: str, terms: tuple[str, ...], subjects) -> bool:
+    words = re.findall(r"[a-z0-9'-]+", folded)
+    return 0 < len(terms) <= BARE_TOPIC_WORDS and len(words) <= 4 and not subjects and not WH_WORD.search(folded) \
+        and not re.search(r"\b(?:est|sont|faut|peut|peuvent|doit|dois|ont|a|ca|c')\b", folded)
+
+
 # Another funder's call (« la Région a lancé un appel à projets…, c'est quoi la date limite ? »): not this call's facts.
 OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|departemental)|la caf|une fondation|l'ars|"
                         r"l'ademe|l'europe|l'union europeenne|le fonds|la prefecture|l'etat)\b[^?]{0,60}\b(?:appel|aap)\b|"
@@ -209,7 +223,8 @@ GREETING = re.compile(r"^\s*(bonjour|bonsoir|salut|hello|coucou|merci( beaucoup|
 WHEN = re.compile(r"\bquand\b|\bdate\b|\bdelai\b|\becheance\b|\bquel jour\b|\bjusqu'(?:a|au)\b|\bavant quand\b")
 HOW_LONG = re.compile(r"\bcombien de temps\b|\bduree\b|\bdure(?:nt)? combien\b|\bsur combien (?:de|d')")
 AGE_ASKED = re.compile(r"\b(?:quels? ages?|quelle tranche d'ages?|a partir de quel age|jusqu'a quel age|pour quel age|"
-                       r"quelles? classes?|quel public|des quel age|ages? (?:vises|concernes|cibles))\b")
+                       r"quelles? classes?|quel public|des quel age|ages? (?:vises|concernes|cibles)|(?:c'est |c'est fait |c'est destine )?"
+                       r"pour qui|publics? vises?)\b")
 HOW_MANY = re.compile(r"\bcombien\b|\bnombre (?:de|d')|\bminimum\b|\bmaximum\b|\bmontant\b|\bquelle somme\b")
 WHO = re.compile(r"^\s*(?:et\s+)?(?:qui|a qui|avec qui|aupres de qui)\b|\bquels? (?:acteurs|partenaires|structures|"
                  r"collectivites|services|interlocuteurs)\b|\bpour qui\b")
@@ -272,7 +287,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
 
 
 def understand_text(question: str, known: Understanding) -> Query:
-    folded = fold(question)
+    question = expand_colloquial(question)
+    folded = fold_question(question)
     subjects = tuple(known.glossary.find(question))
     axes = tuple(named_axes(folded, known.criteria)) if known.criteria else ()
     ages = target_ages(folded)
@@ -289,10 +305,14 @@ def understand_text(question: str, known: Understanding) -> Query:
         else:
             subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
+    bare_topic = intent is Intent.OTHER and _bare_topic(folded, terms, subjects)
+    if bare_topic:
+        intent = Intent.IDEAS  # « sport ? », « les parents ? »: what the fiches propose on it
     proven = PROVEN.search(folded) is not None
     return Query(compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
-                 generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages))
+                 generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages),
+                 bare_topic=bare_topic)
 
 
 def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known: Understanding):
@@ -579,7 +599,7 @@ def requests(question: str) -> list[str]:
     pieces = [re.split(r"[.!:;]\s+", piece.strip())[-1].strip(" ,?") for piece in SECOND_REQUEST.split(question)]
     pieces = [p for p in pieces if p]
     # « Quels jeunes et quelles familles vise l'appel ? »: two words are a noun phrase, not a request of their own
-    return pieces if len(pieces[0].split()) >= 3 else [question.strip(" ?")]
+    return pieces if pieces and len(pieces[0].split()) >= 3 else [question.strip(" ?")]
 
 
 SLOT_WORDS = frozenset({"axe", "an", "ag", "exact", "just", "detail", "plus", "pareil", "cas", "concern", "combien"})

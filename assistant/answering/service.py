@@ -253,6 +253,8 @@ class QuestionAnswering:
             return True
         if query.generic_request:  # « Quelles actions proposer pour notre commune ? »: the call is the subject
             return True
+        if query.bare_topic and passages and unknown == 0 and not query.borrowed:
+            return True  # « sport ? », « collège ? »: one or two words the base uses, too short for the scope guard
         return bool(passages) and verdict.in_scope
 
     def _answer(self, query: Query, passages: list[Passage]) -> Iterator[str | Answer]:

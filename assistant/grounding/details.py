@@ -50,6 +50,7 @@ AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
 YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
 PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
 AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*|no\s*)?([1-9])\b")
+AXIS_LABEL = re.compile(r"\baxes?\s*(?:n°\s*|no\s*)?([1-9])\b", re.I)  # the same, on the text as written
 AXIS_ORDINAL = re.compile(rf"\b({'|'.join(w for w in ORDINALS if w != 'dernier')})\s+axe\b")
 
 
@@ -341,6 +342,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         if not taken(match):
             d.years.add(int(match.group(1)))
             spans.append(match.span())
+    spans += [m.span(1) for m in AXIS_LABEL.finditer(text)]  # « Axe 3 — Action : … » names an axis, counts nothing
     for match in PLAIN_NUMBER.finditer(text):
         value = parse_number(match.group(1))
         d.pool.add(value)

@@ -404,3 +404,26 @@ def test_a_question_on_evaluation_leads_with_what_the_fiche_says_of_it(knowledge
     assert "évalu" in lead(knowledge_assistant.ask("Le programme Unplugged a-t-il été évalué ?"))
     efficacy = knowledge_assistant.ask("Le PSFP est-il efficace ?")
     assert efficacy.intent != "définition" and "preuve" in lead(efficacy).lower(), efficacy.answer
+
+
+def test_first_day_questions_get_the_detail_they_ask(knowledge_assistant):
+    """Chat shorthand, « pour qui », « quel âge » and « ça coûte combien » after a programme: the line that answers
+    leads (found in the newcomer check of session 13)."""
+    from assistant.answering.models import Turn
+
+    def after(first, question):
+        return knowledge_assistant.ask(question, history=[Turn(role="user", content=first),
+                                                          Turn(role="assistant", content="…")])
+    budget = knowledge_assistant.ask("budget max ?")
+    assert "ne précise pas le montant" in lead(budget), budget.answer
+    public = knowledge_assistant.ask("TAPAJ c'est pour qui ?")
+    assert lead(public).startswith("Public visé : jeunes de 16 à 25 ans"), public.answer
+    ages = after("Unplugged ?", "pour quel âge ?")
+    assert lead(ages).startswith("Public visé") and "12-14 ans" in lead(ages), ages.answer
+    cost = after("c'est quoi le PRE ?", "et ça coûte combien à la commune ?")
+    assert "coût" in lead(cost) and cost.citations[0].doc_id == "pre-reussite-educative", cost.answer
+    eligible = knowledge_assistant.ask("éligibilité ?")  # « eligib » of the pattern covers the whole word
+    assert "communes" in lead(eligible) and "intercommunalités" in lead(eligible), eligible.answer
+    sport = knowledge_assistant.ask("sport ?")  # a topic alone: the fiches' ideas on it, the closest first
+    assert sport.answer.startswith("Pistes d'actions") and sport.citations[0].doc_id == "sport-proximite", sport.answer
+    assert "ne couvrent pas" in knowledge_assistant.ask("piscine ?").answer

@@ -193,3 +193,21 @@ def test_whom_a_thing_is_for_must_be_in_the_passage_when_it_is_an_institution():
     # a public in other words is left to the similarity and the ages
     assert agent_mismatch("Le programme s'adresse aux jeunes de 11 à 14 ans.",
                           "Le programme est destiné aux collégiens de 11 à 14 ans.", names) is None
+
+
+# -- a plan's lines (session 13) ----------------------------------------------------------------------------------
+PRIMAVERA = ("Primavera suit les mêmes enfants pendant quatre ans, du CM1 à la 5e, en reliant les écoles primaires et "
+             "le collège d'un même secteur.")
+
+
+def test_an_axis_label_names_an_axis_and_counts_nothing():
+    claim = "Axe 2 — Action : Primavera, qui suit les mêmes enfants pendant quatre ans, du CM1 à la 5e."
+    assert 2 not in extract_details(claim, CRITERIA, claim=True).numbers
+    assert kinds(claim, PRIMAVERA) == []  # a passage of no axis neither confirms nor denies the plan's axis
+    assert kinds("Axe 2 — Action : Primavera, qui suit les mêmes enfants pendant six ans.", PRIMAVERA) == ["nombre"]
+
+
+def test_an_axis_the_passage_names_otherwise_is_still_a_mismatch():
+    found = compare_details(extract_details("Primavera relève de l'axe 3.", CRITERIA, claim=True),
+                            extract_details(PRIMAVERA, CRITERIA), {"protection"}, {a.id: a.short for a in CRITERIA.axes})
+    assert [m.kind for m in found] == ["axe"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.models import Turn
-from assistant.answering.query import (AnswerType, Intent, Understanding, is_yes_no, target_ages, understand,
-                                       understand_text)
+from assistant.answering.query import (AGE_ASKED, AnswerType, Intent, Understanding, is_yes_no, target_ages,
+                                       understand, understand_text)
 from assistant.text_fr import fold
 from assistant.call_facts import load_call_facts
 from assistant.criteria import load_criteria
@@ -385,3 +385,40 @@ def test_a_question_on_a_quoted_phrase_of_the_call_asks_about_it():
     assert quoted_phrase("L'appel parle d'un « défi majeur » : pour qui, d'après le texte ?") == "défi majeur"
     assert quoted_phrase("« Mieux détecter les jeunes » : pour leur proposer quoi ?") == "Mieux détecter les jeunes"
     assert quoted_phrase("Qu'est-ce qu'on peut mettre dans l'axe « alternatives » ?") is None  # a label
+
+
+@pytest.mark.parametrize("question, intent, fact", [
+    # « quand même » is no « quand »; « devra rendre » holds no « à rendre »
+    ("On n'a pas de QPV chez nous, ça vaut quand même le coup de candidater ?", Intent.CALL_FACT, "territories"),
+    ("ça marche comment le dépôt ?", Intent.CALL_FACT, "submission"),
+    ("exemples de communes lauréates ?", Intent.UNSTATED, "laureates"),
+])
+def test_first_day_wordings_reach_their_fact(known, question, intent, fact):
+    query = ask(known, question)
+    assert query.intent is intent and query.fact.id == fact
+
+
+def test_a_pattern_matches_from_the_start_of_a_word(known):
+    bilan = ask(known, "On devra rendre un bilan final à la MILDECA ? Sous quelle forme ?")
+    assert bilan.fact is None or bilan.fact.id != "deadline"  # « devra rendre » holds no « a rendre »
+    assert ask(known, "C'est à rendre pour quand ?").fact.id == "deadline"
+
+
+def test_what_to_put_under_an_axis_asks_for_ideas(known):
+    query = ask(known, "pour l'axe 2 je mets quoi ?")
+    assert query.intent is Intent.IDEAS and query.axes == ("protection",)
+
+
+@pytest.mark.parametrize("question", ["TAPAJ c'est pour qui ?", "Le PAEJ, quel public visé ?"])
+def test_for_whom_asks_for_the_public(question):
+    assert AGE_ASKED.search(fold(question))
+
+
+@pytest.mark.parametrize("question, bare", [
+    ("sport ?", True), ("réseaux sociaux ?", True), ("les parents ?", True),
+    ("c'est quoi le sport ?", False), ("le sport est-il finançable ?", False), ("PSFP ?", False),
+])
+def test_a_topic_typed_as_into_a_search_box_asks_for_ideas_on_it(known, question, bare):
+    query = understand_text(question, known)
+    assert query.bare_topic is bare
+    assert (query.intent is Intent.IDEAS) if bare else True

@@ -1,0 +1,27 @@
+"""French text helpers shared by every module (`assistant/text_fr.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text_fr import expand_colloquial, fold_question
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("budget max ?", "budget maximum ?"),
+    ("des idées pour les ados de l'interco ?", "des idées pour les adolescents de l'intercommunalité ?"),
+    ("l'AAP c'est qd ?", "l'appel à projets c'est quand ?"),
+    ("ça marche comment le dépôt ?", "ça fonctionne comment le dépôt ?"),
+])
+def test_chat_shorthand_reads_as_the_documents_words(typed, meant):
+    assert expand_colloquial(typed) == meant
+
+
+@pytest.mark.parametrize("text", ["Maximum", "mini-stade", "presta-service", "maxi", "ados2"])
+def test_only_whole_words_are_expanded(text):
+    assert expand_colloquial(text) == text
+
+
+def test_quand_meme_is_not_a_question_of_time():
+    assert "quand" not in fold_question("Ça vaut quand même le coup ? Tout de même !")
+    assert "quand" in fold_question("C'est quand, la date limite ?")
