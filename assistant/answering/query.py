@@ -271,6 +271,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     previous_text = next((t.content for t in reversed(history) if t.role == "user"), None)
     if not previous_text:
         return own
+    if own.bare_topic:  # « des résultats en France ? » after a question on a programme asks about it
+        own = replace(own, intent=Intent.OTHER, bare_topic=False)
     previous = understand(previous_text, [], known)
     if known.criteria and previous.subjects:  # « …à l'appel MILDECA 2024 ? »: the call's funder is not a subject to follow
         funder = fold(known.criteria.publisher or "")
@@ -305,7 +307,8 @@ def understand_text(question: str, known: Understanding) -> Query:
         else:
             subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
-    bare_topic = intent is Intent.OTHER and _bare_topic(folded, terms, subjects)
+    bare_topic = intent is Intent.OTHER and not axes and _bare_topic(folded, terms, subjects)  # « axe 2 = ? » asks
+    # what the axis is
     if bare_topic:
         intent = Intent.IDEAS  # « sport ? », « les parents ? »: what the fiches propose on it
     proven = PROVEN.search(folded) is not None
@@ -630,6 +633,11 @@ def is_elliptic(query: Query) -> bool:
 DETAIL_TYPES = (AnswerType.HOW_MANY, AnswerType.AGE, AnswerType.WHO, AnswerType.HOW_LONG, AnswerType.WHEN)
 
 
+# « en » standing for the previous subject before a verb of setting one up (« on peut en créer une ? », « en monter un »)
+BACK_REFERENCE = re.compile(r"\ben (?:creer|monter|ouvrir|implanter|installer|lancer|avoir|faire|organiser|mettre en place|"
+                            r"beneficier|demander)\b")
+
+
 def _on_previous_subject(own: Query, previous: Query) -> bool:
     """« Combien touchent les jeunes ? » after « le dispositif argent de poche »: a short question that names no
     subject of its own, or refers back, is about the previous one's (not about a fact of the call)."""
@@ -641,6 +649,8 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
         and any(s.fiche for s in previous.subjects)
     if not previous.subjects or own.intent in (Intent.CONVERSATION, Intent.IDEAS):
         return False
+    if BACK_REFERENCE.search(folded) and any(s.fiche for s in previous.subjects):
+        return True  # « on peut en créer une si on n'a pas de QPV ? » after « C'est quoi une cité éducative ? »
     if own.subjects:
         return bool(partner_detail)
     refers = REFERRING.search(folded) is not None

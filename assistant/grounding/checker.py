@@ -39,7 +39,7 @@ from .call_data import CallStatement, call_counts, call_statements
 from .call_vectors import CallDataVectors
 from .claims import Claim, clean_markdown, claims_of, without_reporting_frame
 from .compare import Mismatch, compare_details, compare_names, figure_words
-from .details import YEAR, Details, extract_details, negation_conflict
+from .details import PLAN_AXIS_LABEL, YEAR, Details, extract_details, negation_conflict
 from .entities import EntityLexicon
 from .finalites import finalite_mismatch
 from .lexicon_cache import name_lexicon
@@ -348,6 +348,16 @@ class GroundingChecker:
                 units.append(Unit(source, text, origin, shape, evidence, context))
         return units + self.call_units
 
+    def _misfiled(self, details: Details) -> Mismatch | None:
+        """« Axe 2 — … Action : proposer des alternatives au trafic »: a plan's line that files under one axis what
+        the call words as another axis."""
+        numbered, named = details.axes_numbered, details.axes_named
+        other = sorted(named - numbered)
+        if len(numbered) != 1 or not other:
+            return None
+        return Mismatch("axe", f"la ligne range sous l'axe « {self.axis_labels[next(iter(numbered))]} » ce que l'appel "
+                               f"appelle l'axe « {self.axis_labels[other[0]]} »")
+
     def _about(self, source: Source, named: set[str]) -> bool:
         """Does a fiche's metadata (its axes) speak for the sentence? Not when the sentence names a programme the
         fiche is not about (a contrat-de-ville fiche says nothing of the axis of a cité éducative)."""
@@ -404,6 +414,8 @@ class GroundingChecker:
         stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
         # the call's own wording of its finalités says where a thing belongs, whatever the passage
         finalite = finalite_mismatch(claim.plain, self.criteria)
+        plan_line = PLAN_AXIS_LABEL.match(claim.plain) is not None
+        misfiled = self._misfiled(claim_details) if plan_line else None
         figures = figure_words(claim_details)
         out = []
         for unit in units:
@@ -416,13 +428,18 @@ class GroundingChecker:
             # the words of what is compared in meaning: a proposition does not borrow those of the rest of its sentence
             coverage = len(terms & self.terms(" ".join(unit.sentences))) / max(len(terms), 1)
             unit_details = self.unit_details(unit, terms)
-            unit_axes = unit_details.axes | (set(unit.source.axes) if self._about(unit.source, named) else set())
+            # a plan's line (« Axe 2 — Action : … ») files its action under an axis: the fiche's own axes say where
+            # it belongs, whatever else the line names
+            unit_axes = unit_details.axes | (set(unit.source.axes) if plan_line or self._about(unit.source, named)
+                                             else set())
             placement = (axis_placement(terms, claim_details.axes, unit.text, self.criteria)
                          if claim_details.axes and unit.source.doc_id == self.criteria.id else None)
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
                                     negation_conflict(rewritten, self.rewrite(unit.text)[0]), {**self.listed(unit.source), **stated},
                                     placement)
             found += compare_names(required, self.offered(unit), unit.text)
+            if misfiled and not any(m.kind == "axe" for m in found):
+                found.append(misfiled)
             if finalite:
                 found.append(Mismatch("axe", finalite))
             # in the call's wording: « bloc communal » = « communes »

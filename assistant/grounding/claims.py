@@ -75,7 +75,15 @@ REPORTING_FRAME = re.compile(
     re.I)
 
 
+# a plan's or a chat answer's lead-in: « Axe 3 — Action : », « Objectif : », « Oui : », « D'après la fiche, »
+PLAN_LEAD_IN = re.compile(r"^\s*(?:\*\*)?(?:axe\s*(?:n°\s*)?[1-9]\s*(?:\*\*)?\s*(?:—|–|-|:)\s*(?:[^.:]{0,60}\.\s*)?)?"
+                          r"(?:(?:action|objectif|public|partenaires?|indicateurs?|résultats? attendus?|calendrier|"
+                          r"porteur|moyens|oui|non)\s*(?:\*\*)?\s*:\s*)?", re.I)
+
+
 def without_reporting_frame(text: str) -> str:
-    """The claim without the words that name its source (« Selon l'appel, »), when it has them."""
-    return REPORTING_FRAME.sub("", text, count=1).strip() or text
+    """The claim without the words that name its source (« Selon l'appel, ») or label it in a plan (« Axe 3 —
+    Action : »), when it has them."""
+    bare = PLAN_LEAD_IN.sub("", text, count=1).strip() or text
+    return REPORTING_FRAME.sub("", bare, count=1).strip() or bare
 

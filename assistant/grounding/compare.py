@@ -209,9 +209,9 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
             placement is None or placement.placed_share < MIN_PLACED_SHARE):
         # (a sentence whose own words the list gives under the axes it names lists them, or says what one holds)
         out.append(Mismatch("axe", "le passage énumère les axes de l'appel sans rattacher ceci à l'un d'eux"))
-    elif claim.axes and unit_axes and not claim.axes & unit_axes:  # (a passage of no axis neither confirms nor denies)
+    elif claim.axes and not claim.axes & unit_axes:
         claimed = ", ".join(f"« {axis_labels[a]} »" for a in sorted(claim.axes))
-        said = ", ".join(f"« {axis_labels[a]} »" for a in sorted(unit_axes))
+        said = ", ".join(f"« {axis_labels[a]} »" for a in sorted(unit_axes)) or "aucun axe"
         out.append(Mismatch("axe", f"la phrase rattache ceci à l'axe {claimed} ; le passage relève de : {said}"))
     return out
 

@@ -50,7 +50,7 @@ AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
 YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
 PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
 AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*|no\s*)?([1-9])\b")
-AXIS_LABEL = re.compile(r"\baxes?\s*(?:n°\s*|no\s*)?([1-9])\b", re.I)  # the same, on the text as written
+PLAN_AXIS_LABEL = re.compile(r"\s*(?:\*\*)?axe\s*(?:n°\s*)?[1-9]\s*(?:\*\*)?\s*(?:—|–|-|:)", re.I)  # « Axe 2 — Action : … »
 AXIS_ORDINAL = re.compile(rf"\b({'|'.join(w for w in ORDINALS if w != 'dernier')})\s+axe\b")
 
 
@@ -224,8 +224,11 @@ def _bound(before: str) -> tuple[str, str] | None:
 # (read on `_fold`ed text: apostrophes and hyphens are spaces there)
 SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d(?:es|u)|n importe quel\w*|sans exception|"
                           r"systematiquement|(?:sont|ont|etaient|seront|doivent|peuvent) (?:toutes|tous)(?! (?:deux|trois|\d)))\b"),
-         "only": re.compile(r"\b(uniquement|seulement|exclusivement|(?<!un )(?<!une )seul(?:e|s|es)?|reserve(?:e|s|es)? aux?"
-                            r"|(?:circonscrit|restreint)(?:e|s|es)? aux?|suffi(?:t|sent|ra|raient|rait))\b")}
+         # « pas seulement », « non seulement » deny the restriction (« ne … que » is too often a plain paraphrase:
+         # « il ne débute qu'à 16 ans » for « il commence à 16 ans »)
+         "only": re.compile(r"\b((?<!pas )(?<!non )(?:uniquement|seulement|exclusivement)|(?<!un )(?<!une )seul(?:e|s|es)?|"
+                            r"reserve(?:e|s|es)? aux?|(?:circonscrit|restreint)(?:e|s|es)? aux?|"
+                            r"suffi(?:t|sent|ra|raient|rait))\b")}
 
 
 # how a passage gives a scope: « chacun des axes » says « tous les axes », « ne traitent que » says « uniquement »
@@ -342,7 +345,9 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         if not taken(match):
             d.years.add(int(match.group(1)))
             spans.append(match.span())
-    spans += [m.span(1) for m in AXIS_LABEL.finditer(text)]  # « Axe 3 — Action : … » names an axis, counts nothing
+    label = PLAN_AXIS_LABEL.match(text)
+    if label:  # a plan's line, « Axe 3 — Action : … », names an axis and counts nothing
+        spans.append(label.span())
     for match in PLAIN_NUMBER.finditer(text):
         value = parse_number(match.group(1))
         d.pool.add(value)

