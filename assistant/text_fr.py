@@ -97,6 +97,7 @@ COLLOQUIAL = {
     "flics": "policiers", "dealeur": "dealer", "dealeurs": "dealers", "rdv": "rendez-vous", "bcp": "beaucoup",
     "qd": "quand", "pr": "pour", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
     "dispo": "disponible", "dispos": "disponibles", "appli": "application", "com com": "communauté de communes",
+    "es ce": "est-ce", "esce": "est-ce", "eske": "est-ce que", "esque": "est-ce que",
     "ça marche": "ça fonctionne", "ca marche": "ça fonctionne",  # not the « marches exploratoires »
 }
 _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)) +

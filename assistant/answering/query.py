@@ -204,9 +204,11 @@ def _bare_topic(folded: str, terms: tuple[str, ...], subjects) -> bool:
         and not re.search(r"\b(?:est|sont|faut|peut|peuvent|doit|dois|ont|a|ca|c')\b", folded)
 
 
-# Another funder's call (« la Région a lancé un appel à projets…, c'est quoi la date limite ? »): not this call's facts.
+# Another funder's call (« la Région a lancé un appel à projets…, c'est quoi la date limite ? »): not this call's facts;
+# « d'après l'appel », « dans l'appel » name this one (« La CAF, est-ce qu'on doit l'associer d'après l'appel ? »).
 OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|departemental)|la caf|une fondation|l'ars|"
-                        r"l'ademe|l'europe|l'union europeenne|le fonds|la prefecture|l'etat)\b[^?]{0,60}\b(?:appel|aap)\b|"
+                        r"l'ademe|l'europe|l'union europeenne|le fonds|la prefecture|l'etat)\b[^?]{0,60}"
+                        r"(?<!d'apres l')(?<!selon l')(?<!dans l')(?<!cet )(?<!pour l')\b(?:appel|aap)\b|"
                         r"\b(?:appel|aap)s?(?: a projets?)? (?:de la region|du departement|de la caf|d'une fondation|de l'ars|"
                         r"de l'ademe|regional|departemental|europeen)\b")
 COMBINED = re.compile(r"\b(?:cumul|cofinanc|co-financ|combiner|articuler|complement|en plus (?:de|du))")
@@ -526,6 +528,9 @@ def is_yes_no(folded: str) -> bool:
     if inversion and (wh is None or wh.start() > inversion.start()):
         return not re.match(r"^\s*(?:et\s+)?(?:qui|que|quoi|qu'|quel|quelle|quels|quelles|quand|comment|combien|ou|"
                             r"pourquoi|a qui|avec qui)\b", head)
+    if wh is None and len(clauses) > 1 and re.match(r"^\s*(?:et\s+|mais\s+)?si\b", clauses[0]) \
+            and not WH_WORD.search(clauses[-1]) and folded.rstrip().endswith("?"):
+        return True  # « Si on n'a des actions que sur deux axes, le dossier tient ? »
     return wh is None and folded.rstrip().endswith("?") and (bool(DECLARATIVE_POLAR.search(head)) or (
         len(head.split()) >= 4 and not IDEAS.search(folded)))
 

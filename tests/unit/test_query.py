@@ -435,3 +435,23 @@ def test_en_before_a_verb_of_setting_up_stands_for_the_previous_programme(known)
     assert query.borrowed and query.fact is None and any(s.fiche == "cites-educatives" for s in query.subjects)
     call = ask(known, "On n'a pas de QPV, on peut candidater ?", previous="C'est quoi une cité éducative ?")
     assert not call.borrowed and call.intent is Intent.CALL_FACT  # no « en »: a question on the call
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("Si on n'a des actions que sur deux axes, le dossier tient ?", AnswerType.YES_NO),  # a condition, then the ask
+    ("La CAF, es ce qu'on doit l'associer d'après l'appel ?", AnswerType.YES_NO),  # « es ce » typed for « est-ce »
+    ("Si on veut des idées pour l'axe 2, on fait comment ?", AnswerType.HOW),
+])
+def test_conditional_and_misspelt_yes_no_questions(known, question, answer_type):
+    assert ask(known, question).answer_type is answer_type
+
+
+def test_this_call_named_by_d_apres_l_appel_is_no_other_funders_call(known):
+    assert not ask(known, "La CAF, est-ce qu'on doit l'associer d'après l'appel ?").other_call
+    assert ask(known, "La CAF a lancé un appel à projets parentalité, c'est quoi la date limite ?").other_call
+
+
+def test_qui_peut_asks_who_may_apply_only_with_a_verb_of_applying(known):
+    assert ask(known, "Qui peut candidater ?").fact.id == "applicants"
+    taken_care = ask(known, "Nos médiateurs voient des jeunes de 12 ans faire le guet : qui peut les prendre en charge ?")
+    assert taken_care.fact is None or taken_care.fact.id != "applicants"
