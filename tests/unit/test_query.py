@@ -392,6 +392,8 @@ def test_a_question_on_a_quoted_phrase_of_the_call_asks_about_it():
     ("On n'a pas de QPV chez nous, ça vaut quand même le coup de candidater ?", Intent.CALL_FACT, "territories"),
     ("ça marche comment le dépôt ?", Intent.CALL_FACT, "submission"),
     ("exemples de communes lauréates ?", Intent.UNSTATED, "laureates"),
+    ("la subvention est versée quand ?", Intent.UNSTATED, "payment"),  # the call says nothing of it
+    ("y a un plafond ?", Intent.UNSTATED, "amount"),
 ])
 def test_first_day_wordings_reach_their_fact(known, question, intent, fact):
     query = ask(known, question)
