@@ -89,8 +89,8 @@ def fold_question(text: str) -> str:
 COLLOQUIAL = {
     "max": "maximum", "mini": "minimum", "asso": "association", "assos": "associations", "ado": "adolescent",
     "ados": "adolescents", "interco": "intercommunalité", "intercos": "intercommunalités",
-    "comcom": "communauté de communes", "aap": "appel à projets", "subv": "subvention", "subvs": "subventions",
-    "presta": "prestataire", "prestas": "prestataires", "infos": "informations", "info": "information",
+    "comcom": "communauté de communes", "agglo": "agglomération", "agglos": "agglomérations", "aap": "appel à projets", "subv": "subvention", "subvs": "subventions",
+    "presta": "prestataire", "prestas": "prestataires",
     "educ": "éducateur", "éduc": "éducateur", "educs": "éducateurs", "éducs": "éducateurs", "gamin": "jeune",
     "gamins": "jeunes", "gamine": "jeune", "gamines": "jeunes", "gosse": "jeune", "gosses": "jeunes",
     "môme": "jeune", "mômes": "jeunes", "keuf": "policier", "keufs": "policiers", "flic": "policier",
@@ -98,7 +98,6 @@ COLLOQUIAL = {
     "qd": "quand", "pr": "pour", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
     "dispo": "disponible", "dispos": "disponibles", "appli": "application", "com com": "communauté de communes",
     "es ce": "est-ce", "esce": "est-ce", "eske": "est-ce que", "esque": "est-ce que",
-    "ça marche": "ça fonctionne", "ca marche": "ça fonctionne",  # not the « marches exploratoires »
 }
 _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)) +
                          r")(?![\w-])", re.IGNORECASE)

@@ -188,6 +188,9 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
     first = list(dict.fromkeys(short_title(sources.passages[sources.picks[i][1].passage_index].title) for i in closest))
     names = first + [n for n in names if n not in first]  # the closest fiches' names first
     # a lead-in (it ends with « : »), so that the quick check weighs the cited lines below, not this summary
+    if len(sources.axes) == 1:  # « pour l'axe 2 je mets quoi ? »: what the call puts under it, in its own words
+        meta = criteria.axis(sources.axes[0])
+        audience = f" pour l'axe {meta.number} de l'appel (« {meta.label} »){audience},"
     lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
         f" ({', '.join(names)})" if names else "") + (
         ", axe par axe :" if not closest else ", la plus proche de la demande d'abord :" if len(closest) == 1

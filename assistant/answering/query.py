@@ -245,6 +245,9 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
              (re.compile(r"\bjeunes majeurs\b|\b18-25\b"), (18, 25))]
 
 # -- follow-ups ---------------------------------------------------------------------------------------------------
+BARE_NUMBER = re.compile(r"^\s*(?:et|puis)?\s*(?:pour\s+)?(?:le|la|l')?\s*([1-9])\s*(?:e|eme|er|ere)?\s*\??\s*$")
+NEW_TOPIC = re.compile(r"^\s*(?:(?:bon|ok|merci)[\s,.!]+)?(?:autre (?:sujet|question|chose)|rien a voir|changement de sujet|"
+                       r"changeons de sujet|nouvelle question|question differente)\b")
 CONTINUATION = re.compile(r"^\s*(et|mais|alors|aussi|sinon|ensuite|puis|pareil|meme chose|idem|dans ce cas)\b")
 REFERRING = re.compile(r"^\s*(?:et\s+|mais\s+)?(il(?!\s+(?:faut|y a|est (?:obligatoire|possible|necessaire|interdit|permis)\s+(?:de\b|que\b|d\W|qu\W)))|elle|ils|elles|c'est|ca|cela)\b|\bon (le|la|les|l')|\b(lesquel\w*|laquelle|lequel|"
                        r"celles?|ceux)\b|\b(ca|cela|ce dispositif|ce programme|cette action|cette fiche|ce projet|celui-ci|celle-ci|"
@@ -273,6 +276,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     previous_text = next((t.content for t in reversed(history) if t.role == "user"), None)
     if not previous_text:
         return own
+    if NEW_TOPIC.match(fold(question)):
+        return own  # « Autre sujet : le dossier, on le dépose sur quelle plateforme ? » borrows nothing
     if own.bare_topic:  # « des résultats en France ? » after a question on a programme asks about it
         own = replace(own, intent=Intent.OTHER, bare_topic=False)
     previous = understand(previous_text, [], known)
@@ -280,6 +285,9 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
         funder = fold(known.criteria.publisher or "")
         previous = replace(previous, subjects=tuple(s for s in previous.subjects
                                                     if not funder or not any(p.search(funder) for p in s.patterns)))
+    number = BARE_NUMBER.match(fold(question))
+    if number and previous.axes and not own.axes and known.criteria and 1 <= int(number.group(1)) <= len(known.criteria.axes):
+        own = replace(own, axes=(known.criteria.axes[int(number.group(1)) - 1].id,))  # « et le 4 ? » after an axis
     if swapped := _swap_object(own, previous):  # « Et la police ? » after « Comment mobiliser les bailleurs ? »
         return replace(own, text=swapped, intent=Intent.HOW_TO, answer_type=AnswerType.HOW, terms=tuple(analyse(swapped)),
                        borrowed=True)

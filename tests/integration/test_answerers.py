@@ -427,3 +427,5 @@ def test_first_day_questions_get_the_detail_they_ask(knowledge_assistant):
     sport = knowledge_assistant.ask("sport ?")  # a topic alone: the fiches' ideas on it, the closest first
     assert sport.answer.startswith("Pistes d'actions") and sport.citations[0].doc_id == "sport-proximite", sport.answer
     assert "ne couvrent pas" in knowledge_assistant.ask("piscine ?").answer
+    axis = knowledge_assistant.ask("pour l'axe 2 je mets quoi ?")  # ideas, led by the call's words for the axis
+    assert "environnement protecteur" in lead(axis) and "### Axe 2" in axis.answer, axis.answer

@@ -394,6 +394,11 @@ def test_a_question_on_a_quoted_phrase_of_the_call_asks_about_it():
     ("exemples de communes lauréates ?", Intent.UNSTATED, "laureates"),
     ("la subvention est versée quand ?", Intent.UNSTATED, "payment"),  # the call says nothing of it
     ("y a un plafond ?", Intent.UNSTATED, "amount"),
+    # found in the held-out set 8, after its reading
+    ("Date limite OK, mais jusqu'à quelle heure le 30 avril ?", Intent.UNSTATED, "deadline_hour"),
+    ("Si on est retenus, c'est reconduit automatiquement l'an prochain ?", Intent.UNSTATED, "reapply"),
+    ("Le dossier sera noté comment ? Il y a une grille de notation ?", Intent.UNSTATED, "results"),
+    ("On est une communauté d'agglo, on a le droit de candidater ?", Intent.CALL_FACT, "applicants"),
 ])
 def test_first_day_wordings_reach_their_fact(known, question, intent, fact):
     query = ask(known, question)
@@ -453,7 +458,23 @@ def test_this_call_named_by_d_apres_l_appel_is_no_other_funders_call(known):
     assert ask(known, "La CAF a lancé un appel à projets parentalité, c'est quoi la date limite ?").other_call
 
 
+def test_whom_to_turn_to_is_not_whom_the_call_is_for(known):
+    query = ask(known, "Pour un procès fictif avec les 3e, on s'adresse à qui ?")
+    assert query.fact is None or query.fact.id != "applicants"
+
+
 def test_qui_peut_asks_who_may_apply_only_with_a_verb_of_applying(known):
     assert ask(known, "Qui peut candidater ?").fact.id == "applicants"
     taken_care = ask(known, "Nos médiateurs voient des jeunes de 12 ans faire le guet : qui peut les prendre en charge ?")
     assert taken_care.fact is None or taken_care.fact.id != "applicants"
+
+
+def test_autre_sujet_starts_a_new_question(known):
+    query = ask(known, "Autre sujet : le dossier, on le dépose sur quelle plateforme ?",
+                previous="Tabado, c'est pour quels élèves ?")
+    assert not query.borrowed and query.fact.id == "submission"
+
+
+def test_a_bare_number_after_an_axis_names_the_next_axis(known):
+    query = ask(known, "et le 4 ?", previous="Des idées pour l'axe 1 ?")
+    assert query.axes == ("alternatives",) and query.intent is Intent.IDEAS

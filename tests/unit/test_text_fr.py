@@ -11,7 +11,6 @@ from assistant.text_fr import expand_colloquial, fold_question
     ("budget max ?", "budget maximum ?"),
     ("des idées pour les ados de l'interco ?", "des idées pour les adolescents de l'intercommunalité ?"),
     ("l'AAP c'est qd ?", "l'appel à projets c'est quand ?"),
-    ("ça marche comment le dépôt ?", "ça fonctionne comment le dépôt ?"),
 ])
 def test_chat_shorthand_reads_as_the_documents_words(typed, meant):
     assert expand_colloquial(typed) == meant
