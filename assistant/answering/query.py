@@ -334,7 +334,9 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     if asks_what_own_documents_say(question):
         return Intent.OWN_DOCUMENTS, None
     situation = SITUATION.search(folded) or (HOW.search(folded) and not EXPLICIT_IDEAS.search(folded))
-    if IDEAS.search(folded) and not NOT_IDEAS.search(folded) and answer_type is not AnswerType.YES_NO \
+    # « les finalités que peut viser notre plan d'actions » names the plan, it asks for no action
+    if IDEAS.search(re.sub(r"\bplans? d'actions?\b", "plan", folded)) and not NOT_IDEAS.search(folded) \
+            and answer_type is not AnswerType.YES_NO \
             and not situation:
         return Intent.IDEAS, None
     if subjects and answer_type is not AnswerType.YES_NO and _asks_only_about(folded, subjects[0]):

@@ -478,3 +478,8 @@ def test_autre_sujet_starts_a_new_question(known):
 def test_a_bare_number_after_an_axis_names_the_next_axis(known):
     query = ask(known, "et le 4 ?", previous="Des idées pour l'axe 1 ?")
     assert query.axes == ("alternatives",) and query.intent is Intent.IDEAS
+
+
+def test_a_plan_d_actions_named_is_no_request_for_actions(known):
+    assert ask(known, "Quelles sont les finalités que peut viser notre plan d'actions ?").intent is not Intent.IDEAS
+    assert ask(known, "Quelles actions mettre dans notre plan d'actions ?").intent is Intent.IDEAS
