@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..criteria import CallCriteria
 from ..sentences import split_sentences, strip_citations
-from .extractive import carries
+from .extractive import asked_detail_bonus, carries
 from .models import Answer
 from .query import AnswerType, Intent, Query
 
@@ -29,7 +29,9 @@ def judge_relevance(query: Query, answer: Answer, criteria: CallCriteria | None)
         return bool(answer.citations), None if answer.citations else f"{MAYBE_NOT} : aucune fiche citée."
     sentences = split_sentences(answer.answer)
     lead = strip_citations(sentences[0]) if sentences else ""
-    if query.answer_type in REASONS and not carries(query.answer_type, lead, criteria):
+    # « c'est payant ? » → « la consultation est gratuite » answers yes or no in the question's own terms
+    answers_in_its_terms = query.answer_type is AnswerType.YES_NO and asked_detail_bonus(query.asked, lead) > 0
+    if query.answer_type in REASONS and not carries(query.answer_type, lead, criteria) and not answers_in_its_terms:
         return False, f"{MAYBE_NOT} : {REASONS[query.answer_type]}."  # a full sentence: shown as it is
     closest = max((c.score for c in answer.citations), default=0.0)
     if answer.citations and 0 < closest < FAR_FROM_QUESTION:
