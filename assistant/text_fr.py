@@ -89,7 +89,8 @@ def fold_question(text: str) -> str:
 COLLOQUIAL = {
     "max": "maximum", "mini": "minimum", "asso": "association", "assos": "associations", "ado": "adolescent",
     "ados": "adolescents", "interco": "intercommunalité", "intercos": "intercommunalités",
-    "comcom": "communauté de communes", "agglo": "agglomération", "agglos": "agglomérations", "aap": "appel à projets", "subv": "subvention", "subvs": "subventions",
+    "comcom": "communauté de communes", "agglo": "agglomération", "agglos": "agglomérations",
+    "aap": "appel à projets", "subv": "subvention", "subvs": "subventions",
     "presta": "prestataire", "prestas": "prestataires",
     "educ": "éducateur", "éduc": "éducateur", "educs": "éducateurs", "éducs": "éducateurs", "gamin": "jeune",
     "gamins": "jeunes", "gamine": "jeune", "gamines": "jeunes", "gosse": "jeune", "gosses": "jeunes",

@@ -69,7 +69,10 @@ class DefinitionAnswerer:
                     public = (sentence if not query.compares else f"{subject.label}, public visé : "
                               f"{subject.public}.", summary, [sentence])
                     # « TAPAJ, c'est pour qui ? »: its public is the answer, what it is comes next
-                    parts.insert(0, public) if AGE_ASKED.search(fold(query.question)) else parts.append(public)
+                    if AGE_ASKED.search(fold(query.question)):
+                        parts.insert(0, public)
+                    else:
+                        parts.append(public)
         return parts
 
     def _description(self, doc_id: str, title: str) -> Passage | None:

@@ -276,7 +276,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
     previous_text = next((t.content for t in reversed(history) if t.role == "user"), None)
     if not previous_text:
         return own
-    if NEW_TOPIC.match(fold(question)):
+    folded = fold(question)
+    if NEW_TOPIC.match(folded):
         return own  # « Autre sujet : le dossier, on le dépose sur quelle plateforme ? » borrows nothing
     if own.bare_topic:  # « des résultats en France ? » after a question on a programme asks about it
         own = replace(own, intent=Intent.OTHER, bare_topic=False)
@@ -285,7 +286,7 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
         funder = fold(known.criteria.publisher or "")
         previous = replace(previous, subjects=tuple(s for s in previous.subjects
                                                     if not funder or not any(p.search(funder) for p in s.patterns)))
-    number = BARE_NUMBER.match(fold(question))
+    number = BARE_NUMBER.match(folded)
     if number and previous.axes and not own.axes and known.criteria and 1 <= int(number.group(1)) <= len(known.criteria.axes):
         own = replace(own, axes=(known.criteria.axes[int(number.group(1)) - 1].id,))  # « et le 4 ? » after an axis
     if swapped := _swap_object(own, previous):  # « Et la police ? » after « Comment mobiliser les bailleurs ? »
@@ -317,8 +318,8 @@ def understand_text(question: str, known: Understanding) -> Query:
         else:
             subjects = definition_order(subjects, folded, known.criteria.publisher if known.criteria else "")
     terms = tuple(analyse(question))
-    bare_topic = intent is Intent.OTHER and not axes and _bare_topic(folded, terms, subjects)  # « axe 2 = ? » asks
-    # what the axis is
+    # (« axe 2 = ? » asks what the axis is)
+    bare_topic = intent is Intent.OTHER and not axes and _bare_topic(folded, terms, subjects)
     if bare_topic:
         intent = Intent.IDEAS  # « sport ? », « les parents ? »: what the fiches propose on it
     proven = PROVEN.search(folded) is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .details import PLAN_AXIS_LABEL
 from ..sentences import CITATION, _blocks, clean_markdown, split_sentences  # noqa: F401 (clean_markdown: re-exported)
 
 MARK = re.compile(r"\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")  # a longer number is no citation
@@ -76,7 +77,7 @@ REPORTING_FRAME = re.compile(
 
 
 # a plan's or a chat answer's lead-in: « Axe 3 — Action : », « Objectif : », « Oui : », « D'après la fiche, »
-PLAN_LEAD_IN = re.compile(r"^\s*(?:\*\*)?(?:axe\s*(?:n°\s*)?[1-9]\s*(?:\*\*)?\s*(?:—|–|-|:)\s*(?:[^.:]{0,60}\.\s*)?)?"
+PLAN_LEAD_IN = re.compile(rf"^(?:{PLAN_AXIS_LABEL.pattern}\s*(?:[^.:]{{0,60}}\.\s*)?)?\s*(?:\*\*)?"
                           r"(?:(?:action|objectif|public|partenaires?|indicateurs?|résultats? attendus?|calendrier|"
                           r"porteur|moyens|oui|non)\s*(?:\*\*)?\s*:\s*)?", re.I)
 
