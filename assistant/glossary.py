@@ -125,7 +125,8 @@ def _defined_as(names: list[str], subjects) -> Subject | None:
     « Maisons des adolescents »)."""
     for subject in subjects:
         if subject.definition and subject.fiche is None:
-            expansion = fold(subject.definition.split("—", 1)[-1].split(":")[0])
+            # « GBG — Good Behavior Game (« jeu du comportement adapté ») : … » defines the fiche « Good Behavior Game »
+            expansion = re.sub(r"\([^)]*\)", " ", fold(subject.definition.split("—", 1)[-1].split(":")[0]))
             if any(name_pattern(n).fullmatch(expansion.strip(" .")) for n in names):
                 return subject
     return None
@@ -162,8 +163,13 @@ def _alike(expected: str, typed: str) -> bool:
     return SequenceMatcher(None, expected, typed).ratio() >= TYPO_RATIO
 
 
+# Short acronyms that, typed in lower case, are French words or common abbreviations (« 15 ans », « en », « pré »,
+# « pj »): these name the subject only in capitals; the others (« gbg », « caf », « qpv ») are names however typed
+WORDS_IN_LOWER_CASE = {"ans", "en", "pre", "pj", "pm", "pn", "gn", "cio"}
+
+
 def _named(name: str, question: str) -> bool:
-    """A short acronym that is also a French word (« PRE », « CIO ») counts only written in capitals."""
-    if ACRONYM.match(name) and len(name) <= 3:
+    """A short acronym that is also a French word (« PRE », « ANS ») counts only written in capitals."""
+    if ACRONYM.match(name) and len(name) <= 3 and fold(name) in WORDS_IN_LOWER_CASE:
         return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
     return True

@@ -76,6 +76,7 @@ EVIDENCE_LINE = re.compile(r"\s*(?:\*\*)?niveau de preuve\b", re.I)  # the fiche
 COST_LINE = re.compile(r"\s*(?:\*\*)?(?:co[uû]ts?|budget)\b", re.I)  # « Coût : les sources consultées … »
 # « au moins 24 heures par semaine » is a rhythm, not how long it lasts
 RATE = re.compile(r"\b\d+\s*(?:heures?|h|jours?|séances?|minutes?)\s+(?:par|chaque|/)\s*(?:semaine|jour|mois|an)\b", re.I)
+HOURS = re.compile(r"heures?|\bh\b|minutes?", re.I)
 TYPE_BONUS = 0.03
 PUBLIC_BONUS = 0.08
 PRICE_BONUS = 0.08  # also for a question on evaluation: the sentence answers in the question's own terms
@@ -138,8 +139,10 @@ def carries(answer_type: AnswerType, sentence: str, criteria: CallCriteria | Non
             return DATE.search(sentence) is not None
         case AnswerType.HOW_MANY:
             return NUMBER.search(sentence) is not None
-        case AnswerType.HOW_LONG:
-            return any(not RATE.match(sentence, m.start()) for m in DURATION.finditer(sentence))
+        case AnswerType.HOW_LONG:  # with a rhythm in it (« 24 heures par semaine »), hours are a weekly limit too
+            rhythm = RATE.search(sentence) is not None
+            return any(not RATE.match(sentence, m.start()) and not (rhythm and HOURS.search(m.group(0)))
+                       for m in DURATION.finditer(sentence))
         case AnswerType.AGE:
             return AGES.search(sentence) is not None
         case AnswerType.WHO:
@@ -158,12 +161,18 @@ class ExtractiveAnswerer:
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
         scored = []
-        text, vector = (query.question, query.focus_vector) if query.focus_vector else (query.text, query.vector)
+        text, vector = (query.aspect or query.question, query.focus_vector) if query.focus_vector else (
+            query.text, query.vector)
+        # « combien coûte … ? » asks an amount or a cost, which asked_detail_bonus weighs: not any number (« en 2013 »)
+        typed = query.answer_type not in (AnswerType.OTHER, AnswerType.YES_NO) and not (
+            query.answer_type is AnswerType.HOW_MANY and (query.asked.money or query.asked.cost))
         for s in self.scorer.score(text, list(vector), passages):
             if not is_answer_sentence(s.text):
                 continue
-            bonus = TYPE_BONUS if query.answer_type not in (AnswerType.OTHER, AnswerType.YES_NO) and carries(
-                query.answer_type, s.text, self.criteria) else 0.0
+            carried = typed and carries(query.answer_type, s.text, self.criteria)
+            bonus = TYPE_BONUS if carried else 0.0
+            if query.answer_type is AnswerType.HOW_LONG and not carried and RATE.search(s.text):
+                bonus -= TYPE_BONUS  # « dure combien de temps ? »: « 24 heures par semaine » is its rhythm
             if query.ages and query.answer_type is not AnswerType.AGE and AGES.search(s.text):
                 bonus += TYPE_BONUS  # « ça marche pour des gamins de 13 ans ? »: the sentence that says for which ages
             if asks_for_whom(query) and states_its_public(s.text, query.ages):

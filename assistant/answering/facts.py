@@ -13,6 +13,7 @@ from ..call_facts import CallFact, CallFacts, UnstatedFact, render
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..retrieval import HybridRetriever, Passage
+from ..sentences import split_sentences
 from ..text_fr import fold
 from .base import Citations, is_answer_sentence, readable
 from .extractive import SentenceScorer, select_sentences
@@ -60,7 +61,11 @@ class CallFactAnswerer:
                 lines.append((quote.text, citations.cite(passage, quote.text)))
         marks = "".join(f"[{n}]" for n in dict.fromkeys(n for _, n in lines[:1]))
         text = " ".join([render(sentence, self.criteria), *(render(other.answer, self.criteria) for other in also)])
-        text = f"{text} {marks}".strip()
+        sentences = split_sentences(text)
+        if not also and len(lines) > 1 and len(sentences) == len(lines):  # « Résume l'appel »: a quote per sentence
+            text = " ".join(f"{sentence} [{n}]" for sentence, (_, n) in zip(sentences, lines))
+        else:
+            text = f"{text} {marks}".strip()
         if lines:
             text += "\n\n" + "\n".join(f"- Texte de l'appel : « {q.rstrip(' .;')} » [{n}]" for q, n in lines)
         yield Answer(answer=text, mode="none", citations=citations.all())

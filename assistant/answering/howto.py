@@ -6,6 +6,7 @@ its « Mise en œuvre » section gives the answer: the steps closest to the ques
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..documents import Kind
@@ -48,6 +49,12 @@ class HowToAnswerer:
         practice = self._source(query, passages)
         if practice is None:
             return
+        if practice.kind == Kind.PRACTICE.value and EVALUATE.search(fold(query.question)) \
+                and "valu" not in fold(practice.title):  # a fiche on evaluation: its steps are the answer
+            answer = self._indicators(practice)
+            if answer is not None:  # « comment évaluer un chantier éducatif ? »: what the fiche proposes to measure
+                yield answer
+                return
         own = self.retriever.search(query.text, k=FICHE_PASSAGES, filters=Filters(doc_id=practice.doc_id),
                                     vector=list(query.vector) or None)
         if practice.kind == Kind.REFERENCE.value:  # an actor's section: « Apport », « Comment la mobiliser »
@@ -79,6 +86,25 @@ class HowToAnswerer:
             text += f"\n\nLa fiche « {practice.title} » indique aussi :\n" + "\n".join(
                 f"- {readable(s.text, self.titles)} [{citations.cite(steps[s.passage_index], s.text)}]" for s in rest)
         yield Answer(answer=text, mode="none", citations=citations.all())
+
+
+    def _indicators(self, practice: Passage) -> Answer | None:
+        """The fiche's « Indicateurs » section, its proposals listed, each cited."""
+        found = self.retriever.search("indicateurs", k=FICHE_PASSAGES, filters=Filters(doc_id=practice.doc_id))
+        section = next((p for p in found if p.section.lower().startswith("indicateurs")), None)
+        items = [m.group(1).strip().rstrip(" ;.") for m in LIST_ITEM.finditer(section.text)] if section else []
+        items = [item for item in items if is_answer_sentence(item)]
+        if not items:
+            return None
+        citations = Citations()
+        text = f"Pour évaluer l'action, la fiche « {practice.title} » propose de suivre :\n" + "\n".join(
+            f"- {readable(item, self.titles)} [{citations.cite(section, item)}]" for item in items[:MAX_STEPS])
+        return Answer(answer=text, mode="none", citations=citations.all())
+
+
+# « comment évaluer … ? », « quels indicateurs pour … ? »: the fiche's indicators answer, not its steps
+EVALUATE = re.compile(r"\b(?:evaluer|evalue|evaluation|mesurer|indicateurs?|suivre les effets|bilan)\b")
+LIST_ITEM = re.compile(r"^\s*-\s+(.+)$", re.M)
 
 
 def _how_to_mobilise(sentence: str) -> bool:

@@ -213,16 +213,20 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
     label = guess.label
     if label == "out_of_scope":
         return replace(query, looks_outside=guess.confidence >= OUTSIDE)
+    if query.stated_need and label in ("fact", "unstated", "definition"):
+        return query  # « je voudrais sensibiliser les parents »: a need for ideas, whatever finalité its words echo
     needed = CONFIDENT_OVER_NOTHING if query.intent is Intent.OTHER else CONFIDENT_OVER_PATTERNS
     if label == _label(query.intent) or guess.confidence < needed:
         return query
     if label == "definition":
-        if not query.subjects or query.answer_type in ASKS_A_DETAIL or query.asked.money or query.asked.evidence:
-            return query  # « Combien coûte le PSFP ? », « Est-il efficace ? »: a detail of it, not what it is
+        if not query.subjects or query.answer_type in ASKS_A_DETAIL or query.asked:
+            return query  # « Combien coûte le PSFP ? », « Qui finance Tabado ? »: a detail of it, not what it is
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
                        subjects=definition_order(query.subjects, fold(query.question), publisher),
                        generic_request=False)
     if label in ("fact", "unstated"):
+        if query.about_programme:
+            return query
         fact = query.fact or _model_fact(query, guess, found) or _nearest_fact(found, label)
         if fact is None and len(query.axes) == 1 and found is not None:  # « L'axe 1, il demande quoi ? »
             fact = next((f for f in found.facts if isinstance(f, CallFact) and f.lists_axes), None)
@@ -237,6 +241,8 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
         return replace(query, intent=intent, fact=fact, fact_closeness=closeness, answer_type=answer_type,
                        generic_request=False)
     if label == "howto":
+        if query.subjects and (query.asked.pay or query.asked.money or query.asked.funder):
+            return query  # « TAPAJ : les jeunes sont payés comment ? »: what it pays, not how to set it up
         answer_type = query.answer_type if query.answer_type not in (AnswerType.OTHER, AnswerType.DEFINITION) \
             else AnswerType.HOW
         return replace(query, intent=Intent.HOW_TO, answer_type=answer_type, fact=None, generic_request=False)

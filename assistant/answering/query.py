@@ -126,6 +126,7 @@ class Query:
     call_phrase: str | None = None  # a phrase quoted from the call and asked about (« « réappropriation … », concrètement ? »)
     generic_request: bool = False  # a request for ideas whose only subject is the call itself
     bare_topic: bool = False  # « sport ? »: a topic typed as into a search box, taken for a request for ideas on it
+    stated_need: bool = False  # « je voudrais sensibiliser les parents »: a need said, not asked, taken for ideas
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
     summer: bool = False  # « l'été »: the summer holidays, which the fiches call « vacances »
@@ -133,6 +134,12 @@ class Query:
     # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
     # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
     focus_vector: tuple[float, ...] = field(default=(), repr=False)
+    # what a question asks of the subject it names, the name left out (« qui anime les séances Unplugged ? » → « qui
+    # anime les séances »): every sentence of the subject's fiche is about it, so its name ranks none above another
+    aspect: str = ""
+    # a question that names a programme with a fiche, whose words a fact of the call's pattern also matched
+    # (« quels partenaires pour les Promeneurs du Net ? »): about the programme, no later step makes it the call's
+    about_programme: bool = False
     borrowed: bool = False  # an elliptic follow-up completed from the previous question
     fact_closeness: float = 0.0  # cosine with the nearest example question of `fact` (recognition.py)
     other_call: bool = False  # asks about another funder's call (« la Région a lancé un appel à projets… »)
@@ -174,7 +181,9 @@ HOW = re.compile(r"^\s*(?:et\s+)?(?:comment|de quelle (?:maniere|facon)|par quoi
                  # « on fait comment ? », « on s'y prend comment, concrètement ? »: the how at the end
                  r"\b(?:on|je|nous|vous|ca) (?:le |la |les |l')?(?:fait|fais|faisons|faites|s'y prend|m'y prends|procede|"
                  r"se passe|se monte|s'organise|se met en place|met en place|mets en place|monte|organise|lance|"
-                 r"applique|deploie) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$")
+                 r"applique|deploie) comment\b|\bcomment[\s,]*(?:concretement|exactement|en pratique)?[\s?!.]*$|"
+                 # « Pour un café des parents financé par le REAAP, quelle démarche ? »: the how at the end
+                 r"[,:]\s*(?:quelles?|les) (?:demarches?|etapes|methodes?)[\s?!.]*$")
 DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|signifie|designe|recouvre)|"
                         r"qu'est[- ]ce (?:que|qu'|qu)|c'est quoi|c est quoi|c'est qui|c est qui|definition|"
                         r"\bc'?(?:est)? ?(?:koi|kwa)\b|\bc quoi\b|\bkesa[ck]o\b|\bquesaco\b|"  # typed in a hurry: « c koi le TAPAJ ? »
@@ -212,6 +221,22 @@ OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|depa
                         r"\b(?:appel|aap)s?(?: a projets?)? (?:de la region|du departement|de la caf|d'une fondation|de l'ars|"
                         r"de l'ademe|regional|departemental|europeen)\b")
 COMBINED = re.compile(r"\b(?:cumul|cofinanc|co-financ|combiner|articuler|complement|en plus (?:de|du))")
+INDICATORS = re.compile(r"\b(?:quels?|des|les|comme) indicateurs\b|\bindicateurs? (?:de suivi|d'evaluation|pour)\b")
+# A need stated without a question (« je voudrais sensibiliser les parents », « on cherche une action pour les
+# 16-18 ans »): a request for ideas
+NEED_LEAD = (r"\b(?:je|j'|on|nous)\s*(?:voudrai[st]?|voudrions|aimerai[st]?|aimerions|souhaite\w*|veux|veut|voulons|"
+             r"cherche\w*|recherche\w*|dois|doit|devons) (?:bien |aussi |surtout )?")
+NEED = re.compile(NEED_LEAD + r"(?:(?:sensibiliser|toucher|occuper|"
+                  r"prevenir|proteger|accompagner|eloigner|detourner|aider|lutter|agir|travailler sur|developper|renforcer|"
+                  r"faire quelque chose)\b|(?:une|des|un|d'autres) (?:actions?|idees?|programmes?|dispositifs?|projets?|"
+                  r"activites?|pistes?|solutions?)\b|quelque chose (?:pour|a|de|qui|sur)\b)")
+
+
+def without_need_lead(text: str) -> str:
+    """« je voudrais sensibiliser les parents » → « sensibiliser les parents »: the need, not the way it is said."""
+    return re.sub(NEED_LEAD, " ", fold(text)).strip()
+
+
 EXPLICIT_IDEAS = re.compile(r"\b(idees?|pistes?|quelles actions|quels projets|exemples?)\b")
 SITUATION = re.compile(r"\bque faire (quand|si|lorsqu|face|avec|en cas|pour)\b|"
                        r"\b(?:qu'est-ce qu'on fait|on fait quoi) (quand|si|lorsqu|face|en cas)\b|\bcomment (reagir|faire face|agir)\b")
@@ -323,10 +348,25 @@ def understand_text(question: str, known: Understanding) -> Query:
     if bare_topic:
         intent = Intent.IDEAS  # « sport ? », « les parents ? »: what the fiches propose on it
     proven = PROVEN.search(folded) is not None
-    return Query(compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
+    aspect = _aspect(question, subjects) if intent is Intent.OTHER else ""
+    about_programme = intent in (Intent.OTHER, Intent.HOW_TO) and any(s.fiche for s in subjects) \
+        and known.facts.match(question) is not None
+    return Query(aspect=aspect, about_programme=about_programme, compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages),
-                 bare_topic=bare_topic)
+                 bare_topic=bare_topic, stated_need=intent is Intent.IDEAS and NEED.search(folded) is not None)
+
+
+def _aspect(question: str, subjects) -> str:
+    """The question without the names of the subjects it names that have a fiche, when words that ask remain."""
+    if not any(s.fiche for s in subjects):
+        return ""
+    folded = fold(question)
+    for subject in subjects:
+        for pattern in subject.patterns if subject.fiche else ():
+            folded = pattern.sub(" ", folded)
+    rest = " ".join(folded.replace(" ,", ",").split()).strip(" ,:;-")
+    return rest if analyse(rest) else ""
 
 
 def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known: Understanding):
@@ -334,9 +374,12 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
         return Intent.CONVERSATION, None
     if asks_what_own_documents_say(question):
         return Intent.OWN_DOCUMENTS, None
+    if INDICATORS.search(folded) and not EXPLICIT_IDEAS.search(folded):
+        return Intent.HOW_TO, None  # « quels indicateurs pour le PSFP ? »: how to evaluate it, from its fiche
     situation = SITUATION.search(folded) or (HOW.search(folded) and not EXPLICIT_IDEAS.search(folded))
     # « les finalités que peut viser notre plan d'actions » names the plan, it asks for no action
-    if IDEAS.search(re.sub(r"\bplans? d'actions?\b", "plan", folded)) and not NOT_IDEAS.search(folded) \
+    if (IDEAS.search(re.sub(r"\bplans? d'actions?\b", "plan", folded)) or NEED.search(folded)) \
+            and not NOT_IDEAS.search(folded) \
             and answer_type is not AnswerType.YES_NO \
             and not situation:
         return Intent.IDEAS, None
@@ -350,11 +393,24 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
     fact = None if OTHER_CALL.search(folded) else known.facts.match(question)
     if fact is not None and fact.yields_to_programme and any(s.fiche for s in subjects):
         fact = None  # « Le PSFP, c'est pour quel âge ? » asks about the PSFP, not about the call's public
+    if fact is not None and _partners_of(folded, subjects):
+        fact = None  # « quels partenaires pour les Promeneurs du Net ? »: the fiche's partners, not the call's actors
     if fact is not None:
         return (Intent.UNSTATED if isinstance(fact, UnstatedFact) else Intent.CALL_FACT), fact
+    if subjects and ASKS_PAY.search(question) and not SITUATION.search(folded):
+        return Intent.OTHER, None  # « TAPAJ : les jeunes sont payés comment ? »: what they are paid, not a procedure
     if HOW.search(folded) or SITUATION.search(folded):
         return Intent.HOW_TO, None
     return Intent.OTHER, None
+
+
+PARTNERS_OF = re.compile(r"\b(?:partenaires?|partenariats?|acteurs?)\s+(?:pour|de|du|des|d'|avec)\s*(?:l'|le |la |les )?")
+
+
+def _partners_of(folded: str, subjects) -> bool:
+    """Does the question ask the partners of a programme it names (its fiche's « Partenaires »)?"""
+    return any(pattern.match(folded, m.end()) for m in PARTNERS_OF.finditer(folded)
+               for s in subjects if s.fiche for pattern in s.patterns)
 
 
 # « Quelle différence entre un PAEJ et une CJC ? », « En quoi TAPAJ se distingue-t-il de l'argent de poche ? »
@@ -670,6 +726,9 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
     if own.subjects:
         return bool(partner_detail)
     refers = REFERRING.search(folded) is not None
+    if own.intent is Intent.HOW_TO and own.fact is None and len(_own_content(own)) <= 1 \
+            and any(s.fiche for s in previous.subjects):
+        return True  # « on commence comment ? » after « Qu'est-ce que le PSFP ? »: how to set it up
     if isinstance(own.fact, CallFact):  # « Et la date limite ? » is about the call; « Et pour quel âge ? » may not be
         # « à partir de quel âge ? » after « Qu'est-ce que TAPAJ ? »: a short general question on the subject
         return refers or (own.fact.follows_subject and (CONTINUATION.match(folded) is not None
@@ -702,7 +761,8 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     text = _merge_text(own, previous, relative)
     if previous.subjects and (own.intent is not Intent.OTHER or _own_content(own)):
         fact = known.facts.match(text)
-        if isinstance(fact, UnstatedFact) and fact.priority > 0:
+        if isinstance(fact, UnstatedFact) and fact.priority > 0 and not (
+                fact.yields_to_programme and any(s.fiche for s in previous.subjects)):
             return replace(own, text=text, intent=Intent.UNSTATED if isinstance(fact, UnstatedFact) else
                            Intent.CALL_FACT, fact=fact, subjects=previous.subjects, terms=tuple(analyse(text)),
                            borrowed=True)
@@ -720,7 +780,9 @@ def _complete(own: Query, previous: Query, known: Understanding) -> Query:
     if previous.intent is Intent.IDEAS and own.intent is Intent.OTHER and len(_own_content(own)) <= 3:
         intent = Intent.IDEAS  # « Lesquelles sont évaluées ? » after a request for ideas: the same, narrowed
     if intent in (Intent.CALL_FACT, Intent.UNSTATED) and previous.subjects:
-        intent = Intent.OTHER  # « Combien touchent les jeunes ? » after « argent de poche »: not the call's amount
+        # « Combien touchent les jeunes ? » after « argent de poche »: not the call's amount; « Par où commencer ? »
+        # after « Qu'est-ce que le PSFP ? »: how to set it up
+        intent = Intent.HOW_TO if HOW.search(fold_question(own.question)) else Intent.OTHER
     answer_type = own.answer_type if own.answer_type is not AnswerType.OTHER else previous.answer_type
     if intent is Intent.DEFINITION:
         answer_type = AnswerType.DEFINITION

@@ -130,7 +130,7 @@ def recognised(query: Query, found: Recognition | None, in_conversation: bool = 
     elliptic follow-up (already completed from the previous turn) is left as it is, and so is a short question in a
     conversation that the patterns did not place (« Combien de participantes ? » after a question on marches
     exploratoires is not about the call's laureates)."""
-    if found is None or query.borrowed or OTHER_CALL.search(fold(query.question)):
+    if found is None or query.borrowed or query.about_programme or OTHER_CALL.search(fold(query.question)):
         return query
     placed = query.intent in (Intent.CALL_FACT, Intent.UNSTATED)
     take = False

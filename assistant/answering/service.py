@@ -32,7 +32,7 @@ from .howto import HowToAnswerer
 from .models import Answer, AnswerGrounding, Citation, GroundingSummary, Turn
 from .intent_model import IntentClassifier, classified, follow_up_asks_how
 from .query import (DETAIL_TYPES, EXPLICIT_IDEAS, AnswerType, Intent, Query, Understanding, request_after_scene,
-                    requests, understand)
+                    requests, understand, without_need_lead)
 from .recognition import SIMILAR_MIN, FactRecogniser, recognised
 from .relevance import judge_relevance
 
@@ -162,6 +162,10 @@ class QuestionAnswering:
                 query = dataclasses.replace(query, intent=Intent.HOW_TO, answer_type=AnswerType.HOW)
             else:
                 query = dataclasses.replace(query, focus_vector=tuple(float(x) for x in _leaning(own, query.vector)))
+        elif query.aspect and query.intent is Intent.OTHER and not query.borrowed:
+            # « combien de temps dure le PSFP ? »: within its fiche, the sentences ranked by what is asked of it
+            own = np.asarray(self.retriever.kb.embeddings.embed_query(query.aspect))
+            query = dataclasses.replace(query, focus_vector=tuple(float(x) for x in _leaning(own, query.vector)))
         found = self.recogniser.nearest(query.vector) if self.recogniser else None
         if query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
             query = recognised(query, found, in_conversation=bool(turns))
@@ -237,7 +241,8 @@ class QuestionAnswering:
         named = covered if query.intent in SUBJECT_DECIDES_SCOPE else bool(query.subjects)
         recognised = query.intent in INTENT_ANSWERS_FROM_DATA or named or query.about_call \
             or _names_an_actor(query, passages)
-        unknown = unknown_share(query.unmatched_words(), self.retriever.kb.lexical.knows)
+        words = query.unmatched_words()
+        unknown = unknown_share(without_need_lead(words) if query.stated_need else words, self.retriever.kb.lexical.knows)
         if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
                 and len(analyse(query.unmatched_words())) >= 2 and unknown > 0:
             # a pattern's word (« délai », « aides ») in a question unlike any asked on the call, with words the base
@@ -253,8 +258,10 @@ class QuestionAnswering:
             return True
         if query.generic_request:  # « Quelles actions proposer pour notre commune ? »: the call is the subject
             return True
-        if query.bare_topic and passages and unknown == 0 and not query.borrowed:
-            return True  # « sport ? », « collège ? »: one or two words the base uses, too short for the scope guard
+        if (query.bare_topic or query.stated_need) and passages and unknown == 0 and not query.borrowed:
+            # « sport ? », « collège ? »: one or two words the base uses, too short for the scope guard; « je
+            # voudrais sensibiliser les parents »: a need in words the base uses, diluted by the way it is said
+            return True
         return bool(passages) and verdict.in_scope
 
     def _answer(self, query: Query, passages: list[Passage]) -> Iterator[str | Answer]:

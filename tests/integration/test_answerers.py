@@ -429,3 +429,35 @@ def test_first_day_questions_get_the_detail_they_ask(knowledge_assistant):
     assert "ne couvrent pas" in knowledge_assistant.ask("piscine ?").answer
     axis = knowledge_assistant.ask("pour l'axe 2 je mets quoi ?")  # ideas, led by the call's words for the axis
     assert "environnement protecteur" in lead(axis) and "### Axe 2" in axis.answer, axis.answer
+
+
+def test_what_is_asked_of_a_programme_leads(knowledge_assistant):
+    """The sentence of the programme's fiche that answers the aspect asked leads, not what the programme is (found
+    in the probe of session 14, questions typed fast)."""
+    animated = knowledge_assistant.ask("qui anime les seances unplugged")
+    assert lead(animated).startswith("Les séances sont animées"), animated.answer
+    lasting = knowledge_assistant.ask("le service civique dure combien de temps")
+    assert "6 à 12 mois" in lead(lasting), lasting.answer  # not « 24 heures par semaine », its rhythm
+    cost = knowledge_assistant.ask("combien coute primavera")
+    assert "coût" in lead(cost).lower(), cost.answer  # not « conçu en 2013 », a number that is no cost
+    partners = knowledge_assistant.ask("quels partenaires pour les promeneurs du net")
+    assert lead(partners).startswith("Partenaires :"), partners.answer
+
+
+def test_how_to_evaluate_a_programme_lists_its_fiches_indicators(knowledge_assistant):
+    answer = knowledge_assistant.ask("comment evaluer un chantier educatif")
+    assert answer.answer.startswith("Pour évaluer l'action, la fiche « Chantiers éducatifs »"), answer.answer
+    assert "nombre de chantiers" in answer.answer and answer.citations[0].section.startswith("Indicateurs")
+    plan = knowledge_assistant.ask("comment évaluer notre plan ?")  # a fiche on evaluation: its own steps
+    assert plan.citations[0].doc_id == "evaluation-plan-local" and "propose de suivre" not in plan.answer
+
+
+def test_a_summary_of_the_call_and_where_to_start(knowledge_assistant):
+    summary = knowledge_assistant.ask("Résume l'appel en trois phrases")
+    assert "communes et aux intercommunalités" in summary.answer and "30 avril 2024" in summary.answer
+    assert all(c.doc_id == "mildeca-2024" for c in summary.citations) and len(summary.citations) == 3
+    assert summary.answer.split("\n")[0].count("] ") == 2  # each sentence its own quote
+    start = knowledge_assistant.ask("par quoi commencer pour monter le dossier ?")
+    assert lead(start).startswith("L'appel ne donne pas de marche à suivre"), start.answer
+    need = knowledge_assistant.ask("je voudrais sensibiliser les parents")
+    assert need.answer.startswith("Pistes d'actions"), need.answer

@@ -477,3 +477,73 @@ def test_a_bare_number_after_an_axis_names_the_next_axis(known):
 def test_a_plan_d_actions_named_is_no_request_for_actions(known):
     assert ask(known, "Quelles sont les finalités que peut viser notre plan d'actions ?").intent is not Intent.IDEAS
     assert ask(known, "Quelles actions mettre dans notre plan d'actions ?").intent is Intent.IDEAS
+
+
+@pytest.mark.parametrize("question, label", [("quel age pour le gbg", "GBG"), ("la caf finance quoi ?", "CAF")])
+def test_an_acronym_typed_in_lower_case_names_its_subject(known, question, label):
+    assert label in [s.label for s in ask(known, question).subjects]
+
+
+def test_an_acronym_that_is_a_french_word_needs_capitals(known):
+    assert not any(s.label == "PRE" for s in ask(known, "on peut s'inscrire en pré-inscription ?").subjects)
+    assert not ask(known, "des jeunes de 15 ans ?").subjects  # « ans » is no acronym
+
+
+def test_the_glossary_acronym_and_the_fiche_are_one_subject(known):
+    """« GBG — Good Behavior Game (« jeu du comportement adapté ») » defines the fiche « Good Behavior Game »."""
+    gbg = ask(known, "quel âge pour le GBG ?")
+    assert gbg.subjects[0].fiche == "good-behavior-game" and gbg.fact is None
+
+
+@pytest.mark.parametrize("question, aspect", [
+    ("qui anime les séances Unplugged ?", "qui anime les seances"),
+    ("combien de temps dure le PSFP ?", "combien de temps dure le"),
+])
+def test_what_is_asked_of_a_programme_is_read_without_its_name(known, question, aspect):
+    query = ask(known, question)
+    assert query.intent is Intent.OTHER and query.aspect.strip(" ?") == aspect
+
+
+def test_the_partners_of_a_programme_are_not_the_calls_actors(known):
+    query = ask(known, "quels partenaires pour les promeneurs du net")
+    assert query.fact is None and query.about_programme
+    assert ask(known, "Quels partenaires faut-il associer selon l'appel ?").fact.id == "actors"
+
+
+def test_what_a_programme_pays_is_no_procedure(known):
+    assert ask(known, "TAPAJ : les jeunes sont payés comment ?").intent is Intent.OTHER
+    assert ask(known, "TAPAJ, on le met en place comment ?").intent is Intent.HOW_TO
+
+
+@pytest.mark.parametrize("question, ideas", [
+    ("je voudrais sensibiliser les parents", True),
+    ("on cherche une action pour les 16-18 ans décrocheurs", True),
+    ("nous devons protéger les collégiens du recrutement sur les réseaux sociaux", True),
+    ("je cherche la date limite", False),
+    ("Je voudrais savoir qui peut candidater", False),
+])
+def test_a_need_stated_without_a_question_asks_for_ideas(known, question, ideas):
+    query = ask(known, question)
+    assert (query.intent is Intent.IDEAS and query.stated_need) is ideas
+
+
+@pytest.mark.parametrize("question", ["quels indicateurs pour le PSFP ?", "Pour un café des parents financé par le "
+                                      "REAAP, quelle démarche ?"])
+def test_indicators_and_a_trailing_demarche_are_how_tos(known, question):
+    assert ask(known, question).intent is Intent.HOW_TO
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("Résume l'appel en trois phrases", "summary"), ("les grandes lignes de l'appel ?", "summary"),
+    ("par quoi commencer pour monter le dossier ?", "getting_started"),
+    ("quelles sont les étapes pour candidater ?", "getting_started"),
+])
+def test_a_summary_and_where_to_start_are_facts_of_the_call(known, question, fact):
+    assert ask(known, question).fact.id == fact
+
+
+def test_where_to_start_after_a_programme_is_its_how_to(known):
+    for question in ("Par où commencer ?", "on commence comment ?"):
+        query = ask(known, question, previous="Qu'est-ce que le PSFP ?")
+        assert query.intent is Intent.HOW_TO and query.borrowed and query.subjects[0].label == "PSFP", question
+    assert ask(known, "résume-moi la fiche TAPAJ").fact is None  # a fiche, not the call
