@@ -128,10 +128,14 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
         if _elapsed_year(year, unit_years, unit.durations):
             continue
         out.append(Mismatch("date", f"l'année {year} ne figure pas dans le passage"))
+    for decade in sorted(claim.decades):
+        if not any(decade <= y < decade + 10 for y in unit_years):
+            out.append(Mismatch("date", f"les années {decade} ne figurent pas dans le passage"))
     for amount in sorted(claim.amounts):
         low, high = claim.amount_ranges.get(amount, (amount, amount))
         if not any(_close(amount, a) for a in unit.amounts | unit.pool) \
-                and not any(low <= a <= high for a in unit.amounts):
+                and not any(low <= a <= high for a in unit.amounts) \
+                and not (claim.derived and _derived(amount, unit.amounts)):  # « 13 M€ de moins » than the year before
             said = ", ".join(_amount(a) for a in sorted(unit.amounts)) or "aucun montant"
             out.append(Mismatch("montant", f"le montant « {_amount(amount)} » ne figure pas dans le passage (il indique : {said})"))
     unit_ratios = set(unit.ratios) | {p / 100 for p in unit.percents}
@@ -167,7 +171,9 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
     age_bounds = {float(bound) for ages in unit.ages for bound in ages}  # « dès 16 ans » for « 16-17 ans »
     plain = unit.numbers | unit.all_years | {day for day, _, _ in unit.dates if day} | age_bounds
     for number in sorted(claim.numbers):
-        if not any(_close(number, n) for n in plain) and not any(_about(a, number) for a in unit.approx) and not (
+        low, high = claim.number_ranges.get(number, (number, number))  # « plus de huit mille » for 8 300
+        if not any(_close(number, n) or low <= n <= high for n in plain) \
+                and not any(_about(a, number) for a in unit.approx) and not (
                 claim.derived and _derived(number, unit.numbers)) and not (
                 number in claim.durations and _years_apart(number, unit_years)):
             counted = [(word, counts[(int(number), key)]) for value, key, word in sorted(claim.counted)

@@ -92,7 +92,15 @@ def words_to_digits(text: str) -> str:
     text = SPELT_ORDINAL.sub(lambda m: f"{ORDINAL_STEMS[m.group(1).lower()]}e", text)
     text = COMPOUND.sub(compound, text)
     text = HUNDREDS.sub(lambda m: str(100 * (UNITS[m.group(1).lower()] if m.group(1) else 1)), text)
-    return SPELT.sub(repl, text)
+    text = HALF_MILLION.sub("500 000", text)
+    text = SPELT.sub(repl, text)
+    return THOUSANDS.sub(lambda m: f"{int(m.group(1)) * 1000:,}".replace(",", " "), text)
+
+
+# « huit mille actions » is 8 000, not 8; « un demi-million d'euros » is 500 000 €
+THOUSANDS = re.compile(r"\b(\d{1,3})[\s-]+mille\b(?![\s-]+(?:\d|" + "|".join(sorted(UNITS.keys() | TENS.keys(), key=len,
+                       reverse=True)) + r"|cent))", re.I)
+HALF_MILLION = re.compile(r"\b(?:un\s+)?demi[\s-]million\b", re.I)
 
 
 # proportions: « la moitié », « un tiers », « trois quarts », « un mineur sur deux » (numbers already in digits)
@@ -100,6 +108,16 @@ FRACTION_WORDS = {"moitie": (1, 2), "tiers": (1, 3), "quart": (1, 4), "quarts": 
 FRACTION = re.compile(r"\b(?:(?:la|une|d'une)\s+(moitie)|(un|le|l'un|1|2|3)\s+(tiers|quarts?)\b"
                       r"|(un|une|\d+)\s+(?:[\w'-]+\s+){0,6}?sur\s+(\d+)(?!\d|[,.]\d|\s*(?:%|ans|jours|mois|semaines|"
                       r"heures|seances|km|m\b)))")
+# « trois dixièmes », « deux cinquièmes » (numbers already in digits): 30 %, 40 %
+NTH = {"cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "dixieme": 10, "centieme": 100}
+FRACTION_NTH = re.compile(r"\b(un|une|\d{1,2})\s+(" + "|".join(NTH) + r")s?\b")
+# a rhythm said by its period (« chaque trimestre ») gives its count in a year (« quatre fois par an »)
+PER_YEAR = [(re.compile(r"\btrimestr\w*"), 4.0), (re.compile(r"\bsemestr\w*"), 2.0),
+            (re.compile(r"\b(?:chaque mois|par mois|mensuel\w*|tous les mois)\b"), 12.0)]
+# a length in years or months gives the other (« programme de deux ans » for « vingt-quatre mois »)
+LENGTH = re.compile(r"\b(\d{1,2})\s+(ans|annees|mois)\b")
+# « à la fin des années 1990 »: a decade, which any of its years makes true
+DECADE = re.compile(r"\bannees\s+((?:19|20)\d0)\b")
 # an approximate number: « une vingtaine de jeunes » is about 20, not 100
 APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
                "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
@@ -166,6 +184,9 @@ class Details:
     bounds: set[tuple[tuple[int | None, int, int | None], str, str]] = field(default_factory=set)  # (date, kind, words)
     scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
+    decades: set[int] = field(default_factory=set)  # « les années 1990 »
+    # number -> the values it stands for, when its words widen it (« plus de huit mille » for 8 300)
+    number_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
     ratios: dict[float, str] = field(default_factory=dict)  # proportion -> its words (« un sur deux », « la moitié »)
     # proportion -> the values it stands for, when its words widen it (« près de huit sur dix », « moins d'un quart »)
     ratio_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
@@ -238,6 +259,7 @@ SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?
 # an obligation a sentence states in so many words, and the words by which a passage makes one: « doit
 # obligatoirement » needs a passage that obliges (« doit », « au moins », « exigé »…), not one that only allows
 MUST_CLAIM = re.compile(r"\b(obligatoire(?:s|ment)?|imperativement|(?:est|sont) tenue?s? d)")
+NEGATED_BEFORE = re.compile(r"\b(?:n|ne|pas|aucune?|non|ni|hors|sans)\b[^,;.]*$")
 MUST_SOURCE = re.compile(r"\b(doi(?:t|vent)|devr(?:a|ont|ait|aient)|obligatoire\w*|imperati\w*|exige\w*|requis\w*|"
                          r"necessaire\w*|indispensable\w*|faut|tenue?s? d|au moins|au minimum|impos\w*|condition\w*)")
 
@@ -252,11 +274,17 @@ DERIVED = re.compile(r"\b(ensemble|au total|en tout|additionn\w*|cumul\w*|de moi
 BARE_NE = re.compile(r"\bne (?:peu\w*|pourr\w*|saur\w*|os\w*) (?!(?:pas|plus|jamais|rien|aucune?s?|que|qu|guere|"
                      r"nullement|point|personne)\b)")
 
+RESTRICTED = re.compile(r"(?:\S+\s+){0,5}?que?\b")
+# a verb that denies what follows as « pas de » does (« exclura toute intervention fondée sur la peur »)
+EXCLUDING = re.compile(r"\b(?:exclu(?:re|ra|ront|t|ent|ait|aient|ons|ez)|proscri(?:re|ra|t|vent)|bannir|bannira)\b")
+
 
 def _count_negations(folded: str) -> int:
     folded = re.sub(r"\bnon seulement\b", " ", folded)
     words = folded.split()
-    count = sum(1 for w in words if w in NEGATIONS) + len(BARE_NE.findall(folded))
+    # « ne peut accompagner un enfant qu'avec l'accord … » restricts (« ne … que »), it denies nothing
+    bare = [m for m in BARE_NE.finditer(folded) if not RESTRICTED.match(folded, m.end())]
+    count = sum(1 for w in words if w in NEGATIONS) + len(bare) + len(EXCLUDING.findall(folded))
     if "plus" in words and ("ne" in words or "n" in words):
         count += 1
     return count
@@ -308,6 +336,13 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
             d.ages.add((int(match.group(1)), int(match.group(2))))
             spans.append(match.span())
     folded_same = fold_keeping_offsets(text)
+    for match in FRACTION_NTH.finditer(folded_same):
+        top = 1 if match.group(1) in ("un", "une") else int(match.group(1))
+        d.ratios.setdefault(round(top / NTH[match.group(2)], 4), text[match.start():match.end()])
+        spans.append(match.span())
+    for match in DECADE.finditer(folded_same):
+        d.decades.add(int(match.group(1)))
+        spans.append(match.span(1))
     for match in FRACTION.finditer(folded_same):
         if match.group(1):
             ratio, words = 0.5, match.group(0)
@@ -354,6 +389,14 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         d.counted |= {(value, key, word) for key, word in _counted_nouns(text[match.end():])}
         if not taken(match):
             d.numbers.add(value)
+            widened = _widened(value, fold_keeping_offsets(text[max(0, match.start() - 20):match.start()]))
+            if widened and claim:
+                d.number_ranges[value] = widened
+    if not claim:  # what the passage's words give besides its figures
+        d.numbers |= {count for pattern, count in PER_YEAR if pattern.search(folded_same)}
+        for match in LENGTH.finditer(folded_same):
+            n = int(match.group(1))
+            d.numbers.add(float(n * 12) if match.group(2) != "mois" else n / 12 if n % 12 == 0 else float(n))
     d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}
     d.negations = _count_negations(folded_text)
     d.derived = bool(DERIVED.search(folded_text))
@@ -362,6 +405,8 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         if found:
             d.scope[kind] = found.group(1)
     found = (MUST_CLAIM if claim else MUST_SOURCE).search(folded_text.replace("’", "'"))
+    if found and claim and NEGATED_BEFORE.search(folded_text[max(0, found.start() - 40):found.start()]):
+        found = None  # « même lorsqu'aucune ESSP n'est obligatoire » makes nothing an obligation
     if found:
         d.scope["must"] = found.group(1)
     if criteria is not None:

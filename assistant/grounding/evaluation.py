@@ -27,11 +27,13 @@ from .sources import Source
 
 SUPPORTED_KINDS = ("verbatim", "paraphrase")
 NEGATIVE_KINDS = ("date", "amount", "age", "actor", "programme", "negation", "axis", "invented")
-OTHER_NEGATIVE_KINDS = ("scope", "obligation")  # of grounding_paraphrases.yaml only
+# of the paraphrase sets: « nuance » is a qualifier dropped or hardened (« souvent » → « toujours », « peut » → « doit »)
+OTHER_NEGATIVE_KINDS = ("scope", "obligation", "nuance")
 KIND_LABELS = {"verbatim": "reprise mot pour mot", "paraphrase": "paraphrase", "date": "date changée",
                "amount": "montant changé", "age": "âge changé", "actor": "acteur ou lieu changé",
                "programme": "programme changé", "negation": "négation ajoutée ou retirée", "axis": "axe échangé",
-               "invented": "affirmation inventée", "scope": "portée changée", "obligation": "obligation inventée"}
+               "invented": "affirmation inventée", "scope": "portée changée", "obligation": "obligation inventée",
+               "nuance": "nuance forcée"}
 HALVES = {"calibration": "calibration", "tuning": "calibration", "report": "report", "test": "report"}
 
 
