@@ -158,11 +158,15 @@ class Query:
         # a word the match covers even in part (« eligib » in « éligibilité ») was recognised
         matched = {w.group(0) for w in TOKEN.finditer(folded) if found and w.start() < found.end()
                    and w.end() > found.start()}
-        return " ".join(w for w in TOKEN.findall(self.question) if fold(w) not in matched)
+        # an aside in brackets (« (délibération, RIB, budget prévisionnel…) ») gives examples, not the question
+        asked = ASIDE.sub(" ", self.question)
+        return " ".join(w for w in TOKEN.findall(asked) if fold(w) not in matched)
 
     def with_vector(self, vector) -> "Query":
         return replace(self, vector=tuple(float(x) for x in vector))
 
+
+ASIDE = re.compile(r"\([^()]*\)")
 
 # -- the question's wording -------------------------------------------------------------------------------------
 WH_WORD = re.compile(r"\b(qui|que|quoi|koi|kwa|kesako|qu'|quel|quels|quelle|quelles|quand|comment|combien|ou|pourquoi|lequel|"
@@ -407,10 +411,15 @@ def _intent(question: str, folded: str, subjects, answer_type: AnswerType, known
 PARTNERS_OF = re.compile(r"\b(?:partenaires?|partenariats?|acteurs?)\s+(?:pour|de|du|des|d'|avec)\s*(?:l'|le |la |les )?")
 
 
+# « qui porte les PAEJ ? »: who carries a programme is in its fiche, not among those who may apply to the call
+CARRIER_OF = re.compile(r"\bqui (?:porte|portent|anime|animent|finance|financent|pilote|gere|gerent|organise|coordonne)\b")
+
+
 def _partners_of(folded: str, subjects) -> bool:
-    """Does the question ask the partners of a programme it names (its fiche's « Partenaires »)?"""
+    """Does the question ask the partners or the carrier of a programme it names (its fiche's « Partenaires »)?"""
+    with_fiche = [s for s in subjects if s.fiche]
     return any(pattern.match(folded, m.end()) for m in PARTNERS_OF.finditer(folded)
-               for s in subjects if s.fiche for pattern in s.patterns)
+               for s in with_fiche for pattern in s.patterns) or bool(with_fiche and CARRIER_OF.search(folded))
 
 
 # « Quelle différence entre un PAEJ et une CJC ? », « En quoi TAPAJ se distingue-t-il de l'argent de poche ? »

@@ -23,7 +23,7 @@ import numpy as np
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
 from ..text_fr import fold
-from .query import OTHER_CALL, Intent, Query
+from .query import OTHER_CALL, AnswerType, Intent, Query
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,20 @@ def recognised(query: Query, found: Recognition | None, in_conversation: bool = 
     elliptic follow-up (already completed from the previous turn) is left as it is, and so is a short question in a
     conversation that the patterns did not place (« Combien de participantes ? » after a question on marches
     exploratoires is not about the call's laureates)."""
-    if found is None or query.borrowed or query.about_programme or OTHER_CALL.search(fold(query.question)):
+    # « la CJC c'est gratuit ? »: a detail of a programme with a fiche is asked of it, not of the call
+    of_programme = bool(query.asked) and any(s.fiche for s in query.subjects) and query.fact is None
+    if found is None or query.borrowed or query.about_programme or of_programme \
+            or OTHER_CALL.search(fold(query.question)):
         return query
     placed = query.intent in (Intent.CALL_FACT, Intent.UNSTATED)
     take = False
     if found.fact is not None and found.fact is not query.fact:
         if placed:
-            take = found.score >= OVERRIDE_MIN and found.margin >= OVERRIDE_MARGIN
+            # a yes/no question that the patterns' fact answers in its own words (« peut-on déposer après le 30
+            # avril ? » → « Non : … avant le 30 avril ») keeps it, however close another fact's examples are
+            answered = isinstance(query.fact, CallFact) and query.answer_type is AnswerType.YES_NO and bool(
+                (option := query.fact.polar_answer(fold(query.question))) and option.when)
+            take = found.score >= OVERRIDE_MIN and found.margin >= OVERRIDE_MARGIN and not answered
         elif query.subjects and found.score < WITH_SUBJECT_MIN or in_conversation and len(query.terms) <= SHORT:
             take = False
         elif query.intent is Intent.OTHER:

@@ -218,6 +218,12 @@ class QuestionAnswering:
         fiche = next((s.fiche for s in query.subjects if s.fiche), None)
         if fiche and query.intent in (Intent.OTHER, Intent.HOW_TO):  # « PSFP : pour quel âge ? »: from its fiche
             found = self.retriever.search(query.text, filters=Filters(axis=axis, doc_id=fiche), vector=vector) or found
+        elif query.intent is Intent.HOW_TO and not query.subjects:
+            # « comment associer les bailleurs sociaux ? »: the reference's section on that actor, named in so many
+            # words, comes first (its « Comment les mobiliser »)
+            actor = [p for p in self.retriever.search(query.text, k=8, filters=Filters(kind=Kind.REFERENCE.value),
+                                                      vector=vector) if _heading_named(p, fold(query.text))]
+            found = actor[:2] + [p for p in found if p.chunk_ids not in {a.chunk_ids for a in actor[:2]}]
         return found
 
     def _in_scope(self, query: Query, passages: list[Passage]) -> bool:
@@ -258,6 +264,9 @@ class QuestionAnswering:
             return True
         if query.generic_request:  # « Quelles actions proposer pour notre commune ? »: the call is the subject
             return True
+        if query.intent is Intent.HOW_TO and query.guess is not None and query.guess.surely_in_scope \
+                and query.guess.label == "howto" and passages and unknown == 0:
+            return True  # « comment associer les bailleurs sociaux ? »: a how-to in the base's own words
         if (query.bare_topic or query.stated_need) and passages and unknown == 0 and not query.borrowed:
             # « sport ? », « collège ? »: one or two words the base uses, too short for the scope guard; « je
             # voudrais sensibiliser les parents »: a need in words the base uses, diluted by the way it is said
@@ -400,9 +409,13 @@ def _names_an_actor(query: Query, passages: list[Passage]) -> bool:
     """« Comment mobiliser les bailleurs sociaux ? »: a how-to about an actor that the reference describes in a section
     of its own (its heading named in the question)."""
     folded = fold(query.text)
-    return query.intent is Intent.HOW_TO and any(
-        p.kind == Kind.REFERENCE.value and p.section and name_pattern(p.section.split("(")[0].strip()).search(folded)
-        for p in passages[:5])
+    return query.intent is Intent.HOW_TO and any(_heading_named(p, folded) for p in passages[:5])
+
+
+def _heading_named(passage: Passage, folded_question: str) -> bool:
+    """Is the passage a section of the reference whose heading the question names (« Bailleurs sociaux »)?"""
+    return passage.kind == Kind.REFERENCE.value and bool(passage.section) and name_pattern(
+        passage.section.split("(")[0].strip()).search(folded_question) is not None
 
 
 def _leaning(own, vector) -> np.ndarray:

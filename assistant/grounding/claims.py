@@ -67,13 +67,22 @@ def claims_of(text: str) -> list[Claim]:
 
 
 # « Selon l'appel, … », « La fiche rappelle que … », « Comme le souligne la fiche, … »: the source named, then the claim
+SOURCE_NAME = r"(?:l['’]appel|la fiche|le texte|les sources|la mildeca|ses auteurs)"
+REPORTING_VERB = (r"(?:rappelle|indique|pr[eé]cise|souligne|note|rel[eè]ve|explique|affirme|estime|observe|mentionne|"
+                  r"signale|dit|constate|pr[eé]conise|recommande|propose|pr[eé]voit)(?:nt)?")
+# a note's or an e-mail's opening words (« Pour mémoire, », « À noter : »): how it is said, not what
+NOTE_OPENING = (r"(?:pour m[eé]moire|pour rappel|pour information|[àa] noter|rappel|note|en bref|concr[eè]tement|"
+                r"par ailleurs|en outre|de plus|ainsi|enfin|surtout|en r[eé]sum[eé])\s*[,:]\s*")
 REPORTING_FRAME = re.compile(
-    r"^\s*(?:(?:selon|d['’]apr[eè]s)\s+(?:l['’]appel|la fiche|le texte|les sources|la mildeca|ses auteurs)[^,]{0,40},"
-    r"|comme\s+(?:le\s+|l['’])?(?:rappelle|indique|pr[eé]cise|souligne|note|rel[eè]ve|explique)\s+(?:l['’]appel|la fiche"
-    r"|le texte)[^,]{0,30},"
-    r"|(?:l['’]appel|la fiche|le texte|la mildeca|les sources)\s+(?:le\s+)?(?:rappelle|indique|pr[eé]cise|souligne|"
-    r"note|rel[eè]ve|explique|affirme|estime|observe|mentionne|signale|dit|constate)(?:nt)?\s+qu(?:e\s+|['’]))\s*",
-    re.I)
+    rf"^\s*(?:{NOTE_OPENING})?(?:(?:selon|d['’]apr[eè]s)\s+{SOURCE_NAME}[^,]{{0,40}},"
+    rf"|comme\s+(?:le\s+|l['’])?{REPORTING_VERB}\s+{SOURCE_NAME}[^,]{{0,30}},"
+    rf"|{SOURCE_NAME}(?:\s+(?:sur|consacr[ée]e?\s+[àa]|de la mildeca)\b[^,]{{0,50}}?)?\s+(?:le\s+)?{REPORTING_VERB}\s+"
+    r"qu(?:e\s+|['’])|)\s*", re.I)
+# the same said after the claim (« …, comme le préconise la fiche. ») or within it (« le constat dressé par l'appel »)
+TRAILING_FRAME = re.compile(rf",?\s*comme\s+(?:le\s+|l['’])?{REPORTING_VERB}\s+{SOURCE_NAME}[^.,;]{{0,30}}(?=[.;]?\s*$)",
+                            re.I)
+INNER_FRAME = re.compile(rf"\s+(?:cit[ée]e?s?|dress[ée]e?s?|d[ée]crite?s?|mentionn[ée]e?s?|relev[ée]e?s?|[ée]voqu[ée]e?s?)"
+                         rf"\s+(?:par|dans)\s+{SOURCE_NAME}\b", re.I)
 
 
 # a plan's or a chat answer's lead-in: « Axe 3 — Action : », « Objectif : », « Oui : », « D'après la fiche, »
@@ -86,5 +95,6 @@ def without_reporting_frame(text: str) -> str:
     """The claim without the words that name its source (« Selon l'appel, ») or label it in a plan (« Axe 3 —
     Action : »), when it has them."""
     bare = PLAN_LEAD_IN.sub("", text, count=1).strip() or text
+    bare = INNER_FRAME.sub("", TRAILING_FRAME.sub("", bare)).strip() or bare
     return REPORTING_FRAME.sub("", bare, count=1).strip() or bare
 

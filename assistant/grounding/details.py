@@ -92,7 +92,7 @@ def words_to_digits(text: str) -> str:
     text = SPELT_ORDINAL.sub(lambda m: f"{ORDINAL_STEMS[m.group(1).lower()]}e", text)
     text = COMPOUND.sub(compound, text)
     text = HUNDREDS.sub(lambda m: str(100 * (UNITS[m.group(1).lower()] if m.group(1) else 1)), text)
-    text = HALF_MILLION.sub("500 000", text)
+    text = HALF_MILLION.sub(lambda m: "500 000" + (" euros" if m.group(1) else ""), text)
     text = SPELT.sub(repl, text)
     return THOUSANDS.sub(lambda m: f"{int(m.group(1)) * 1000:,}".replace(",", " "), text)
 
@@ -100,7 +100,7 @@ def words_to_digits(text: str) -> str:
 # « huit mille actions » is 8 000, not 8; « un demi-million d'euros » is 500 000 €
 THOUSANDS = re.compile(r"\b(\d{1,3})[\s-]+mille\b(?![\s-]+(?:\d|" + "|".join(sorted(UNITS.keys() | TENS.keys(), key=len,
                        reverse=True)) + r"|cent))", re.I)
-HALF_MILLION = re.compile(r"\b(?:un\s+)?demi[\s-]million\b", re.I)
+HALF_MILLION = re.compile(r"\b(?:un\s+)?demi[\s-]million\b(\s+d['’]euros)?", re.I)
 
 
 # proportions: « la moitié », « un tiers », « trois quarts », « un mineur sur deux » (numbers already in digits)
@@ -111,6 +111,8 @@ FRACTION = re.compile(r"\b(?:(?:la|une|d'une)\s+(moitie)|(un|le|l'un|1|2|3)\s+(t
 # « trois dixièmes », « deux cinquièmes » (numbers already in digits): 30 %, 40 %
 NTH = {"cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "dixieme": 10, "centieme": 100}
 FRACTION_NTH = re.compile(r"\b(un|une|\d{1,2})\s+(" + "|".join(NTH) + r")s?\b")
+# « plus de huit mille » rounds a large count; « moins de 16 ans », « au moins 25 ans » state a limit, exactly
+ROUNDED_COUNT = 100
 # a rhythm said by its period (« chaque trimestre ») gives its count in a year (« quatre fois par an »)
 PER_YEAR = [(re.compile(r"\btrimestr\w*"), 4.0), (re.compile(r"\bsemestr\w*"), 2.0),
             (re.compile(r"\b(?:chaque mois|par mois|mensuel\w*|tous les mois)\b"), 12.0)]
@@ -266,7 +268,8 @@ MUST_SOURCE = re.compile(r"\b(doi(?:t|vent)|devr(?:a|ont|ait|aient)|obligatoire\
 
 # a figure the sentence computes from the passage's: a sum (« ensemble », « au total », « en additionnant ») or a
 # difference (« deux séances de moins », « d'écart »)
-DERIVED = re.compile(r"\b(ensemble|au total|en tout|additionn\w*|cumul\w*|de moins|de plus|d ecart|difference)\b")
+DERIVED = re.compile(r"\b(ensemble|au total|en tout|additionn\w*|cumul\w*|de moins|de plus|d ecart|difference|"
+                     r"(?:baiss|augment|diminu|recul|progress)\w* de)\b")
 
 
 # « ne peut s'engager », « ne saurait suffire » : the written negation without « pas » (not « ne peut que », a
@@ -390,7 +393,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         if not taken(match):
             d.numbers.add(value)
             widened = _widened(value, fold_keeping_offsets(text[max(0, match.start() - 20):match.start()]))
-            if widened and claim:
+            if widened and claim and value >= ROUNDED_COUNT:
                 d.number_ranges[value] = widened
     if not claim:  # what the passage's words give besides its figures
         d.numbers |= {count for pattern, count in PER_YEAR if pattern.search(folded_same)}
