@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 import unicodedata
 from functools import lru_cache
 
@@ -99,6 +100,10 @@ COLLOQUIAL = {
     "qd": "quand", "pr": "pour", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
     "dispo": "disponible", "dispos": "disponibles", "appli": "application", "com com": "communauté de communes",
     "es ce": "est-ce", "esce": "est-ce", "eske": "est-ce que", "esque": "est-ce que",
+    # the apostrophe left out when typing fast
+    "cest": "c'est", "quest ce": "qu'est-ce", "quest-ce": "qu'est-ce", "lappel": "l'appel", "laap": "l'AAP",
+    "laxe": "l'axe", "daxes": "d'axes", "daxe": "d'axe", "dactions": "d'actions", "daction": "d'action",
+    "jai": "j'ai", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
 }
 _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)) +
                          r")(?![\w-])", re.IGNORECASE)
@@ -107,6 +112,38 @@ _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQU
 def expand_colloquial(text: str) -> str:
     """« budget max pour les ados ? » → « budget maximum pour les adolescents ? »"""
     return _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(1).lower()], text)
+
+
+TYPO_MIN_LETTERS = 5  # shorter words are too often other words one letter apart
+
+
+def correct_typos(text: str, vocabulary: frozenset[str], knows: Callable[[str], bool]) -> str:
+    """Words typed with one slip (« limte », « subvension ») put right when one word of `vocabulary` (folded words
+    of the call pack) is one edit away; a word whose stem the base `knows` is a word, not a slip (« mettre »)."""
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        folded = fold(word)
+        if len(folded) < TYPO_MIN_LETTERS or folded in vocabulary or not folded.isalpha() \
+                or all(knows(stem) for stem in analyse(word)):
+            return word
+        for edits in _one_edit(folded):  # the likeliest slip first: a letter left out, two swapped, one wrong
+            near = edits & vocabulary
+            if near:
+                return near.pop() if len(near) == 1 else word
+        return word
+    return TOKEN.sub(fix, text)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> list[set[str]]:
+    """The strings one edit away from `word`: a letter added, two swapped, one replaced, one removed."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return [{a + c + b for a, b in splits for c in _LETTERS},
+            {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1},
+            {a + c + b[1:] for a, b in splits if b for c in _LETTERS},
+            {a + b[1:] for a, b in splits if b}]
 
 
 def analyse(text: str) -> list[str]:

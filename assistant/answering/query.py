@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Callable
 from enum import Enum
 
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..criteria import CallCriteria
 from ..glossary import Glossary, Subject
-from ..text_fr import TOKEN, analyse, expand_colloquial, fold, fold_question
+from ..text_fr import TOKEN, TYPO_MIN_LETTERS, analyse, correct_typos, expand_colloquial, fold, fold_question
 from .models import Turn
 from .own_documents import asks_what_own_documents_say
 
@@ -291,10 +293,25 @@ class Understanding:
     criteria: CallCriteria | None
     facts: CallFacts
     glossary: Glossary
+    # does the knowledge base use this stem? A word it uses is no slip, whatever word of the call pack it is near
+    # (« mettre » is not « lettre »); without it, nothing is put right
+    knows: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls) -> "Understanding":
         return cls(None, CallFacts(), Glossary([]))
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The folded words of the call pack (its facts' questions and answers, its axes, actors and defined names):
+        what a word typed with a slip is put right to."""
+        texts = [t for f in self.facts.facts for t in (*f.examples, f.answer, *(o.answer for o in f.polar))]
+        texts += [t for f in self.facts.unstated for t in (*f.examples, f.answer)]
+        if self.criteria is not None:
+            texts += [self.criteria.title] + [a.label for a in self.criteria.axes] + [
+                n for a in self.criteria.actors for n in (a.label, *a.aliases)]
+        texts += [n for s in self.glossary.subjects for n in s.names]
+        return frozenset(w for t in texts for w in TOKEN.findall(fold(t)) if len(w) >= TYPO_MIN_LETTERS)
 
 
 def understand(question: str, history: list[Turn], known: Understanding) -> Query:
@@ -330,6 +347,8 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
 
 def understand_text(question: str, known: Understanding) -> Query:
     question = expand_colloquial(question)
+    if known.knows is not None:
+        question = correct_typos(question, known.vocabulary, known.knows)
     folded = fold_question(question)
     subjects = tuple(known.glossary.find(question))
     axes = tuple(named_axes(folded, known.criteria)) if known.criteria else ()

@@ -79,7 +79,8 @@ class QuestionAnswering:
                  intents: IntentClassifier | None = None):
         self.recogniser, self.intents = recogniser, intents
         self.retriever, self.scorer, self.scope, self.criteria, self.llm = retriever, scorer, scope, criteria, llm
-        self.known = Understanding(criteria, facts or CallFacts(), glossary or Glossary([]))
+        self.known = Understanding(criteria, facts or CallFacts(), glossary or Glossary([]),
+                                   knows=lambda stem: self.retriever.kb.lexical.knows(stem))
         self.grounding = grounding or GroundingChecker(retriever, criteria, vectors=scorer,
                                                        statements=self.known.facts.statements(criteria))
         self.titles, self.fiche_ages, self.proven = titles or {}, fiche_ages or {}, proven

@@ -398,6 +398,8 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     if not claim:  # what the passage's words give besides its figures
         d.numbers |= {count for pattern, count in PER_YEAR if pattern.search(folded_same)}
         for match in LENGTH.finditer(folded_same):
+            if taken(match):  # « 11-18 ans » is an age range, not a length
+                continue
             n = int(match.group(1))
             d.numbers.add(float(n * 12) if match.group(2) != "mois" else n / 12 if n % 12 == 0 else float(n))
     d.pool |= d.amounts | {y for _, _, y in d.dates if y} | {day for day, _, _ in d.dates if day}

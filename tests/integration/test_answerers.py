@@ -461,3 +461,13 @@ def test_a_summary_of_the_call_and_where_to_start(knowledge_assistant):
     assert lead(start).startswith("L'appel ne donne pas de marche à suivre"), start.answer
     need = knowledge_assistant.ask("je voudrais sensibiliser les parents")
     assert need.answer.startswith("Pistes d'actions"), need.answer
+
+
+def test_a_polar_fact_a_programmes_price_and_an_actors_how_to(knowledge_assistant):
+    late = knowledge_assistant.ask("peut-on déposer après le 30 avril ?")
+    assert lead(late).startswith("Non"), late.answer  # the deadline's own yes/no, not « no hour is given »
+    free = knowledge_assistant.ask("la CJC c'est gratuit ?")
+    assert "gratuit" in lead(free) and free.citations[0].doc_id == "cjc", free.answer
+    landlords = knowledge_assistant.ask("comment associer les bailleurs sociaux")
+    assert "Comment les mobiliser" in lead(landlords), landlords.answer
+    assert landlords.citations[0].section.startswith("Bailleurs sociaux"), landlords.citations[0].section

@@ -547,3 +547,46 @@ def test_where_to_start_after_a_programme_is_its_how_to(known):
         query = ask(known, question, previous="Qu'est-ce que le PSFP ?")
         assert query.intent is Intent.HOW_TO and query.borrowed and query.subjects[0].label == "PSFP", question
     assert ask(known, "résume-moi la fiche TAPAJ").fact is None  # a fiche, not the call
+
+
+def test_who_carries_a_programme_is_no_question_on_who_may_apply(known):
+    assert ask(known, "qui porte les PAEJ").fact is None
+    assert ask(known, "Qui peut porter le projet ?").fact.id == "applicants"
+
+
+def test_counting_as_an_actor_asks_the_calls_actors(known):
+    assert ask(known, "est-ce que la police municipale compte comme acteur ?").fact.id == "actors"
+
+
+def test_an_aside_in_brackets_is_not_what_is_asked(known):
+    query = ask(known, "Quelles pièces faut-il joindre au dossier (délibération, RIB, budget prévisionnel…) ?")
+    assert query.fact.id == "file_contents" and "RIB" not in query.unmatched_words()
+
+
+@pytest.fixture(scope="module")
+def known_typing(known) -> Understanding:
+    """With the words the knowledge base uses (as the lexical index knows them), so that slips are put right."""
+    from dataclasses import replace
+
+    from assistant.text_fr import analyse
+    stems = {stem for path in KNOWLEDGE.rglob("*.md") for stem in analyse(path.read_text(encoding="utf-8"))}
+    return replace(known, knows=stems.__contains__)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("cest quoi la date limte pour deposer", "deadline"),  # « cest », « limte »: the apostrophe and a letter left out
+    ("on peut candidater a plusieur communes ensemble", "joint_application"),
+    ("quel est le montant de la subvension", "amount"),
+    ("les 4 axe cest quoi", "axes"),
+])
+def test_questions_typed_fast_reach_their_fact(known_typing, question, fact):
+    assert ask(known_typing, question).fact.id == fact
+
+
+def test_a_slip_is_put_right_only_to_one_word_of_the_call_pack(known_typing):
+    from assistant.text_fr import correct_typos
+    vocabulary, knows = known_typing.vocabulary, known_typing.knows
+    assert correct_typos("la date limte", vocabulary, knows) == "la date limite"  # « limite » before « liste »
+    assert correct_typos("le squatt du hall", vocabulary, knows) == "le squatt du hall"  # nothing near: as typed
+    # a word the base uses is no slip, however near a word of the call pack (« lettre »)
+    assert correct_typos("qu'est-ce qu'on peut mettre dans le plan", vocabulary, knows).endswith("mettre dans le plan")
