@@ -140,9 +140,11 @@ def recognised(query: Query, found: Recognition | None, in_conversation: bool = 
     if found.fact is not None and found.fact is not query.fact:
         if placed:
             # a yes/no question that the patterns' fact answers in its own words (« peut-on déposer après le 30
-            # avril ? » → « Non : … avant le 30 avril ») keeps it, however close another fact's examples are
-            answered = isinstance(query.fact, CallFact) and query.answer_type is AnswerType.YES_NO and bool(
-                (option := query.fact.polar_answer(fold(query.question))) and option.when)
+            # avril ? » → « Non : … avant le 30 avril ») is not one the call leaves unanswered, however close the
+            # unstated fact's examples are (« jusqu'à quelle heure le 30 avril ? »)
+            answered = isinstance(query.fact, CallFact) and isinstance(found.fact, UnstatedFact) \
+                and query.answer_type is AnswerType.YES_NO and bool(
+                    (option := query.fact.polar_answer(fold(query.question))) and option.when)
             take = found.score >= OVERRIDE_MIN and found.margin >= OVERRIDE_MARGIN and not answered
         elif query.subjects and found.score < WITH_SUBJECT_MIN or in_conversation and len(query.terms) <= SHORT:
             take = False
