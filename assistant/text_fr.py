@@ -124,14 +124,22 @@ def correct_typos(text: str, vocabulary: frozenset[str], knows: Callable[[str], 
         word = match.group(0)
         folded = fold(word)
         if len(folded) < TYPO_MIN_LETTERS or folded in vocabulary or not folded.isalpha() \
-                or all(knows(stem) for stem in analyse(word)):
-            return word
+                or folded in french_words() or all(knows(stem) for stem in analyse(word)):
+            return word  # a French word, or one the base uses (« fasse », « pistes »): no slip
         for edits in _one_edit(folded):  # the likeliest slip first: a letter left out, two swapped, one wrong
             near = edits & vocabulary
             if near:
                 return near.pop() if len(near) == 1 else word
         return word
     return TOKEN.sub(fix, text)
+
+
+@lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """Every word of general French (`wordfreq`'s list), folded: a word typed as one of them is no slip."""
+    from wordfreq import iter_wordlist
+
+    return frozenset(fold(word) for word in iter_wordlist("fr", wordlist="best"))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
