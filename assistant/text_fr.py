@@ -104,6 +104,8 @@ COLLOQUIAL = {
     "cest": "c'est", "quest ce": "qu'est-ce", "quest-ce": "qu'est-ce", "lappel": "l'appel", "laap": "l'AAP",
     "laxe": "l'axe", "daxes": "d'axes", "daxe": "d'axe", "dactions": "d'actions", "daction": "d'action",
     "jai": "j'ai", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
+    # politeness, which asks nothing (« Résume-moi l'appel stp »)
+    "stp": "", "svp": "", "s'il te plait": "", "s'il te plaît": "", "s'il vous plait": "", "s'il vous plaît": "",
 }
 _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)) +
                          r")(?![\w-])", re.IGNORECASE)
@@ -111,7 +113,10 @@ _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQU
 
 def expand_colloquial(text: str) -> str:
     """« budget max pour les ados ? » → « budget maximum pour les adolescents ? »"""
-    return _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(1).lower()], text)
+    expanded = _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(1).lower()], text)
+    if expanded == text:
+        return text
+    return re.sub(r"\s*,\s*(?=[?!.]|$)", " ", re.sub(r"[ \t]{2,}", " ", expanded)).strip(" ,;")
 
 
 TYPO_MIN_LETTERS = 5  # shorter words are too often other words one letter apart

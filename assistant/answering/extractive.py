@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ..criteria import CallCriteria
+from ..text_fr import fold
 from ..retrieval import Passage
 from ..sentence_scoring import (CALL_BONUS, LEXICAL_BONUS, MIN_WORDS, RANK_BONUS,  # noqa: F401 (moved there)
                                 ScoredSentence, SentenceScorer)
@@ -107,7 +108,7 @@ def asked_detail_bonus(asked: Asked, sentence: str) -> float:
     if asked.evidence and EVIDENCE_LINE.match(sentence):
         bonus += PRICE_BONUS  # its verdict, before a remark on what the effect depends on
     if asked.counted and re.search(rf"(?:\b\d+|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
-                                   rf"vingt))\s+(?:\w+\s+)?{re.escape(asked.counted)}", sentence, re.I):
+                                   rf"vingt))\s+(?:\w+\s+)?{re.escape(fold(asked.counted))}", fold(sentence)):
         bonus += TYPE_BONUS
     return bonus
 

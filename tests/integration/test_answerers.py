@@ -471,3 +471,10 @@ def test_a_polar_fact_a_programmes_price_and_an_actors_how_to(knowledge_assistan
     landlords = knowledge_assistant.ask("comment associer les bailleurs sociaux")
     assert "Comment les mobiliser" in lead(landlords), landlords.answer
     assert landlords.citations[0].section.startswith("Bailleurs sociaux"), landlords.citations[0].section
+
+
+def test_a_count_asked_without_accents_leads_and_politeness_asks_nothing(knowledge_assistant):
+    sessions = knowledge_assistant.ask("les unplugged c'est combien de seances")
+    assert "douze séances" in lead(sessions), sessions.answer  # « seances » typed without its accent
+    summary = knowledge_assistant.ask("Résume-moi l'appel stp")
+    assert not summary.insufficient_evidence and "30 avril 2024" in summary.answer, summary.answer

@@ -24,3 +24,10 @@ def test_only_whole_words_are_expanded(text):
 def test_quand_meme_is_not_a_question_of_time():
     assert "quand" not in fold_question("Ça vaut quand même le coup ? Tout de même !")
     assert "quand" in fold_question("C'est quand, la date limite ?")
+
+
+def test_politeness_asks_nothing():
+    from assistant.text_fr import expand_colloquial
+    assert expand_colloquial("Résume-moi l'appel stp") == "Résume-moi l'appel"
+    assert expand_colloquial("svp, la date limite ?") == "la date limite ?"
+    assert expand_colloquial("la date limite, stp ?") == "la date limite ?"
