@@ -23,7 +23,10 @@ class DefinitionAnswerer:
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[Answer]:
         if query.compares:  # « Quelle différence entre un PAEJ et une CJC ? »: each defined, side by side
-            blocks = [self._parts(query, subject, sentences=1) for subject in query.subjects[:2]]
+            pair = list(query.subjects[:2])
+            if query.ages:  # « TAPAJ ou chantier éducatif pour des 17 ans ? »: the one whose public holds them first
+                pair.sort(key=lambda subject: not _public_holds(subject.public, query.ages))
+            blocks = [self._parts(query, subject, sentences=1) for subject in pair]
             seen: set[tuple[str, ...]] = set()  # one fiche for both (« E2C et EPIDE »): its sentences once
             parts = [part for block in blocks if block for part in block
                      if tuple(part[2]) not in seen and not seen.add(tuple(part[2]))]
@@ -69,7 +72,7 @@ class DefinitionAnswerer:
                     public = (sentence if not query.compares else f"{subject.label}, public visé : "
                               f"{subject.public}.", summary, [sentence])
                     # « TAPAJ, c'est pour qui ? »: its public is the answer, what it is comes next
-                    if AGE_ASKED.search(fold(query.question)):
+                    if AGE_ASKED.search(fold(query.question)) or query.compares and query.ages:
                         parts.insert(0, public)
                     else:
                         parts.append(public)
@@ -84,6 +87,19 @@ class DefinitionAnswerer:
             return None
         positions = {c.id: c.position for c in self.retriever.kb.chunks([i for p in described for i in p.chunk_ids])}
         return min(described, key=lambda p: min(positions.get(i, 1 << 30) for i in p.chunk_ids))
+
+
+AGES_IN_PUBLIC = re.compile(r"(\d{1,2})\s*(?:-|à|a)\s*(\d{1,2})\s*ans|(\d{1,2})\s*ans\s*et\s*plus|(?:dès|des|à partir de)\s*"
+                            r"(\d{1,2})\s*ans")
+
+
+def _public_holds(public: str | None, ages: tuple[int, int]) -> bool:
+    """Does a fiche's « Public visé » span the ages asked (« jeunes de 16 à 25 ans » holds 17)?"""
+    for low, high, plus, since in AGES_IN_PUBLIC.findall(public or ""):
+        start, end = (int(low), int(high)) if low else (int(plus or since), 99)
+        if start <= ages[0] and ages[1] <= end:
+            return True
+    return False
 
 
 def _asked_by_line_name(question: str, subject) -> bool:

@@ -446,8 +446,17 @@ COMPARE = re.compile(r"\b(?:differences?|different\w*|distingu\w*|compar\w*|vers
 
 
 def _compares(folded: str, subjects) -> bool:
-    """Does the question set two defined subjects side by side?"""
-    return COMPARE.search(folded) is not None and len([s for s in subjects if s.definition or s.fiche]) >= 2
+    """Does the question set two defined subjects side by side (« Quelle différence entre … », or a choice
+    between two programmes: « TAPAJ ou chantier éducatif pour des jeunes de 17 ans ? »)?"""
+    defined = [s for s in subjects if s.definition or s.fiche]
+    return len(defined) >= 2 and (COMPARE.search(folded) is not None or _choice(folded, defined))
+
+
+def _choice(folded: str, subjects) -> bool:
+    """Two programmes with a fiche, named one « ou » the other."""
+    spans = sorted((m.start(), m.end()) for s in subjects if s.fiche for p in s.patterns[:] for m in p.finditer(folded))
+    return any(re.fullmatch(r"\s+ou\s+(?:bien\s+)?(?:l[ae]s?\s+|l'|un\s+|une\s+|des\s+)?", folded[a[1]:b[0]])
+               for a, b in zip(spans, spans[1:]))
 
 
 def definition_order(subjects, folded: str, publisher: str | None) -> tuple:

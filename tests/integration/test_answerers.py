@@ -478,3 +478,8 @@ def test_a_count_asked_without_accents_leads_and_politeness_asks_nothing(knowled
     assert "douze séances" in lead(sessions), sessions.answer  # « seances » typed without its accent
     summary = knowledge_assistant.ask("Résume-moi l'appel stp")
     assert not summary.insufficient_evidence and "30 avril 2024" in summary.answer, summary.answer
+
+
+def test_a_choice_between_two_programmes_leads_with_the_public_that_fits(knowledge_assistant):
+    choice = knowledge_assistant.ask("GBG ou Unplugged pour des élèves de CM2 ?")
+    assert lead(choice).startswith("GBG, public visé") and "Unplugged" in choice.answer, choice.answer

@@ -590,3 +590,13 @@ def test_a_slip_is_put_right_only_to_one_word_of_the_call_pack(known_typing):
     assert correct_typos("le squatt du hall", vocabulary, knows) == "le squatt du hall"  # nothing near: as typed
     # a word the base uses is no slip, however near a word of the call pack (« lettre »)
     assert correct_typos("qu'est-ce qu'on peut mettre dans le plan", vocabulary, knows).endswith("mettre dans le plan")
+
+
+@pytest.mark.parametrize("question, compares", [
+    ("tapaj ou chantier educatif pour des jeunes de 17 ans en rupture ?", True),
+    ("GBG ou Unplugged pour des élèves de CM2 ?", True),
+    ("TAPAJ ou pas, on hésite", False),
+])
+def test_a_choice_between_two_programmes_sets_them_side_by_side(known, question, compares):
+    query = ask(known, question)
+    assert query.compares is compares and (query.intent is Intent.DEFINITION or not compares)
