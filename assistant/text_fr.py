@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
 import Stemmer
 

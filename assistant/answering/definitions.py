@@ -10,6 +10,7 @@ from ..glossary import name_pattern
 from ..retrieval import Filters, HybridRetriever, LEXICAL_ONLY, Passage
 from ..sentences import split_sentences
 from ..text_fr import fold
+from .actions import fiche_ages
 from .base import Citations, is_answer_sentence
 from .models import Answer
 from .query import AGE_ASKED, Query
@@ -89,17 +90,10 @@ class DefinitionAnswerer:
         return min(described, key=lambda p: min(positions.get(i, 1 << 30) for i in p.chunk_ids))
 
 
-AGES_IN_PUBLIC = re.compile(r"(\d{1,2})\s*(?:-|à|a)\s*(\d{1,2})\s*ans|(\d{1,2})\s*ans\s*et\s*plus|(?:dès|des|à partir de)\s*"
-                            r"(\d{1,2})\s*ans")
-
-
 def _public_holds(public: str | None, ages: tuple[int, int]) -> bool:
     """Does a fiche's « Public visé » span the ages asked (« jeunes de 16 à 25 ans » holds 17)?"""
-    for low, high, plus, since in AGES_IN_PUBLIC.findall(public or ""):
-        start, end = (int(low), int(high)) if low else (int(plus or since), 99)
-        if start <= ages[0] and ages[1] <= end:
-            return True
-    return False
+    span = fiche_ages(public or "")
+    return span is not None and span[0] <= ages[0] and ages[1] <= span[1]
 
 
 def _asked_by_line_name(question: str, subject) -> bool:

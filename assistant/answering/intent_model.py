@@ -225,7 +225,7 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
                        subjects=definition_order(query.subjects, fold(query.question), publisher),
                        generic_request=False)
     if label in ("fact", "unstated"):
-        if query.about_programme or query.fact is None and query.asked and any(s.fiche for s in query.subjects):
+        if query.asks_of_programme:
             return query  # « la CJC c'est gratuit ? »: a detail of the programme, not of the call
         fact = query.fact or _model_fact(query, guess, found) or _nearest_fact(found, label)
         if fact is None and len(query.axes) == 1 and found is not None:  # « L'axe 1, il demande quoi ? »

@@ -164,6 +164,12 @@ class Query:
         asked = ASIDE.sub(" ", self.question)
         return " ".join(w for w in TOKEN.findall(asked) if fold(w) not in matched)
 
+    @property
+    def asks_of_programme(self) -> bool:
+        """Asked of a programme that has a fiche, not of the call: its words matched a fact's pattern (« quels
+        partenaires pour les Promeneurs du Net ? ») or it asks a detail of it (« la CJC c'est gratuit ? »)."""
+        return self.about_programme or self.fact is None and bool(self.asked) and any(s.fiche for s in self.subjects)
+
     def with_vector(self, vector) -> "Query":
         return replace(self, vector=tuple(float(x) for x in vector))
 
@@ -385,9 +391,8 @@ def _aspect(question: str, subjects) -> str:
     if not any(s.fiche for s in subjects):
         return ""
     folded = fold(question)
-    for subject in subjects:
-        for pattern in subject.patterns if subject.fiche else ():
-            folded = pattern.sub(" ", folded)
+    for pattern in (p for s in subjects if s.fiche for p in s.patterns):
+        folded = pattern.sub(" ", folded)
     rest = " ".join(folded.replace(" ,", ",").split()).strip(" ,:;-")
     return rest if analyse(rest) else ""
 
@@ -454,7 +459,7 @@ def _compares(folded: str, subjects) -> bool:
 
 def _choice(folded: str, subjects) -> bool:
     """Two programmes with a fiche, named one « ou » the other."""
-    spans = sorted((m.start(), m.end()) for s in subjects if s.fiche for p in s.patterns[:] for m in p.finditer(folded))
+    spans = sorted((m.start(), m.end()) for s in subjects if s.fiche for p in s.patterns for m in p.finditer(folded))
     return any(re.fullmatch(r"\s+ou\s+(?:bien\s+)?(?:l[ae]s?\s+|l'|un\s+|une\s+|des\s+)?", folded[a[1]:b[0]])
                for a, b in zip(spans, spans[1:]))
 

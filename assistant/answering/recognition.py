@@ -130,10 +130,7 @@ def recognised(query: Query, found: Recognition | None, in_conversation: bool = 
     elliptic follow-up (already completed from the previous turn) is left as it is, and so is a short question in a
     conversation that the patterns did not place (« Combien de participantes ? » after a question on marches
     exploratoires is not about the call's laureates)."""
-    # « la CJC c'est gratuit ? »: a detail of a programme with a fiche is asked of it, not of the call
-    of_programme = bool(query.asked) and any(s.fiche for s in query.subjects) and query.fact is None
-    if found is None or query.borrowed or query.about_programme or of_programme \
-            or OTHER_CALL.search(fold(query.question)):
+    if found is None or query.borrowed or query.asks_of_programme or OTHER_CALL.search(fold(query.question)):
         return query
     placed = query.intent in (Intent.CALL_FACT, Intent.UNSTATED)
     take = False

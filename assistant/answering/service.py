@@ -251,7 +251,7 @@ class QuestionAnswering:
         words = query.unmatched_words()
         unknown = unknown_share(without_need_lead(words) if query.stated_need else words, self.retriever.kb.lexical.knows)
         if query.fact is not None and query.fact_closeness < LIKE_AN_EXAMPLE and verdict.score < 0 \
-                and len(analyse(query.unmatched_words())) >= 2 and unknown > 0:
+                and len(analyse(words)) >= 2 and unknown > 0:
             # a pattern's word (« délai », « aides ») in a question unlike any asked on the call, with words the base
             # never uses (« acte de naissance »); « On est une commune de 3000 habitants, on peut répondre ? » is kept
             recognised = False
