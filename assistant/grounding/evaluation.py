@@ -27,13 +27,14 @@ from .sources import Source
 
 SUPPORTED_KINDS = ("verbatim", "paraphrase")
 NEGATIVE_KINDS = ("date", "amount", "age", "actor", "programme", "negation", "axis", "invented")
-# of the paraphrase sets: « nuance » is a qualifier dropped or hardened (« souvent » → « toujours », « peut » → « doit »)
-OTHER_NEGATIVE_KINDS = ("scope", "obligation", "nuance")
+# of the paraphrase sets: « nuance » is a qualifier dropped or hardened (« souvent » → « toujours », « peut » → « doit »);
+# « ajout » is a true list with one item that the passage does not give
+OTHER_NEGATIVE_KINDS = ("scope", "obligation", "nuance", "ajout")
 KIND_LABELS = {"verbatim": "reprise mot pour mot", "paraphrase": "paraphrase", "date": "date changée",
                "amount": "montant changé", "age": "âge changé", "actor": "acteur ou lieu changé",
                "programme": "programme changé", "negation": "négation ajoutée ou retirée", "axis": "axe échangé",
                "invented": "affirmation inventée", "scope": "portée changée", "obligation": "obligation inventée",
-               "nuance": "nuance forcée"}
+               "nuance": "nuance forcée", "ajout": "élément ajouté à une liste"}
 HALVES = {"calibration": "calibration", "tuning": "calibration", "report": "report", "test": "report"}
 
 
