@@ -55,15 +55,49 @@ def claims_of(text: str) -> list[Claim]:
         if block.startswith("#") or re.fullmatch(r"[|:\-\s]+", block):
             continue  # headings and table rules
         block = block.strip("|").replace(" | ", " ; ") if "|" in block else block
-        for sentence in split_sentences(block):
+        for sentence, stated in _with_questions_joined(split_sentences(block)):
             cited = cited_numbers(sentence)
             written = " ".join(CITATION.sub("", sentence).split())
             written = re.sub(r"\s+([.,;:!?])$", r"\1", written)
-            plain = clean_markdown(written)
+            statement = written if stated == sentence else \
+                re.sub(r"\s+([.,;:!?])$", r"\1", " ".join(CITATION.sub("", stated).split()))
+            plain = clean_markdown(statement)
             if plain and _makes_a_claim(plain, cited):
-                unlabelled = clean_markdown(BOLD_LABEL.sub("", written, count=1))
+                unlabelled = clean_markdown(BOLD_LABEL.sub("", statement, count=1))
                 claims.append(Claim(text=written, plain=plain, cited=cited, unlabelled=unlabelled))
     return claims
+
+
+def _with_questions_joined(sentences: list[str]) -> list[tuple[str, str]]:
+    """(as written, as stated) of each sentence. A question followed by its answer (a FAQ's « Qui peut candidater ?
+    Les communes et les EPCI. ») is one claim, stated as the answer with what the question asks about (« Les communes
+    et les EPCI peut candidater. »): alone, the question claims nothing."""
+    out: list[tuple[str, str]] = []
+    for sentence in sentences:
+        if out and out[-1][0] == out[-1][1] and CITATION.sub("", out[-1][0]).rstrip().endswith("?"):
+            question = out[-1][0]
+            out[-1] = (f"{question} {sentence}", faq_statement(CITATION.sub("", question), CITATION.sub("", sentence)))
+        else:
+            out.append((sentence, sentence))
+    return out
+
+
+# the words that make a question of a FAQ's line, before what it asks about (« Combien d' | actions ? »)
+INTERROGATIVE = re.compile(r"^\s*(?:et\s+)?(?:est-ce\s+qu(?:e\s+|['’])|qu['’]est-ce\s+qu(?:i\s+|e\s+|['’])|"
+                           r"(?:(?:[àa]|pour|avec|aupr[eè]s de|par)\s+)?qui|que|quoi|quel(?:le)?s?|"
+                           r"combien(?:\s+de\b|\s+d['’])?|quand|o[uù]|comment|pourquoi)(?:\s+|$|(?<=['’]))", re.I)
+INVERTED = re.compile(r"-t-(?:il|elle|on)\b|-(?:il|elle|ils|elles|on|nous|vous)\b", re.I)
+
+
+def faq_statement(question: str, answer: str) -> str:
+    """A FAQ's question and its answer as one statement: who is asked comes before what is said of them; anything
+    else is what the answer is about, then the answer (« Dépôt : uniquement en ligne. »)."""
+    asked = INVERTED.sub("", INTERROGATIVE.sub("", question.strip().rstrip(" ?"), count=1)).strip(" ,")
+    if not asked:
+        return answer
+    if re.match(r"\s*(?:et\s+)?qui\b", question, re.I):
+        return f"{answer.strip().rstrip('.')} {asked}."
+    return f"{asked[0].upper()}{asked[1:]} : {answer.strip()}"
 
 
 # « Selon l'appel, … », « La fiche rappelle que … », « Comme le souligne la fiche, … »: the source named, then the claim

@@ -182,12 +182,20 @@ def compare_details(claim: Details, unit: Details, unit_axes: set[str], axis_lab
                 word, where = counted[0]
                 out.append(Mismatch("compte", f"« {_number(number)} {word} » : {where}", blocking=False))
                 continue
+            if number in claim.listed_here:
+                out.append(Mismatch("compte", f"« {_number(number)} » : la phrase énumère elle-même "
+                                              f"{_number(number)} éléments", blocking=False))
+                continue
             if number in unit.enumerated:  # so many years listed: so many occasions
                 out.append(Mismatch("compte", f"« {_number(number)} » : le passage énumère {_number(number)} années "
                                               f"(« {unit.enumerated[number]} »)", blocking=False))
                 continue
             kind = "date" if number.is_integer() and 1900 <= number <= 2100 else "nombre"
             out.append(Mismatch(kind, f"le nombre « {_number(number)} » ne figure pas dans le passage"))
+    if claim.absolute and unit.hedge and not unit.absolute and not claim.hedge:
+        out.append(Mismatch("portée", f"la phrase dit « {claim.absolute} », le passage « {unit.hedge} »"))
+    if claim.obliges and unit.permits and not unit.obliges and not claim.permits:
+        out.append(Mismatch("portée", f"la phrase dit « {claim.obliges} », le passage « {unit.permits} »"))
     for kind, words in sorted(claim.scope.items()):
         if kind not in unit.scope:
             out.append(Mismatch("portée", f"la phrase dit « {words} », le passage ne dit pas " + SCOPE_SAYS[kind]))

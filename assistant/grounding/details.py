@@ -185,6 +185,11 @@ class Details:
     counted: set[tuple[float, str, str]] = field(default_factory=set)  # (number, noun key, noun): (4, "axe", "axes")
     bounds: set[tuple[tuple[int | None, int, int | None], str, str]] = field(default_factory=set)  # (date, kind, words)
     scope: dict[str, str] = field(default_factory=dict)  # "all" / "only" -> the words that say it (« toutes les »)
+    # a qualifier that hardens or softens a statement: « toujours » / « souvent », « doit » / « peut » (their words)
+    absolute: str = ""
+    hedge: str = ""
+    obliges: str = ""
+    permits: str = ""
     pool: set[float] = field(default_factory=set)  # every number written, in whatever form
     decades: set[int] = field(default_factory=set)  # « les années 1990 »
     # number -> the values it stands for, when its words widen it (« plus de huit mille » for 8 300)
@@ -195,6 +200,9 @@ class Details:
     multipliers: dict[float, str] = field(default_factory=dict)  # « deux fois plus » -> 2.0 and its words
     durations: set[float] = field(default_factory=set)  # « pour trois ans », « cinq ans avant » -> 3.0, 5.0
     enumerated: dict[float, str] = field(default_factory=dict)  # « en 2018, 2019, 2021 et 2023 » -> 4.0 and its words
+    # numbers that count the items the sentence itself lists after them (« trois conditions : avoir 26 ans, être sans
+    # emploi et résider en QPV »): the list, not the passage, says how many
+    listed_here: set[float] = field(default_factory=set)
     approx: dict[float, str] = field(default_factory=dict)  # approximate number -> its words (« une vingtaine »)
     # amount -> the values it stands for, when its words widen it (« un peu plus de 21 000 € », « près de 2 M€ »)
     amount_ranges: dict[float, tuple[float, float]] = field(default_factory=dict)
@@ -214,6 +222,39 @@ class Details:
     @property
     def all_years(self) -> set[int]:
         return self.years | {y for _, _, y in self.dates if y}
+
+
+# the counted noun and its qualifiers up to the list's opening (« catégories d'acteurs, », « tâches qui … : »)
+LIST_OPENING = re.compile(r"[^:,;.()\d]{0,60}?\s*[:,(]\s*")
+LIST_END = re.compile(r"[.!?)]|\s(?:car|parce que|afin|mais|donc)\s")
+LAST_ITEM = re.compile(r"^(?:et|ou)\s|\s(?:et|ou)\s")
+MAX_LISTED = 12
+
+
+def _lists_as_many(after: str, count: float) -> bool:
+    """Whether the text after a number lists that many items: « , A, B et C » or « : A ; B ; C »."""
+    if not count.is_integer() or not 2 <= count <= MAX_LISTED:
+        return False
+    opening = LIST_OPENING.match(after)
+    if not opening:
+        return False
+    rest = after[opening.end():]
+    end = LIST_END.search(rest)
+    rest = rest[:end.start()] if end else rest
+    if ";" in rest:
+        return len([item for item in rest.split(";") if item.strip()]) == count
+    items = 0
+    for part in re.split(r"\s*,\s*", rest.strip()):
+        if re.match(r"(?:et|ou)\s", part):  # « …, et C »: the last item
+            items += 1
+            break
+        if LAST_ITEM.search(part):  # « B et C »: the last two
+            items += 2
+            break
+        items += 1
+    else:
+        return False  # no « et » / « ou » closes it: not a list of items
+    return items == count
 
 
 def _counted_nouns(after: str) -> list[tuple[str, str]]:
@@ -257,6 +298,16 @@ SCOPE = {"all": re.compile(r"\b(toutes les|tous les|l ensemble des|la totalite d
 # how a passage gives a scope: « chacun des axes » says « tous les axes », « ne traitent que » says « uniquement »
 SCOPE_SOURCE = {"all": re.compile(SCOPE["all"].pattern[:-3] + r"|chaque|chacune?|tou(?:te)?s|ensemble des|toujours)\b"),
                 "only": re.compile(SCOPE["only"].pattern[:-3] + r"|\bne? (?:\w+ ){1,3}qu(?:e)?)\b")}
+
+# a statement hardened (« les jeunes sont toujours embauchés … ») where the passage hedges it (« souvent »), or an
+# obligation (« chaque spectateur doit monter sur scène ») where the passage allows (« peut »); read on `_fold`ed text
+ABSOLUTE = re.compile(r"\b(toujours|forcement|necessairement|invariablement|dans tous les cas|a chaque fois|"
+                      r"immanquablement)\b")  # (« systématiquement », « sans exception »: SCOPE's « all »)
+HEDGE = re.compile(r"\b(souvent|generalement|en general|en regle generale|parfois|frequemment|la plupart|"
+                   r"majoritairement|plutot|de preference|en principe|le cas echeant|eventuellement|dans certains cas)\b")
+OBLIGES = re.compile(r"\b(doi(?:t|vent|vra|vront)|(?:il )?faut|est tenue?|sont tenue?s)\b")
+PERMITS = re.compile(r"\b(peu(?:t|vent)|pourr(?:a|ont|ait|aient)|possibilite|facultati\w*|libre de)\b")
+
 
 # an obligation a sentence states in so many words, and the words by which a passage makes one: « doit
 # obligatoirement » needs a passage that obliges (« doit », « au moins », « exigé »…), not one that only allows
@@ -390,6 +441,8 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         value = parse_number(match.group(1))
         d.pool.add(value)
         d.counted |= {(value, key, word) for key, word in _counted_nouns(text[match.end():])}
+        if claim and _lists_as_many(text[match.end():], value):
+            d.listed_here.add(value)
         if not taken(match):
             d.numbers.add(value)
             widened = _widened(value, fold_keeping_offsets(text[max(0, match.start() - 20):match.start()]))
@@ -409,6 +462,10 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
         found = pattern.search(folded_text.replace("’", "'"))
         if found:
             d.scope[kind] = found.group(1)
+    for name, pattern in (("absolute", ABSOLUTE), ("hedge", HEDGE), ("obliges", OBLIGES), ("permits", PERMITS)):
+        found = pattern.search(folded_text)
+        if found and not NEGATED_BEFORE.search(folded_text[max(0, found.start() - 12):found.start()]):
+            setattr(d, name, found.group(1))
     found = (MUST_CLAIM if claim else MUST_SOURCE).search(folded_text.replace("’", "'"))
     if found and claim and NEGATED_BEFORE.search(folded_text[max(0, found.start() - 40):found.start()]):
         found = None  # « même lorsqu'aucune ESSP n'est obligatoire » makes nothing an obligation

@@ -58,3 +58,14 @@ def test_a_denied_obligation_is_none():
 def test_a_small_number_after_plus_de_or_moins_de_is_a_limit_not_a_rounding():
     assert mismatches("La peine est aggravée si le mineur a moins de 16 ans.", "Un mineur de moins de 15 ans.")
     assert mismatches("Des médiateurs âgés d'au moins 25 ans.", "Des médiateurs âgés de 26 ans et plus.")
+
+
+@pytest.mark.parametrize("claim, agrees", [
+    ("La fiche pose trois conditions, avoir 26 ans, être sans emploi et résider en quartier prioritaire.", True),
+    ("Trois leviers : la parentalité ; les idées reçues ; l'image positive.", True),
+    ("La fiche pose quatre conditions, avoir 26 ans, être sans emploi et résider en quartier prioritaire.", False),
+    ("La fiche pose trois conditions, dont l'âge.", False),  # no list after it: the passage must count them
+])
+def test_a_count_of_the_items_the_sentence_lists_itself(claim, agrees):
+    passage = "Les adultes-relais ont au moins 26 ans, sont sans emploi et résident en quartier prioritaire."
+    assert (mismatches(claim, passage) == []) is agrees
