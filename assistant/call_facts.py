@@ -114,6 +114,11 @@ class CallFact(_Strict):
         """Its answer is the call's list of axes (`render`'s `{axes_sentence}`): a question on one axis gets that one."""
         return self.answer.strip() == "{axes_sentence}"
 
+    @property
+    def lists_finalites(self) -> bool:
+        """Its answer is the call's list of finalités: a question on one of them (« la troisième ») gets that one."""
+        return self.answer.strip() == "{finalites_sentence}"
+
     def polar_answer(self, folded_question: str) -> PolarAnswer | None:
         """The yes/no answer that the question's wording calls for (first `when` that matches), else the default."""
         for option in self.polar:
@@ -128,7 +133,8 @@ class UnstatedFact(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
     id: str
-    asks: list[str] = Field(min_length=1)
+    asks: list[str] = Field(default_factory=list, description="Required of the `unstated` facts; the `silent` one is "
+                            "found by the question classifier, not by patterns.")
     examples: list[str] = Field(default_factory=list)
     requires_question: str | None = Field(None, description="The question must also match this (e.g. an obligation).")
     priority: int = Field(0, description="Wins over a fact of lower priority that the question also matches.")
@@ -160,6 +166,9 @@ class CallFacts(_Strict):
     unstated: list[UnstatedFact] = Field(default_factory=list)
     other_questions: list[str] = Field(default_factory=list, description="Questions that look like questions on the "
                                        "call without being one: similarity prefers them to a fact when closer.")
+    silent: UnstatedFact | None = Field(None, description="The answer to a question on the call that none of the "
+                                        "`unstated` facts names (« Y a-t-il une audition des candidats ? »): the "
+                                        "question classifier says that the call is silent on it.")
 
     def match(self, question: str) -> CallFact | UnstatedFact | None:
         """The fact the question asks about: of those it matches, the highest priority, then the longest match."""
@@ -195,6 +204,13 @@ class CallFacts(_Strict):
 
     def get(self, fact_id: str) -> CallFact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
+
+    @field_validator("unstated")
+    @classmethod
+    def _recognisable(cls, unstated: list[UnstatedFact]) -> list[UnstatedFact]:
+        if any(not fact.asks for fact in unstated):
+            raise ValueError("un fait « non précisé » sans motif `asks`")
+        return unstated
 
     @field_validator("facts")
     @classmethod

@@ -103,7 +103,7 @@ COLLOQUIAL = {
     # the apostrophe left out when typing fast
     "cest": "c'est", "quest ce": "qu'est-ce", "quest-ce": "qu'est-ce", "lappel": "l'appel", "laap": "l'AAP",
     "laxe": "l'axe", "daxes": "d'axes", "daxe": "d'axe", "dactions": "d'actions", "daction": "d'action",
-    "jai": "j'ai", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
+    "jai": "j'ai", "koi": "quoi", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
     # politeness, which asks nothing (« Résume-moi l'appel stp »)
     "stp": "", "svp": "", "s'il te plait": "", "s'il te plaît": "", "s'il vous plait": "", "s'il vous plaît": "",
 }
@@ -111,9 +111,18 @@ _COLLOQUIAL = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, COLLOQU
                          r")(?![\w-])", re.IGNORECASE)
 
 
+# typed fast: « c koi », « c la première fois » (c'est), « a t il », « faut il » (the inversion's hyphens left out)
+C_EST = re.compile(r"(?<![\w'’-])c (?=(?:quoi|koi|qui|quand|combien|comment|pour|la|le|les|l'|un|une|obligatoire|"
+                   r"possible|gratuit|payant|quel|quelle|quels|quelles)\b)", re.IGNORECASE)
+INVERSION_T = re.compile(r"\b(a|va|y a) t (il|elle|on)\b", re.IGNORECASE)
+INVERSION = re.compile(r"\b(est|peut|doit|faut|sont|ont|peuvent|doivent|pourra|faudra|existe|suffit|dois|peux|"
+                       r"devons|pouvons) (il|elle|ils|elles|on|je|nous|vous)\b(?=[^.!]*\?|[^.!?]*$)", re.IGNORECASE)
+
+
 def expand_colloquial(text: str) -> str:
     """« budget max pour les ados ? » → « budget maximum pour les adolescents ? »"""
     expanded = _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(1).lower()], text)
+    expanded = INVERSION.sub(r"\1-\2", INVERSION_T.sub(r"\1-t-\2", C_EST.sub("c'est ", expanded)))
     if expanded == text:
         return text
     return re.sub(r"\s*,\s*(?=[?!.]|$)", " ", re.sub(r"[ \t]{2,}", " ", expanded)).strip(" ,;")

@@ -159,7 +159,7 @@ def _closest_picks(query: Query, retriever: HybridRetriever, scorer: SentenceSco
                 sources.passages[picked] = described[0]
                 sources.picks[picked] = (axis, ScoredSentence(described[1].text, picked, described[1].score))
         closest.append(picked)
-    return [] if closest == [0] else closest  # the very first pick already leads
+    return closest
 
 
 def names_a_programme_for_other_ages(sentence: str, wanted: tuple[int, int] | None, glossary: Glossary | None,
@@ -191,17 +191,21 @@ def compose_actions(sources: ActionSources, criteria: CallCriteria, notice: str 
     if len(sources.axes) == 1:  # « pour l'axe 2 je mets quoi ? »: what the call puts under it, in its own words
         meta = criteria.axis(sources.axes[0])
         audience = f" pour l'axe {meta.number} de l'appel (« {meta.label} »){audience},"
-    lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques" + (
-        f" ({', '.join(names)})" if names else "") + (
-        ", axe par axe :" if not closest else ", la plus proche de la demande d'abord :" if len(closest) == 1
-        else ", les plus proches de la demande d'abord :")
-    parts = [lead]
-    for i in closest:
+    lead = f"Pistes d'actions{audience} tirées des fiches de bonnes pratiques"
+    listed = f" ({', '.join(names)})" if names else ""
+
+    def line(i: int) -> str:
         axis, sentence = sources.picks[i]
         text, n = numbered[i]
-        parts.append(f"- **{sources.passages[sentence.passage_index].title}** (axe {criteria.axis(axis).number}) : "
-                     f"{text} [{n}]")
-    if closest:
+        return f"**{sources.passages[sentence.passage_index].title}** (axe {criteria.axis(axis).number}) : {text} [{n}]"
+
+    if not closest:
+        parts = [f"{lead}{listed}, axe par axe :"]
+    else:  # the request answered in the lead-in's sentence: the piste that fits it best
+        parts = [f"{lead}{listed} ; la plus proche de la demande : {line(closest[0])}"]
+        if len(closest) > 1:
+            parts.append("\nAutres pistes proches de la demande :")
+            parts += [f"- {line(i)}" for i in closest[1:]]
         parts.append("\nPuis, axe par axe :")
     for axis in sources.axes:
         meta = criteria.axis(axis)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..call_facts import CallFact, CallFacts, UnstatedFact, render
+from ..call_facts import FRENCH_NUMBERS, CallFact, CallFacts, Quote, UnstatedFact, render
 from ..criteria import CallCriteria
 from ..documents import Kind
 from ..retrieval import HybridRetriever, Passage
@@ -21,6 +21,7 @@ from .models import Answer
 from .query import AnswerType, Query
 
 KNOWLEDGE_SENTENCES = 3
+RANKS = {1: "première", 2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième", 6: "sixième", 7: "septième"}
 NOTHING_MORE = "Les fiches de la base de connaissances ne donnent pas d'autre information sur ce point."
 
 
@@ -43,14 +44,23 @@ class CallFactAnswerer:
         if len(query.axes) == 1 and fact.lists_axes:  # « Le 4e axe, c'est quoi l'intitulé ? »
             axis = self.criteria.axis(query.axes[0])
             sentence = f"L'axe {axis.number} de l'appel est « {axis.label} »."
-        if query.answer_type is AnswerType.YES_NO:
+        finalites = self.criteria.finalites
+        if query.ordinal and fact.lists_finalites and query.ordinal <= len(finalites):  # « la troisième finalité ? »
+            rank = query.ordinal if query.ordinal > 0 else len(finalites)
+            sentence = f"La {RANKS.get(rank, f'n° {rank}')} finalité de l'appel : {finalites[rank - 1].label}."
+        elif query.answer_type is AnswerType.YES_NO:
             folded = fold(query.question)
             option = fact.polar_answer(main_alternative(folded))
             if option is None or not option.when:  # the first clause says nothing the options know
                 option = fact.polar_answer(folded)
             if option is not None:
                 sentence, extra = option.answer, option.extra_quote
+        sentence = _count_corrected(sentence, fold(query.question), fact, self.criteria)
         quotes = list(fact.quotes) + (list(self.facts.get(extra).quotes) if extra and self.facts.get(extra) else [])
+        if query.ordinal and fact.lists_finalites and query.ordinal <= len(finalites):
+            own = finalites[query.ordinal - 1 if query.ordinal > 0 else -1].label  # the finalité's own words, if verbatim
+            if self.retriever.passage_containing(self.criteria.id, own) is not None:
+                quotes = [Quote(text=own), *quotes]
         also = [other for other in query.also if other is not fact]  # the question's other requests, answered after
         quotes += [quote for other in also for quote in other.quotes if quote not in quotes]
         citations = Citations()
@@ -69,6 +79,23 @@ class CallFactAnswerer:
         if lines:
             text += "\n\n" + "\n".join(f"- Texte de l'appel : « {q.rstrip(' .;')} » [{n}]" for q, n in lines)
         yield Answer(answer=text, mode="none", citations=citations.all())
+
+
+WORD_NUMBERS = {word: number for number, word in FRENCH_NUMBERS.items()}
+
+
+def _count_corrected(sentence: str, folded_question: str, fact: CallFact, criteria: CallCriteria) -> str:
+    """« Les cinq axes obligatoires, c'est quoi ? »: the question's count set right before the call's list."""
+    for listed, noun, count in ((fact.lists_axes, "axes", len(criteria.axes)),
+                                (fact.lists_finalites, "finalites", len(criteria.finalites))):
+        said = re.search(rf"\b(\d+|{'|'.join(WORD_NUMBERS)})\s+(?:\w+\s+)?{noun}\b", folded_question)
+        if listed and said:
+            number = int(said.group(1)) if said.group(1).isdigit() else WORD_NUMBERS[said.group(1)]
+            said_instead = render(sentence, criteria)
+            if number != count and said_instead:
+                return f"Attention, pas {FRENCH_NUMBERS.get(number, number)} : " \
+                       f"{said_instead[0].lower()}{said_instead[1:]}"
+    return sentence
 
 
 class UnstatedAnswerer:

@@ -167,9 +167,20 @@ class IntentClassifier:
 
 # A question on the call's text names the call or one of its parts (« l'appel parle de… », « le 4e axe »).
 NAMES_THE_CALL = re.compile(r"\b(?:appels?|aap|axes?|finalites?)\b")
+# words of an application (on the folded question): a question the classifier finds the call silent on, worded so,
+# is asked of the call (« Y a-t-il une audition des communes candidates ? »), not of the town hall's other business
+ON_THE_APPLICATION = re.compile(r"\b(?:appels?|aap|dossiers?|candidat\w*|subventions?|(?:co)?financ\w*|laureats?|"
+                                r"depos\w*|depot|retenu\w*|selection\w*|jury)\b")
+# How sure the classifier must be that the call is silent to answer so where no « unstated » fact names the topic;
+# and below which closeness to its examples a fact of the call that the patterns chose gives way (« Il faudra rendre
+# un rapport final : sous quel format ? » is no question on the finalités)
+SILENT_MIN, SILENT_OVER_FACT = 0.6, 0.85
+SILENT_FACT_CLOSENESS, LIKE_ITS_EXAMPLES = 0.93, 0.90
+UNSTATED_FACT_CHANCE = 0.2  # the fact model's probability from which an « unstated » fact may be the one asked
 
 
-def classified(query: Query, guess: IntentGuess | None, found: Recognition | None, publisher: str = "") -> Query:
+def classified(query: Query, guess: IntentGuess | None, found: Recognition | None, publisher: str = "",
+               silent: UnstatedFact | None = None) -> Query:
     """The query with the classifier's intent where it is confident and the patterns said otherwise. A question
     the classifier takes for a definition needs a defined subject; one it takes for a fact of the call needs a fact
     (the fact model's, the patterns' one, else the nearest example's) or to name the call (then its text answers);
@@ -178,6 +189,8 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
     if guess is None or query.borrowed or query.intent in KEPT or OTHER_CALL.search(fold(query.question)):
         return query
     query = _classified(query, guess, found, publisher)
+    if silent is not None and _call_is_silent(query, guess, found, publisher):
+        return replace(query, intent=Intent.UNSTATED, fact=silent, fact_closeness=0.0, generic_request=False)
     if query.intent in (Intent.CALL_FACT, Intent.UNSTATED) and query.fact is not None:
         fact = _model_fact(query, guess, found)
         if fact is not None and fact is not query.fact:
@@ -185,6 +198,25 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
             closeness = found.scores.get(fact.id, 0.0) if found else 0.0
             query = replace(query, intent=intent, fact=fact, fact_closeness=closeness)
     return query
+
+
+def _call_is_silent(query: Query, guess: IntentGuess, found: Recognition | None, publisher: str) -> bool:
+    """A question on the application that the classifier finds the call silent on, and that no « unstated » fact
+    names (the fact model gives none of them a fair chance): no fact at all, or a fact of the call that the patterns
+    chose on a word, unlike its examples and unlikely to the fact model."""
+    if guess.label != "unstated" or guess.confidence < SILENT_MIN or query.intent in (Intent.HOW_TO, Intent.IDEAS):
+        return False
+    unstated = {fact.id for fact in (found.facts if found else ()) if isinstance(fact, UnstatedFact)}
+    if any(guess.facts.get(fact_id, 0.0) >= UNSTATED_FACT_CHANCE for fact_id in unstated):
+        return False  # « une commune de 3 000 habitants peut répondre ? »: the population threshold's question
+    if query.asks_of_programme or any(subject.fiche for subject in query.subjects) or query.axes:
+        return False
+    if query.fact is None:  # nothing placed it on the call: its words must
+        folded = fold(query.question)
+        return bool(ON_THE_APPLICATION.search(folded) or publisher and fold(publisher) in folded)
+    unlike = query.fact_closeness < LIKE_ITS_EXAMPLES or guess.facts.get(query.fact.id, 0.0) < FACT_DOUBT
+    return isinstance(query.fact, CallFact) and guess.confidence >= SILENT_OVER_FACT \
+        and query.fact_closeness < SILENT_FACT_CLOSENESS and unlike
 
 
 def _model_fact(query: Query, guess: IntentGuess, found: Recognition | None):

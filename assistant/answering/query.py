@@ -132,6 +132,7 @@ class Query:
     proven_only: bool = False  # asks for actions whose effect has been shown (« programmes évalués »)
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
     summer: bool = False  # « l'été »: the summer holidays, which the fiches call « vacances »
+    ordinal: int = 0  # the rank of the list item it asks for (« la troisième finalité » → 3); 0: none
     vector: tuple[float, ...] = field(default=(), repr=False)
     # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
     # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
@@ -202,7 +203,8 @@ DEFINITION = re.compile(r"(?:que|qu'est-ce que|qu'est ce que|que) (?:veut dire|s
                         r"signification|que sont (?:les|des)|qui sont (?:les|la|le)|en quoi consiste|ca consiste en quoi|"
                         r"consiste en quoi|a quoi (?:sert|servent|correspond)|c'est (?:quoi|qui) (?:exactement|au juste)|"
                         r"veut dire quoi|ca veut dire|signifie quoi|correspond a quoi|c'est quoi au juste|recouvre quoi|"
-                        r"designe quoi|ca recouvre|ca designe|de quoi s'agit-il|de quoi il s'agit|il s'agit de quoi")
+                        r"designe quoi|ca recouvre|ca designe|de quoi s'agit-il|de quoi il s'agit|il s'agit de quoi|"
+                        r"\ben toutes lettres\b|\ble sigle\b|\bl'acronyme\b")
 BARE_SUBJECT = re.compile(r"^\s*(?:et\s+)?(?:(?:les?|la|l'|un|une|du|des)\s*)?(?P<rest>[^?]{1,40})\s*\?\s*$")
 IDEAS = re.compile(r"(\b(quelles?|quels?|des|d'|autres?|exemples? d'|plus d')\s*(actions?|idees?|pistes?|initiatives?|"
                    r"projets? concrets?|exemples?)\b)|(\bpropos\w*\b.*\b(actions?|idees?|pistes?)\b)|"
@@ -282,6 +284,15 @@ AGE_WORDS = [(re.compile(r"\bcollegiens?\b|\bcollege\b|\b6e\b|\b5e\b|\b4e\b|\b3e
              (re.compile(r"\bjeunes majeurs\b|\b18-25\b"), (18, 25))]
 
 # -- follow-ups ---------------------------------------------------------------------------------------------------
+# ranks in words (folded): « la troisième finalité », and, in a follow-up, « et la cinquième ? »
+ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "second": 2, "seconde": 2,
+            "2e": 2, "2eme": 2, "2nd": 2, "2nde": 2, "troisieme": 3, "3e": 3, "3eme": 3, "quatrieme": 4, "4e": 4,
+            "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6, "6eme": 6}
+ORDINAL_WORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+ORDINAL_ITEM = re.compile(rf"\b({ORDINAL_WORD})\s+(?:des\s+|de\s+ses\s+)?(finalites?|axes?)\b")
+# « et la troisième ? », « et le 3 ? », « et la suivante ? », « et la dernière ? »
+BARE_RANK = re.compile(rf"^\s*(?:et|puis)?\s*(?:pour\s+)?(?:le|la|l')?\s*({ORDINAL_WORD}|[1-9]|suivante?|derniere?)"
+                       rf"\s*\??\s*$")
 BARE_NUMBER = re.compile(r"^\s*(?:et|puis)?\s*(?:pour\s+)?(?:le|la|l')?\s*([1-9])\s*(?:e|eme|er|ere)?\s*\??\s*$")
 NEW_TOPIC = re.compile(r"^\s*(?:(?:bon|ok|merci)[\s,.!]+)?(?:autre (?:sujet|question|chose)|rien a voir|changement de sujet|"
                        r"changeons de sujet|nouvelle question|question differente)\b")
@@ -338,6 +349,11 @@ def understand(question: str, history: list[Turn], known: Understanding) -> Quer
         funder = fold(known.criteria.publisher or "")
         previous = replace(previous, subjects=tuple(s for s in previous.subjects
                                                     if not funder or not any(p.search(funder) for p in s.patterns)))
+    rank = BARE_RANK.match(folded)
+    listed = previous.fact if isinstance(previous.fact, CallFact) else None
+    on_one_axis = len(previous.axes) == 1 and previous.intent in (Intent.CALL_FACT, Intent.OTHER)  # not ideas for it
+    if rank and (listed and (listed.lists_axes or listed.lists_finalites) or on_one_axis):
+        return _at_rank(own, previous, rank.group(1), known)
     number = BARE_NUMBER.match(folded)
     if number and previous.axes and not own.axes and known.criteria and 1 <= int(number.group(1)) <= len(known.criteria.axes):
         own = replace(own, axes=(known.criteria.axes[int(number.group(1)) - 1].id,))  # « et le 4 ? » after an axis
@@ -377,13 +393,15 @@ def understand_text(question: str, known: Understanding) -> Query:
     if bare_topic:
         intent = Intent.IDEAS  # « sport ? », « les parents ? »: what the fiches propose on it
     proven = PROVEN.search(folded) is not None
+    rank = ORDINAL_ITEM.search(folded)
     aspect = _aspect(question, subjects) if intent is Intent.OTHER else ""
     about_programme = intent in (Intent.OTHER, Intent.HOW_TO) and any(s.fiche for s in subjects) \
         and known.facts.match(question) is not None
     return Query(aspect=aspect, about_programme=about_programme, compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages),
-                 bare_topic=bare_topic, stated_need=intent is Intent.IDEAS and NEED.search(folded) is not None)
+                 bare_topic=bare_topic, stated_need=intent is Intent.IDEAS and NEED.search(folded) is not None,
+                 ordinal=ORDINALS[rank.group(1)] if rank else 0)
 
 
 def _aspect(question: str, subjects) -> str:
@@ -529,7 +547,8 @@ def _about_other_call(folded: str) -> bool:
 
 # Words that leave a question a definition (« MILDECA, ça veut dire quoi déjà ? »), as stems.
 DEFINITION_FILLERS = frozenset(analyse(fold("exactement juste programme dispositif sigle acronyme mot terme action fiche "
-                                            "ça cela concrètement déjà rappel quoi")))  # `rest` below is folded
+                                            "ça cela concrètement déjà rappel quoi toutes lettres entier "
+                                            "développé signifie veut dire")))  # `rest` below is folded
 
 
 # Words of a clause that only sets the scene before a definition (« Dans l'appel on parle de CPS, ça veut dire
@@ -781,6 +800,36 @@ def _on_previous_subject(own: Query, previous: Query) -> bool:
     # with nothing of its own to be about
     detail = own.fact is None and own.intent is Intent.OTHER and own.answer_type in DETAIL_TYPES
     return refers or (isinstance(own.fact, UnstatedFact) or detail) and short
+
+
+def _at_rank(own: Query, previous: Query, word: str, known: Understanding) -> Query:
+    """The previous question on one item of the call's list (an axis, a finalité) asked again of the item the
+    follow-up ranks: « Quelle est la première finalité ? » + « et la troisième ? » → the third finalité."""
+    current = previous.ordinal or (known.criteria.axis_ids.index(previous.axes[0]) + 1
+                                   if known.criteria and previous.axes and previous.axes[0] in known.criteria.axis_ids
+                                   else 0)
+    if word.startswith("suivant"):
+        rank = current + 1
+    elif word.startswith("dernier"):
+        rank = -1
+    else:
+        rank = int(word) if word.isdigit() else ORDINALS[word]
+    on_axes = previous.fact.lists_axes if isinstance(previous.fact, CallFact) else bool(previous.axes)
+    if on_axes and known.criteria:
+        axes = known.criteria.axes
+        facts = next((f for f in known.facts.facts if f.lists_axes), None)
+        if not -1 <= rank <= len(axes) or rank == 0 or facts is None:
+            return own
+        axis = axes[rank - 1] if rank > 0 else axes[-1]
+        return replace(previous, question=own.question, text=f"L'axe {axis.number} de l'appel ?", axes=(axis.id,),
+                       intent=Intent.CALL_FACT, fact=facts, answer_type=AnswerType.OTHER, ordinal=rank,
+                       borrowed=True, vector=(), focus_vector=())
+    if rank < -1 or rank == 0:
+        return own
+    word = next((w for w, n in ORDINALS.items() if n == rank and len(w) > 4), "derniere")
+    text = ORDINAL_ITEM.sub(lambda m: f"{word} {m.group(2)}", fold(previous.text), count=1)
+    return replace(previous, question=own.question, text=text, ordinal=rank, borrowed=True, vector=(),
+                   focus_vector=())
 
 
 def _swap_object(own: Query, previous: Query) -> str | None:

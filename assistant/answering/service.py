@@ -171,7 +171,8 @@ class QuestionAnswering:
         if query.intent in (Intent.OTHER, Intent.HOW_TO, Intent.CALL_FACT, Intent.UNSTATED):
             query = recognised(query, found, in_conversation=bool(turns))
         if self.intents:
-            query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "")
+            query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "",
+                               silent=self.known.facts.silent)
         if query.intent is Intent.CALL_FACT and not query.borrowed:
             query = self._with_every_request(query)
         request = request_after_scene(question) if query.intent is Intent.HOW_TO and not query.borrowed else None
@@ -236,6 +237,8 @@ class QuestionAnswering:
             return False  # another funder's call: its date or rules are not in this base
         if query.fact is not None and query.fact_closeness >= CLOSE_TO_EXAMPLE:
             return True  # worded like a question on the call that its facts answer
+        if query.borrowed and query.ordinal and isinstance(query.fact, CallFact):
+            return True  # « et la troisième ? » after a question on one of the call's finalités: the next one
         if query.guess is not None and query.guess.surely_in_scope and passages and (
                 query.intent not in SUBJECT_DECIDES_SCOPE or query.intent is Intent.IDEAS and (query.ages or query.axes)):
             return True  # ideas for an age group or an axis: what the catalogue is organised by

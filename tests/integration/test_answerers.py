@@ -483,3 +483,27 @@ def test_a_count_asked_without_accents_leads_and_politeness_asks_nothing(knowled
 def test_a_choice_between_two_programmes_leads_with_the_public_that_fits(knowledge_assistant):
     choice = knowledge_assistant.ask("GBG ou Unplugged pour des élèves de CM2 ?")
     assert lead(choice).startswith("GBG, public visé") and "Unplugged" in choice.answer, choice.answer
+
+
+def test_a_question_on_the_application_that_no_fact_names_is_one_the_call_does_not_answer(knowledge_assistant):
+    answer = knowledge_assistant.ask("Est-ce qu'il y a une audition orale des communes candidates ?")
+    assert not answer.insufficient_evidence and answer.intent == "non précisé par l'appel", answer.answer
+    assert lead(answer).startswith("L'appel ne précise pas ce point")
+
+
+def test_a_rank_after_a_question_on_the_calls_list_gets_that_item(knowledge_assistant):
+    from assistant.answering.models import Turn
+
+    def after(first: str, second: str):
+        history = [Turn(role="user", content=first),
+                   Turn(role="assistant", content=knowledge_assistant.ask(first).answer)]
+        return knowledge_assistant.ask(second, history=history)
+
+    criteria = knowledge_assistant.criteria
+    third = after("Quelle est la première finalité de l'appel ?", "et la troisième ?")
+    assert lead(third).startswith("La troisième finalité de l'appel") and criteria.finalites[2].label in lead(third)
+    assert third.citations[0].doc_id == criteria.id
+    axis = after("Rappelle-moi l'axe 2.", "et le 3 ?")
+    assert criteria.axes[2].label in lead(axis), axis.answer
+    wrong = knowledge_assistant.ask("Les cinq axes obligatoires, c'est quoi ?")
+    assert lead(wrong).startswith("Attention, pas cinq : l'appel compte quatre axes")

@@ -120,3 +120,22 @@ def test_what_the_young_are_paid_comes_before_what_it_costs():
     paid = "Les jeunes reçoivent une indemnité d'environ 15 € par demi-journée."
     cost = "Coût : l'exemple de Laval (66 405 € pour 811 jeunes en 2021) donne un ordre de grandeur."
     assert asked_detail_bonus(asked, paid) > asked_detail_bonus(asked, cost) > 0
+
+
+def test_a_count_of_the_calls_list_that_the_question_gets_wrong_is_set_right_first():
+    from pathlib import Path
+
+    from assistant.answering.facts import _count_corrected
+    from assistant.call_facts import load_call_facts
+    from assistant.criteria import load_criteria
+
+    call = Path(__file__).resolve().parents[2] / "knowledge" / "calls" / "mildeca-2024"
+    criteria, facts = load_criteria(call), load_call_facts(call)
+    axes = next(f for f in facts.facts if f.lists_axes)
+    finalites = next(f for f in facts.facts if f.lists_finalites)
+    assert _count_corrected(axes.answer, "les cinq axes obligatoires c'est quoi ?", axes, criteria) \
+        .startswith("Attention, pas cinq : l'appel compte quatre axes")
+    assert _count_corrected(finalites.answer, "les 3 finalites ?", finalites, criteria).startswith("Attention, pas trois")
+    # the right count, or no count, changes nothing
+    assert _count_corrected(axes.answer, "les 4 axes ?", axes, criteria) == axes.answer
+    assert _count_corrected(axes.answer, "les axes ?", axes, criteria) == axes.answer

@@ -113,6 +113,35 @@ def test_an_unstated_guess_prefers_an_unstated_fact():
     assert taken.intent is Intent.UNSTATED and taken.fact is AMOUNT
 
 
+SILENT = UnstatedFact(id="silent", answer="L'appel ne précise pas ce point : son texte n'en dit rien.", search="")
+
+
+def test_a_question_on_the_application_that_no_unstated_fact_names_gets_the_silent_answer():
+    q = query("Est-ce qu'il y a une audition orale des communes candidates ?")
+    silent = classified(q, guess("unstated", 0.8), found(deadline=0.88, amount=0.87), silent=SILENT)
+    assert silent.intent is Intent.UNSTATED and silent.fact is SILENT
+    # not without the call pack's silent answer, nor when the classifier hesitates
+    assert classified(q, guess("unstated", 0.8), found(deadline=0.88, amount=0.87)).fact is None
+    assert classified(q, guess("unstated", 0.55), found(deadline=0.88, amount=0.87), silent=SILENT).fact is None
+    # an « unstated » fact that the fact model finds likely may be the one asked: not the silent answer
+    likely = IntentGuess("unstated", 0.8, {"unstated": 0.8}, {"amount": 0.3, "deadline": 0.1})
+    assert classified(q, likely, found(deadline=0.88, amount=0.87), silent=SILENT).fact is not SILENT
+    # a town hall's other business, worded without the words of an application, is left to the scope step
+    other = query("Peut-on éteindre l'éclairage public la nuit ?")
+    assert classified(other, guess("unstated", 0.8), found(deadline=0.88, amount=0.87), silent=SILENT).fact is None
+
+
+def test_a_fact_that_the_patterns_chose_on_a_word_gives_way_to_the_silent_answer_only_when_unlike_its_examples():
+    q = query("Il faudra rendre un rapport : sous quel format ?", intent=Intent.CALL_FACT, fact=DEADLINE,
+              fact_closeness=0.88)
+    assert classified(q, guess("unstated", 0.93), found(deadline=0.88, amount=0.86), silent=SILENT).fact is SILENT
+    close = replace(q, fact_closeness=0.95)
+    assert classified(close, guess("unstated", 0.93), found(deadline=0.95, amount=0.86), silent=SILENT).fact \
+        is DEADLINE
+    unsure = classified(q, guess("unstated", 0.8), found(deadline=0.88, amount=0.86), silent=SILENT)
+    assert unsure.fact is DEADLINE
+
+
 def test_a_definition_guess_needs_a_defined_subject_and_takes_the_first_named():
     glossary = Glossary.from_knowledge(Path(__file__).parents[2] / "knowledge")
     known = Understanding(None, CallFacts(), glossary)

@@ -112,6 +112,24 @@ def test_an_elliptic_follow_up_borrows_only_what_it_lacks(known):
     assert ages.ages == (16, 18) and ages.intent is Intent.IDEAS
 
 
+@pytest.mark.parametrize("previous, question, ordinal, axes", [
+    ("Quelle est la première finalité de l'appel ?", "et la troisième ?", 3, ()),
+    ("Donne-moi la quatrième finalité de l'appel.", "et la suivante ?", 5, ()),
+    ("Quelles sont les finalités de l'appel ?", "et la dernière ?", -1, ()),
+    ("Rappelle-moi l'axe 2.", "et le 3 ?", 3, ("attractivite",)),
+    ("Quels sont les axes de l'appel ?", "et le quatrième ?", 4, ("alternatives",)),
+])
+def test_a_rank_after_a_question_on_the_calls_list_asks_for_that_item(known, previous, question, ordinal, axes):
+    query = ask(known, question, previous=previous)
+    assert query.borrowed and query.intent is Intent.CALL_FACT and query.ordinal == ordinal and query.axes == axes
+    assert query.fact.lists_axes if axes else query.fact.lists_finalites
+
+
+def test_a_rank_after_anything_else_borrows_no_rank(known):
+    assert not ask(known, "et la troisième ?", previous="Qu'est-ce que le PSFP ?").ordinal
+    assert ask(known, "Quelle est la deuxième finalité de l'appel ?").ordinal == 2
+
+
 def test_a_new_request_for_ideas_with_its_own_ages_borrows_nothing(known):
     query = ask(known, "Et pour les plus petits, de 8 à 10 ans, quelles actions ?",
                 previous="Est-ce que la subvention peut payer un poste d'éducateur ?")

@@ -31,3 +31,16 @@ def test_politeness_asks_nothing():
     assert expand_colloquial("Résume-moi l'appel stp") == "Résume-moi l'appel"
     assert expand_colloquial("svp, la date limite ?") == "la date limite ?"
     assert expand_colloquial("la date limite, stp ?") == "la date limite ?"
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("c koi l'axe 4 deja", "c'est quoi l'axe 4 deja"),
+    ("c la premiere fois ?", "c'est la premiere fois ?"),
+    ("le maire a t il une competence propre", "le maire a-t-il une competence propre"),
+    ("faut il une deliberation", "faut-il une deliberation"),
+    ("peut on deposer en juin ?", "peut-on deposer en juin ?"),
+    ("axe c du plan", "axe c du plan"),  # a lone letter is no « c'est »
+    ("Ce qu'on peut il faut le faire.", "Ce qu'on peut il faut le faire."),  # a statement, not an inversion
+])
+def test_words_typed_fast_are_read_as_meant(typed, meant):
+    assert expand_colloquial(typed) == meant
