@@ -24,7 +24,7 @@ import yaml
 from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
-from ..text_fr import fold
+from ..text_fr import analyse, fold
 from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, definition_order, is_generic_request
 from .recognition import Recognition, cached_question_vectors
 
@@ -200,6 +200,25 @@ def classified(query: Query, guess: IntentGuess | None, found: Recognition | Non
     return query
 
 
+# a question word, then what is asked of the subject (« le concept vient de quel pays ? », « qui coordonne … ? »)
+ASKING = re.compile(r"\b(?:quel(?:le)?s?|qui|ou|quand|combien|comment|pourquoi|lequel|laquelle)\b")
+WHAT_IT_IS = re.compile(r"^\s*(?:et\s+)?(?:qui|que|qu'|quoi)\s*(?:est|sont|c'est|etait)\b|\bc'?est (?:qui|quoi)\b|"
+                        r"\bquel(?:le)?s? (?:genre|type|sorte|forme)s?\b")  # « c'est quel genre de programme ? »
+DETAIL_WORDS_MIN = 2
+
+
+def _asks_a_detail_of(query: Query) -> bool:
+    """« Les Promeneurs du Net, le concept vient de quel pays ? »: besides the programme's name, a question word and
+    words of what is asked, none of them asking what it is."""
+    folded = fold(query.aspect or "")
+    if not folded or WHAT_IT_IS.search(folded) or not ASKING.search(folded):
+        return False
+    from .query import DEFINITION, DEFINITION_FILLERS  # noqa: PLC0415 (one list of what a definition's fillers are)
+    if DEFINITION.search(folded):
+        return False
+    return len([w for w in analyse(folded) if w not in DEFINITION_FILLERS]) >= DETAIL_WORDS_MIN
+
+
 def _call_is_silent(query: Query, guess: IntentGuess, found: Recognition | None, publisher: str) -> bool:
     """A question on the application that the classifier finds the call silent on, and that no « unstated » fact
     names (the fact model gives none of them a fair chance): no fact at all, or a fact of the call that the patterns
@@ -251,7 +270,7 @@ def _classified(query: Query, guess: IntentGuess, found: Recognition | None, pub
     if label == _label(query.intent) or guess.confidence < needed:
         return query
     if label == "definition":
-        if not query.subjects or query.answer_type in ASKS_A_DETAIL or query.asked:
+        if not query.subjects or query.answer_type in ASKS_A_DETAIL or query.asked or _asks_a_detail_of(query):
             return query  # « Combien coûte le PSFP ? », « Qui finance Tabado ? »: a detail of it, not what it is
         return replace(query, intent=Intent.DEFINITION, answer_type=AnswerType.DEFINITION, fact=None,
                        subjects=definition_order(query.subjects, fold(query.question), publisher),

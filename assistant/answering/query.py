@@ -396,7 +396,7 @@ def understand_text(question: str, known: Understanding) -> Query:
     rank = ORDINAL_ITEM.search(folded)
     aspect = _aspect(question, subjects) if intent is Intent.OTHER else ""
     about_programme = intent in (Intent.OTHER, Intent.HOW_TO) and any(s.fiche for s in subjects) \
-        and known.facts.match(question) is not None
+        and (known.facts.match(question) is not None or _partners_of(folded, subjects))
     return Query(aspect=aspect, about_programme=about_programme, compares=compares, proven_only=proven, asked=asked_details(question), summer=SUMMER.search(question) is not None, question=question, text=question, intent=intent, answer_type=answer_type, terms=terms, axes=axes,
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages),
@@ -454,7 +454,9 @@ PARTNERS_OF = re.compile(r"\b(?:partenaires?|partenariats?|acteurs?)\s+(?:pour|d
 
 
 # « qui porte les PAEJ ? »: who carries a programme is in its fiche, not among those who may apply to the call
-CARRIER_OF = re.compile(r"\bqui (?:porte|portent|anime|animent|finance|financent|pilote|gere|gerent|organise|coordonne)\b")
+CARRIER_OF = re.compile(r"\bqui (?:porte|portent|anime|animent|finance|financent|pilote|gere|gerent|organise|coordonne)\b|"
+                        r"\b(?:porte|anime|finance|pilote|gere|organise|coordonne|concu|cree|developpe|lance)e?s? "
+                        r"par (?:qui|quel|quelle|quels|quelles)\b")  # « c'est porté par quelle association ? »
 
 
 def _partners_of(folded: str, subjects) -> bool:

@@ -173,6 +173,14 @@ class QuestionAnswering:
         if self.intents:
             query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "",
                                silent=self.known.facts.silent)
+        if query.looks_outside and not query.borrowed and self.intents:
+            # « Le conseil municipal ne se réunit que début mai. On peut encore déposer le 10 mai ? »: the scene
+            # before the request is no sign that the base does not cover what the request asks
+            request = request_after_scene(question)
+            if request and len(analyse(request)) >= 2:
+                guess = self.intents.guess(self.retriever.kb.embeddings.embed_query(request))
+                if guess is not None and guess.surely_in_scope:
+                    query = dataclasses.replace(query, looks_outside=False)
         if query.intent is Intent.CALL_FACT and not query.borrowed:
             query = self._with_every_request(query)
         request = request_after_scene(question) if query.intent is Intent.HOW_TO and not query.borrowed else None

@@ -268,3 +268,13 @@ def test_a_definition_puts_the_calls_publisher_after_any_other_subject(criteria)
         assert defined.intent is Intent.DEFINITION and defined.subjects[0].label == "MNA", question
     alone = understand_text("La MILDECA, ça désigne qui ?", known)
     assert classified(alone, guess("definition", 0.95), None, publisher="MILDECA").subjects[0].label == "MILDECA"
+
+
+def test_a_definition_guess_on_a_detail_of_a_programme_stays_a_question_on_that_detail():
+    known = Understanding(None, CallFacts(), Glossary.from_knowledge(Path(__file__).parents[2] / "knowledge"))
+    detail = understand_text("Les Promeneurs du Net, le concept vient de quel pays ?", known)
+    assert classified(detail, guess("definition", 0.9), None).intent is not Intent.DEFINITION
+    who = understand_text("Qui coordonne Tabado au niveau national ?", known)
+    assert classified(who, guess("definition", 0.9), None).intent is not Intent.DEFINITION
+    kind = understand_text("Le GBG, c'est quel genre de programme ?", known)
+    assert classified(kind, guess("definition", 0.9), None).intent is Intent.DEFINITION

@@ -125,6 +125,11 @@ def test_a_rank_after_a_question_on_the_calls_list_asks_for_that_item(known, pre
     assert query.fact.lists_axes if axes else query.fact.lists_finalites
 
 
+def test_who_carries_a_programme_is_asked_of_it_in_the_passive_too(known):
+    assert ask(known, "Primavera, c'est porté par quelle association à l'origine ?").asks_of_programme
+    assert ask(known, "Qui porte les PAEJ ?").fact is None
+
+
 def test_a_rank_after_anything_else_borrows_no_rank(known):
     assert not ask(known, "et la troisième ?", previous="Qu'est-ce que le PSFP ?").ordinal
     assert ask(known, "Quelle est la deuxième finalité de l'appel ?").ordinal == 2
