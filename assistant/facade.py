@@ -152,6 +152,9 @@ class Assistant:
         llm = None if model is None else LLMAnswerer(model, self.criteria.title, self.settings.llm_timeout_s,
                                                      model_label(self.settings),
                                                      context_tokens=self.settings.llm_context_tokens)
+        from .text_fr import french_words
+
+        french_words()  # the word list that tells a slip from a word, read now rather than at the first question
         practices = load_practices(self.settings.knowledge_dir)
         retriever = HybridRetriever(self.kb, top_k=self.settings.top_k)
         scorer = SentenceScorer(self.kb.sentences)  # the sentence vectors of ingestion, shared with the checker

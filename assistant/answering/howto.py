@@ -49,8 +49,8 @@ class HowToAnswerer:
         practice = self._source(query, passages)
         if practice is None:
             return
-        if practice.kind == Kind.PRACTICE.value and EVALUATE.search(fold(query.question)) \
-                and "valu" not in fold(practice.title):  # a fiche on evaluation: its steps are the answer
+        # a fiche on evaluation: its steps are the answer
+        if practice.kind == Kind.PRACTICE.value and query.evaluates and "valu" not in fold(practice.title):
             answer = self._indicators(practice)
             if answer is not None:  # « comment évaluer un chantier éducatif ? »: what the fiche proposes to measure
                 yield answer
@@ -102,8 +102,6 @@ class HowToAnswerer:
         return Answer(answer=text, mode="none", citations=citations.all())
 
 
-# « comment évaluer … ? », « quels indicateurs pour … ? »: the fiche's indicators answer, not its steps
-EVALUATE = re.compile(r"\b(?:evaluer|evalue|evaluation|mesurer|indicateurs?|suivre les effets|bilan)\b")
 LIST_ITEM = re.compile(r"^\s*-\s+(.+)$", re.M)
 
 

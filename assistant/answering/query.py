@@ -133,6 +133,7 @@ class Query:
     asked: Asked = field(default_factory=Asked)  # the detail it asks for (price, evaluation, a count)
     summer: bool = False  # « l'été »: the summer holidays, which the fiches call « vacances »
     ordinal: int = 0  # the rank of the list item it asks for (« la troisième finalité » → 3); 0: none
+    evaluates: bool = False  # « comment évaluer … ? », « quels indicateurs pour … ? »: a fiche's indicators answer
     vector: tuple[float, ...] = field(default=(), repr=False)
     # a follow-up on the previous subject (« Il a été évalué ? » after Primavera): its own words' vector averaged with
     # the completed text's, which ranks the subject's sentences (the completed text alone ranks them all alike)
@@ -235,6 +236,8 @@ OTHER_CALL = re.compile(r"\b(?:la region|le departement|conseil (?:regional|depa
                         r"\b(?:appel|aap)s?(?: a projets?)? (?:de la region|du departement|de la caf|d'une fondation|de l'ars|"
                         r"de l'ademe|regional|departemental|europeen)\b")
 COMBINED = re.compile(r"\b(?:cumul|cofinanc|co-financ|combiner|articuler|complement|en plus (?:de|du))")
+# « comment évaluer … ? », « quels indicateurs pour … ? » (folded): what to measure, not the steps to follow
+EVALUATE = re.compile(r"\b(?:evaluer|evalue|evaluation|mesurer|indicateurs?|suivre les effets|bilan)\b")
 INDICATORS = re.compile(r"\b(?:quels?|des|les|comme) indicateurs\b|\bindicateurs? (?:de suivi|d'evaluation|pour)\b")
 # A need stated without a question (« je voudrais sensibiliser les parents », « on cherche une action pour les
 # 16-18 ans »): a request for ideas
@@ -401,7 +404,7 @@ def understand_text(question: str, known: Understanding) -> Query:
                  ages=ages, subjects=subjects, fact=fact, other_call=_about_other_call(folded),
                  generic_request=intent is Intent.IDEAS and is_generic_request(terms, subjects, ages),
                  bare_topic=bare_topic, stated_need=intent is Intent.IDEAS and NEED.search(folded) is not None,
-                 ordinal=ORDINALS[rank.group(1)] if rank else 0)
+                 ordinal=ORDINALS[rank.group(1)] if rank else 0, evaluates=EVALUATE.search(folded) is not None)
 
 
 def _aspect(question: str, subjects) -> str:
