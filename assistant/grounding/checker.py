@@ -408,7 +408,7 @@ class GroundingChecker:
         if rewritten != claim.plain:  # an axis said in other words (« réduire l'attrait des réseaux »)
             claim_details = replace(claim_details, axes_named=claim_details.axes_named
                                     | self.details(rewritten, claim=True).axes_named)
-        required = self.lexicon.required(claim.plain)
+        required = self.lexicon.required(rewritten)  # in the call's wording: « EPCI » is « intercommunalités »
         named = {k for k in required if k.startswith(("prog:", "acr:"))}
         terms = self.terms(claim.plain)
         stated = stated_counts(claim.plain, lambda part: self.details(part, claim=True).counted)
@@ -437,7 +437,7 @@ class GroundingChecker:
             found = compare_details(claim_details, unit_details, unit_axes, self.axis_labels,
                                     negation_conflict(rewritten, self.rewrite(unit.text)[0]), {**self.listed(unit.source), **stated},
                                     placement)
-            found += compare_names(required, self.offered(unit), unit.text)
+            found += compare_names(required, self.offered(unit), f"{unit.source.title} {unit.text}")  # « AAP »: its title
             if misfiled and not any(m.kind == "axe" for m in found):
                 found.append(misfiled)
             if finalite:

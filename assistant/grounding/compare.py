@@ -251,12 +251,14 @@ def spelt_out(acronym: str, text: str) -> bool:
     if len(letters) < MIN_SPELT_LETTERS or not letters.isalpha():
         return False
     words = re.findall(r"[^\W\d_]+", fold(text))
-    kept = [(i, w) for i, w in enumerate(words) if w not in ACRONYM_SKIPS and len(w) > 1]
-    initials = "".join(w[0] for _, w in kept)
-    for start in (i for i in range(len(kept) - len(letters) + 1) if initials[i:i + len(letters)] == letters):
-        first, last = kept[start][0], kept[start + len(letters) - 1][0]
-        if len(letters) > MIN_SPELT_LETTERS or last - first == len(letters) - 1:
-            return True
+    # « AAP » spells « appel à projets »: the « à » counts there, elsewhere such small words are skipped
+    for counted in (set(), {"a"}):
+        kept = [(i, w) for i, w in enumerate(words) if w in counted or w not in ACRONYM_SKIPS and len(w) > 1]
+        initials = "".join(w[0] for _, w in kept)
+        for start in (i for i in range(len(kept) - len(letters) + 1) if initials[i:i + len(letters)] == letters):
+            first, last = kept[start][0], kept[start + len(letters) - 1][0]
+            if len(letters) > MIN_SPELT_LETTERS or last - first == len(letters) - 1:
+                return True
     return False
 
 

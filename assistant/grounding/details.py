@@ -49,7 +49,7 @@ AGE_RANGE = re.compile(rf"\b(?:entre{SPACE}+)?(\d{{1,2}}){SPACE}*(?:-|–|à|a|e
 AGE_BARE_RANGE = re.compile(r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/-])")
 YEAR = re.compile(r"(?<![\w,.])((?:19|20)\d{2})(?![\w]|,\d)")
 PLAIN_NUMBER = re.compile(rf"(?<![\w,.])({NUMBER})(?:er|re|e|ème)?(?![\w])")
-AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*|no\s*)?([1-9])\b")
+AXIS_NUMBER = re.compile(r"\baxes?\s*(?:n\s*°?\s*|no\s*)?([1-9])\b")
 PLAN_AXIS_LABEL = re.compile(r"\s*(?:\*\*)?axe\s*(?:n°\s*)?[1-9]\s*(?:\*\*)?\s*(?:—|–|-|:)", re.I)  # « Axe 2 — Action : … »
 AXIS_ORDINAL = re.compile(rf"\b({'|'.join(w for w in ORDINALS if w != 'dernier')})\s+axe\b")
 
@@ -472,7 +472,7 @@ def extract_details(text: str, criteria: CallCriteria | None = None, claim: bool
     if found:
         d.scope["must"] = found.group(1)
     if criteria is not None:
-        d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim)
+        d.axes_numbered, d.axes_named = axis_mentions(folded_text, criteria, require_word=claim, written=text)
     return d
 
 
@@ -497,16 +497,19 @@ def _axis_phrases(axes: tuple[tuple[str, str, str], ...]) -> dict[str, tuple[str
     return phrases
 
 
-def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = False) -> tuple[set[str], set[str]]:
+def axis_mentions(folded: str, criteria: CallCriteria, require_word: bool = False,
+                  written: str | None = None) -> tuple[set[str], set[str]]:
     """(axes referred to by number, axes referred to by their wording or name).
 
     With `require_word`, only a text that speaks of an "axe" refers to axes (a claim may say "protéger les plus
-    jeunes" without meaning the axis).
+    jeunes" without meaning the axis). Numbers are read on the `written` text when given, its punctuation kept:
+    « 1 action / axe ; 4 axes » names no axis 4.
     """
     ids = criteria.axis_ids
     if require_word and not re.search(r"\baxes?\b", folded):
         return set(), set()
-    numbered = {ids[int(n) - 1] for n in AXIS_NUMBER.findall(folded) if 1 <= int(n) <= len(ids)}
+    numbers = AXIS_NUMBER.findall(fold_keeping_offsets(written) if written is not None else folded)
+    numbered = {ids[int(n) - 1] for n in numbers if 1 <= int(n) <= len(ids)}
     for word in AXIS_ORDINAL.findall(folded):
         n = ORDINALS[word]
         if 1 <= n <= len(ids):

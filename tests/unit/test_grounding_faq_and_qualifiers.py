@@ -58,3 +58,13 @@ def test_a_faq_line_as_a_statement(question, answer, statement):
 ])
 def test_a_qualifier_hardened_from_the_passage_is_flagged(claim, passage, agrees):
     assert (mismatches(claim, passage) == []) is agrees, mismatches(claim, passage)
+
+
+def test_a_slides_telegraphic_line_names_no_axis_by_its_punctuation_and_aap_is_spelt_out():
+    from assistant.grounding.compare import spelt_out
+
+    assert not extract_details("Min. 1 action / axe ; 4 axes.", CRITERIA, claim=True).axes_numbered
+    assert extract_details("Axe n°2 : protéger les plus jeunes.", CRITERIA, claim=True).axes_numbered == {
+        CRITERIA.axes[1].id}
+    assert spelt_out("AAP", "Appel à projets national MILDECA 2024")
+    assert not spelt_out("ETP", "un emploi à temps partiel")
