@@ -758,6 +758,8 @@ def is_elliptic(query: Query) -> bool:
     if query.intent is Intent.CONVERSATION or isinstance(query.fact, CallFact) or query.subjects:
         return False
     content = _own_content(query)
+    if "axe" in query.terms and not query.axes:  # « Les trois axes, c'est lesquels ? »: the axes, no slot to fill
+        content.append("axe")
     if not content:
         return True
     folded = fold(query.question)

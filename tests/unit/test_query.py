@@ -130,6 +130,11 @@ def test_who_carries_a_programme_is_asked_of_it_in_the_passive_too(known):
     assert ask(known, "Qui porte les PAEJ ?").fact is None
 
 
+def test_a_question_on_the_axes_in_general_is_no_follow_up(known):
+    query = ask(known, "Les trois axes, c'est lesquels ?", previous="et la suivante ?")
+    assert not query.borrowed and query.intent is not Intent.IDEAS
+
+
 def test_a_rank_after_anything_else_borrows_no_rank(known):
     assert not ask(known, "et la troisième ?", previous="Qu'est-ce que le PSFP ?").ordinal
     assert ask(known, "Quelle est la deuxième finalité de l'appel ?").ordinal == 2
