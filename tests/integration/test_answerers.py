@@ -507,3 +507,9 @@ def test_a_rank_after_a_question_on_the_calls_list_gets_that_item(knowledge_assi
     assert criteria.axes[2].label in lead(axis), axis.answer
     wrong = knowledge_assistant.ask("Les cinq axes obligatoires, c'est quoi ?")
     assert lead(wrong).startswith("Attention, pas cinq : l'appel compte quatre axes")
+
+
+def test_what_an_application_commits_the_town_to_is_a_fact_of_the_call(knowledge_assistant):
+    answer = knowledge_assistant.ask("Si on candidate, on s'engage à quoi exactement ?")
+    assert "au moins une action concrète dans chacun des quatre axes" in lead(answer), answer.answer
+    assert answer.citations[0].doc_id == knowledge_assistant.criteria.id
