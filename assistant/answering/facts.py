@@ -44,10 +44,10 @@ class CallFactAnswerer:
         if len(query.axes) == 1 and fact.lists_axes:  # « Le 4e axe, c'est quoi l'intitulé ? »
             axis = self.criteria.axis(query.axes[0])
             sentence = f"L'axe {axis.number} de l'appel est « {axis.label} »."
-        finalites = self.criteria.finalites
-        if query.ordinal and fact.lists_finalites and query.ordinal <= len(finalites):  # « la troisième finalité ? »
-            rank = query.ordinal if query.ordinal > 0 else len(finalites)
-            sentence = f"La {RANKS.get(rank, f'n° {rank}')} finalité de l'appel : {finalites[rank - 1].label}."
+        ranked = _ranked_finalite(query, fact, self.criteria)
+        if ranked:  # « la troisième finalité ? »
+            rank, label = ranked
+            sentence = f"La {RANKS.get(rank, f'n° {rank}')} finalité de l'appel : {label}."
         elif query.answer_type is AnswerType.YES_NO:
             folded = fold(query.question)
             option = fact.polar_answer(main_alternative(folded))
@@ -57,10 +57,8 @@ class CallFactAnswerer:
                 sentence, extra = option.answer, option.extra_quote
         sentence = _count_corrected(sentence, fold(query.question), fact, self.criteria)
         quotes = list(fact.quotes) + (list(self.facts.get(extra).quotes) if extra and self.facts.get(extra) else [])
-        if query.ordinal and fact.lists_finalites and query.ordinal <= len(finalites):
-            own = finalites[query.ordinal - 1 if query.ordinal > 0 else -1].label  # the finalité's own words, if verbatim
-            if self.retriever.passage_containing(self.criteria.id, own) is not None:
-                quotes = [Quote(text=own), *quotes]
+        if ranked and self.retriever.passage_containing(self.criteria.id, ranked[1]) is not None:
+            quotes = [Quote(text=ranked[1]), *quotes]  # the finalité's own words, when the call has them verbatim
         also = [other for other in query.also if other is not fact]  # the question's other requests, answered after
         quotes += [quote for other in also for quote in other.quotes if quote not in quotes]
         citations = Citations()
@@ -79,6 +77,15 @@ class CallFactAnswerer:
         if lines:
             text += "\n\n" + "\n".join(f"- Texte de l'appel : « {q.rstrip(' .;')} » [{n}]" for q, n in lines)
         yield Answer(answer=text, mode="none", citations=citations.all())
+
+
+def _ranked_finalite(query: Query, fact: CallFact, criteria: CallCriteria) -> tuple[int, str] | None:
+    """(rank, label) of the finalité the question asks by its rank (-1: the last), when the fact lists them."""
+    finalites = criteria.finalites
+    if not (query.ordinal and fact.lists_finalites and query.ordinal <= len(finalites)):
+        return None
+    rank = query.ordinal if query.ordinal > 0 else len(finalites)
+    return rank, finalites[rank - 1].label
 
 
 WORD_NUMBERS = {word: number for number, word in FRENCH_NUMBERS.items()}

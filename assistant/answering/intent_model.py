@@ -25,7 +25,8 @@ from ..call_facts import CallFact, CallFacts, UnstatedFact
 from ..embeddings import NamedEmbeddings
 from ..errors import ConfigurationError
 from ..text_fr import analyse, fold
-from .query import OTHER_CALL, AnswerType, Intent, IntentGuess, Query, definition_order, is_generic_request
+from .query import (DEFINITION, DEFINITION_FILLERS, OTHER_CALL, AnswerType, Intent, IntentGuess, Query,
+                    definition_order, is_generic_request)
 from .recognition import Recognition, cached_question_vectors
 
 LABELS = ("fact", "unstated", "definition", "howto", "ideas", "out_of_scope")
@@ -213,7 +214,6 @@ def _asks_a_detail_of(query: Query) -> bool:
     folded = fold(query.aspect or "")
     if not folded or WHAT_IT_IS.search(folded) or not ASKING.search(folded):
         return False
-    from .query import DEFINITION, DEFINITION_FILLERS  # noqa: PLC0415 (one list of what a definition's fillers are)
     if DEFINITION.search(folded):
         return False
     return len([w for w in analyse(folded) if w not in DEFINITION_FILLERS]) >= DETAIL_WORDS_MIN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -173,20 +174,21 @@ class QuestionAnswering:
         if self.intents:
             query = classified(query, self.intents.guess(query.vector), found, self.criteria.publisher or "",
                                silent=self.known.facts.silent)
-        if query.looks_outside and not query.borrowed and self.intents:
+        # the last sentence that asks, after sentences that set the scene, when it says what (not « Comment s'y
+        # prendre ? »); its vector is embedded once, for whichever step below needs it
+        request = None if query.borrowed else request_after_scene(question)
+        request = request if request and len(analyse(request)) >= 2 else None
+        request_vector = functools.cache(lambda: self.retriever.kb.embeddings.embed_query(request))
+        if query.looks_outside and request and self.intents:
             # « Le conseil municipal ne se réunit que début mai. On peut encore déposer le 10 mai ? »: the scene
             # before the request is no sign that the base does not cover what the request asks
-            request = request_after_scene(question)
-            if request and len(analyse(request)) >= 2:
-                guess = self.intents.guess(self.retriever.kb.embeddings.embed_query(request))
-                if guess is not None and guess.surely_in_scope:
-                    query = dataclasses.replace(query, looks_outside=False)
+            guess = self.intents.guess(request_vector())
+            if guess is not None and guess.surely_in_scope:
+                query = dataclasses.replace(query, looks_outside=False)
         if query.intent is Intent.CALL_FACT and not query.borrowed:
             query = self._with_every_request(query)
-        request = request_after_scene(question) if query.intent is Intent.HOW_TO and not query.borrowed else None
-        if request and len(analyse(request)) >= 2:  # the how-to is what the last sentence asks (when it says what:
-            # not « Comment s'y prendre ? »); the scene before it only helps
-            query = query.with_vector(_leaning(self.retriever.kb.embeddings.embed_query(request), query.vector))
+        if query.intent is Intent.HOW_TO and request:  # the how-to is what the request asks; the scene only helps
+            query = query.with_vector(_leaning(request_vector(), query.vector))
         # a phrase of the call asked about, unless ideas are asked in so many words (« Des idées pour « … » ? »)
         phrase = None if query.intent is Intent.IDEAS and EXPLICIT_IDEAS.search(fold(question)) else \
             quoted_phrase(question)

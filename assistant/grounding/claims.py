@@ -57,15 +57,17 @@ def claims_of(text: str) -> list[Claim]:
         block = block.strip("|").replace(" | ", " ; ") if "|" in block else block
         for sentence, stated in _with_questions_joined(split_sentences(block)):
             cited = cited_numbers(sentence)
-            written = " ".join(CITATION.sub("", sentence).split())
-            written = re.sub(r"\s+([.,;:!?])$", r"\1", written)
-            statement = written if stated == sentence else \
-                re.sub(r"\s+([.,;:!?])$", r"\1", " ".join(CITATION.sub("", stated).split()))
+            written, statement = _as_written(sentence), _as_written(stated)
             plain = clean_markdown(statement)
             if plain and _makes_a_claim(plain, cited):
                 unlabelled = clean_markdown(BOLD_LABEL.sub("", statement, count=1))
                 claims.append(Claim(text=written, plain=plain, cited=cited, unlabelled=unlabelled))
     return claims
+
+
+def _as_written(sentence: str) -> str:
+    """The sentence without its `[n]` marks, one space between words, no space before its final punctuation."""
+    return re.sub(r"\s+([.,;:!?])$", r"\1", " ".join(CITATION.sub("", sentence).split()))
 
 
 def _with_questions_joined(sentences: list[str]) -> list[tuple[str, str]]:
